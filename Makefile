@@ -1,0 +1,45 @@
+# The course's commands. `make lab` to teach or learn, `make test` to check everything.
+# Both create .venv with the Python 3.11+ found on PATH (override: make lab PYTHON=python3.12).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+SOURCES ?= ../shared/sources
+
+.PHONY: lab test execute data bench clean help
+
+help:
+	@echo "make lab      set up .venv and open the course in JupyterLab"
+	@echo "make test     set up .venv and run every test (unit tests, data checks, strict nbval)"
+	@echo "make execute  refresh the stored outputs of every notebook and worksheet"
+	@echo "make data     rebuild data/ from the raw sources (SOURCES=$(SOURCES))"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make lab PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The stamps re-install only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(VENV)/.installed $@
+
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+execute: $(VENV)/.installed-test
+	$(BIN)/python -m after_fukushima.execute_notebooks
+
+data: $(VENV)/.installed-test
+	$(BIN)/python -m after_fukushima.build_data --sources $(SOURCES)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

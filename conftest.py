@@ -1,0 +1,25 @@
+"""Every test run saves progress to fresh temporary files, never to the student's own
+~/.after_fukushima/progress.json; each notebook that nbval runs starts with an empty one, as under
+`make execute`, so that stored outputs compare exactly."""
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+VARIABLE = "AFTER_FUKUSHIMA_PROGRESS"
+_scratch = Path(tempfile.mkdtemp(prefix="after-fukushima-test-"))
+
+
+def pytest_configure(config):
+    os.environ[VARIABLE] = str(_scratch / "progress.json")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before nbval starts a notebook's kernel (at its first cell), point it at a new progress file."""
+    if item.path.suffix == ".ipynb":
+        fresh = _scratch / f"{item.path.stem}.progress.json"
+        if os.environ.get(VARIABLE) != str(fresh):
+            os.environ[VARIABLE] = str(fresh)

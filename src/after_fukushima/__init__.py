@@ -1,0 +1,20 @@
+"""After Fukushima: the code behind the course notebooks.
+
+Where things live:
+
+- ``data``       load a table from data/ by name, typed and checked by data/datapackage.json
+- ``plots``      one figure style: colour-blind-safe palette, titles with units, a source line
+- ``exercises``  widget exercises built from the question banks in exercises/banks/
+- ``progress``   every attempt saved to a per-user file; the scorecard widget
+- ``paths``      where the course folders are, from any working directory
+- ``errors``     CourseError: problems explained in one sentence, never a traceback
+"""
+
+from after_fukushima.errors import CourseError, show_errors_as_sentences
+from after_fukushima.data import load_table
+from after_fukushima.exercises import load_bank
+from after_fukushima.progress import Scorecard
+
+__all__ = ["CourseError", "load_table", "load_bank", "Scorecard"]
+
+show_errors_as_sentences()

@@ -1,0 +1,173 @@
+"""What every exercise widget shares: prompt, control, Check and Hint buttons, feedback, attempts.
+
+One code path: the Check button calls ``submit(self.value())``, and tests call the same ``submit``
+(or set the control and call ``check_button.click()``). Feedback lives in widget state (an HTML
+widget's value), so it is the same in the browser, under nbclient and under nbval.
+"""
+
+import html
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+
+from after_fukushima.progress import ProgressStore
+
+CORRECT, WRONG, INVALID, SAVED = "correct", "wrong", "invalid", "saved"
+SYMBOLS = {CORRECT: "✔ Correct.", WRONG: "✘ Not yet.", INVALID: "✋", SAVED: "✔ Saved."}
+
+
+class InvalidAnswer(ValueError):
+    """The input is not an answer yet (empty, not a number, …); it does not count as an attempt."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # one of CORRECT, WRONG, INVALID, SAVED
+    message: str  # plain text; escaped when shown
+
+    @property
+    def correct(self) -> bool | None:
+        return {CORRECT: True, WRONG: False}.get(self.status)
+
+    def __repr__(self) -> str:
+        return f"{SYMBOLS[self.status]} {self.message}".strip()
+
+
+class Exercise(widgets.VBox):
+    """Base class: subclasses build the control, read its value, parse and grade."""
+
+    kind = ""  # the name used in question banks
+    label = ""  # what students see, e.g. "Multiple choice"
+    check_label = "Check"
+    required: dict[str, type | tuple] = {}  # bank keys this kind needs, with their types
+    optional: dict[str, type | tuple] = {}
+
+    def __init__(self, spec: dict, lesson: str, store: ProgressStore | None = None):
+        self.spec = spec
+        self.id = spec["id"]
+        self.lesson = lesson
+        self.store = store if store is not None else ProgressStore()
+        self.attempts = 0
+        self.hints_shown = 0
+        self.solved = False
+
+        self.prompt = widgets.HTML(
+            f"<div class='af-kind'>{html.escape(self.label)}</div><div class='af-prompt'>{html.escape(spec['prompt'])}</div>"
+        )
+        self.control = self.build_control()
+        self.check_button = widgets.Button(description=self.check_label, button_style="primary",
+                                           tooltip=f"{self.check_label} your answer")
+        self.hint_button = widgets.Button(description="Hint", icon="lightbulb-o", tooltip="Show the next hint")
+        self.hint_box = widgets.HTML()
+        self.feedback = widgets.HTML()
+        self.status = widgets.HTML()
+        self.check_button.on_click(lambda _: self.submit(self.value()))
+        self.hint_button.on_click(lambda _: self.next_hint())
+        self._update_hint_button()
+        super().__init__(
+            children=[self.prompt, self.control, widgets.HBox([self.check_button, self.hint_button, self.status]),
+                      self.hint_box, self.feedback],
+        )
+        self.add_class("af-exercise")
+        self._restore()
+
+    # --- to be provided by each kind ---------------------------------------------------------------
+    def build_control(self) -> widgets.Widget:
+        raise NotImplementedError
+
+    def value(self):
+        """The answer as the control holds it now."""
+        raise NotImplementedError
+
+    def set_value(self, answer) -> None:
+        """Put a saved answer back into the control."""
+        raise NotImplementedError
+
+    def parse(self, value):
+        """Turn raw input into an answer, or raise InvalidAnswer with a sentence for the student."""
+        return value
+
+    def grade(self, answer) -> Verdict:
+        raise NotImplementedError
+
+    @classmethod
+    def check_spec(cls, spec: dict) -> None:
+        """Raise ValueError naming the problem if a bank entry cannot make a sound exercise."""
+
+    # --- shared behaviour ---------------------------------------------------------------------------
+    def submit(self, value) -> Verdict:
+        """Check one answer: the Check button and the tests both come through here."""
+        try:
+            answer = self.parse(value)
+        except InvalidAnswer as problem:
+            verdict = Verdict(INVALID, str(problem))
+            self._show(verdict)
+            return verdict
+        verdict = self.grade(answer)
+        self.attempts += 1
+        self.solved = self.solved or verdict.status == CORRECT
+        saved_note = self._save(answer, verdict)
+        self._show(verdict, saved_note)
+        return verdict
+
+    def next_hint(self) -> str | None:
+        hints = self.spec.get("hints", [])
+        if self.hints_shown >= len(hints):
+            return None
+        self.hints_shown += 1
+        self.hint_box.value = "".join(
+            f"<div class='af-hint'>Hint {n}: {html.escape(text)}</div>"
+            for n, text in enumerate(hints[: self.hints_shown], start=1)
+        )
+        self._update_hint_button()
+        return hints[self.hints_shown - 1]
+
+    def _update_hint_button(self) -> None:
+        left = len(self.spec.get("hints", [])) - self.hints_shown
+        self.hint_button.disabled = left <= 0
+        self.hint_button.description = f"Hint ({left} left)" if left > 0 else "No more hints"
+
+    def _save(self, answer, verdict: Verdict) -> str:
+        try:
+            self.store.record(self.lesson, self.id, self.kind, answer, verdict.correct)
+        except OSError as exc:
+            return f" (Your answer could not be saved to the progress file: {exc}.)"
+        return ""
+
+    def _show(self, verdict: Verdict, note: str = "") -> None:
+        text = verdict.message
+        if verdict.status in (CORRECT, SAVED) and self.spec.get("explanation"):
+            text = f"{text} {self.spec['explanation']}".strip()
+        self.feedback.value = (
+            f"<div class='af-feedback af-{verdict.status}'><b>{SYMBOLS[verdict.status]}</b> "
+            f"{html.escape(text + note)}</div>"
+        )
+        self.status.value = self._status_text()
+
+    def _status_text(self) -> str:
+        word = "attempt" if self.attempts == 1 else "attempts"
+        solved = " · solved" if self.solved else ""
+        return f"<span class='af-attempts'>{self.attempts} {word}{solved}</span>"
+
+    def _restore(self) -> None:
+        """Show the last saved answer again, so that nothing is lost between sessions."""
+        try:
+            last = self.store.latest(self.lesson, self.id)
+        except OSError:
+            return
+        if last is None:
+            return
+        self.attempts = last.get("attempt", 1)
+        self.solved = any(a["correct"] is True for a in self.store.attempts()
+                          if a["lesson"] == self.lesson and a["exercise"] == self.id)
+        try:
+            self.set_value(last["answer"])
+        except (ValueError, TypeError, KeyError):  # the bank changed since: keep the control empty
+            pass
+        self.feedback.value = "<div class='af-feedback'>Your last saved answer is shown. Press Check to see the feedback again.</div>"
+        self.status.value = self._status_text()
+
+    def __repr__(self) -> str:
+        prompt = self.spec["prompt"]
+        short = prompt if len(prompt) <= 60 else prompt[:57].rstrip() + "…"
+        return f"<{self.label} '{self.id}': {short}>"

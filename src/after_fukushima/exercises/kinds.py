@@ -1,0 +1,469 @@
+"""The eight kinds of exercise. Each says which bank keys it needs, builds its control, parses and grades."""
+
+import html
+import math
+import re
+import unicodedata
+
+import ipywidgets as widgets
+
+from after_fukushima.exercises.base import CORRECT, SAVED, WRONG, Exercise, InvalidAnswer, Verdict
+
+WIDE = widgets.Layout(width="auto")
+LABEL_STYLE = {"description_width": "initial"}
+NUMBER = (int, float)
+
+
+def _require_feedback_for(spec: dict, names, what: str) -> None:
+    missing = [name for name in names if name not in spec.get("feedback", {})]
+    if missing:
+        raise ValueError(f"no feedback for the {what} '{missing[0]}' (every {what} needs its own)")
+
+
+def _require_known(values, allowed, what: str) -> None:
+    for value in values:
+        if value not in allowed:
+            raise ValueError(f"'{value}' is not one of the {what}")
+
+
+# --- one answer -----------------------------------------------------------------------------------
+
+class MultipleChoice(Exercise):
+    kind, label = "multiple_choice", "Multiple choice"
+    required = {"options": list, "answer": str, "feedback": dict}
+
+    @classmethod
+    def check_spec(cls, spec):
+        if len(spec["options"]) < 2:
+            raise ValueError("needs at least two options")
+        _require_known([spec["answer"]], spec["options"], "options")
+        _require_feedback_for(spec, [o for o in spec["options"] if o != spec["answer"]], "wrong option")
+
+    def build_control(self):
+        self.choices = widgets.RadioButtons(options=self.spec["options"], value=None, layout=WIDE,
+                                            description="Your answer", style=LABEL_STYLE)
+        return self.choices
+
+    def value(self):
+        return self.choices.value
+
+    def set_value(self, answer):
+        self.choices.value = answer
+
+    def parse(self, value):
+        if value is None or value == "":
+            raise InvalidAnswer("Choose one of the options first, then press Check.")
+        if value not in self.spec["options"]:
+            raise InvalidAnswer(f"'{value}' is not one of the options; choose one of those listed.")
+        return value
+
+    def grade(self, answer):
+        if answer == self.spec["answer"]:
+            return Verdict(CORRECT, "")
+        return Verdict(WRONG, self.spec["feedback"][answer])
+
+
+class ChooseAll(Exercise):
+    kind, label = "choose_all", "Choose all that apply"
+    required = {"options": list, "answers": list, "feedback": dict}
+
+    @classmethod
+    def check_spec(cls, spec):
+        if not spec["answers"]:
+            raise ValueError("'answers' is empty: at least one option must apply")
+        _require_known(spec["answers"], spec["options"], "options")
+        _require_feedback_for(spec, [o for o in spec["options"] if o not in spec["answers"]], "wrong option")
+
+    def build_control(self):
+        self.boxes = [widgets.Checkbox(value=False, description=option, indent=False, layout=WIDE)
+                      for option in self.spec["options"]]
+        return widgets.VBox(self.boxes)
+
+    def value(self):
+        return [box.description for box in self.boxes if box.value]
+
+    def set_value(self, answer):
+        for box in self.boxes:
+            box.value = box.description in answer
+
+    def parse(self, value):
+        chosen = list(value or [])
+        if not chosen:
+            raise InvalidAnswer("Tick every option that applies (at least one), then press Check.")
+        _unknown = [c for c in chosen if c not in self.spec["options"]]
+        if _unknown:
+            raise InvalidAnswer(f"'{_unknown[0]}' is not one of the options.")
+        return sorted(set(chosen), key=self.spec["options"].index)
+
+    def grade(self, answer):
+        right = set(self.spec["answers"])
+        wrong_ticks = [a for a in answer if a not in right]
+        missed = len(right - set(answer))
+        if not wrong_ticks and not missed:
+            return Verdict(CORRECT, "")
+        parts = [self.spec["feedback"][w] for w in wrong_ticks]
+        if missed:
+            parts.append(f"{missed} option{'s' if missed > 1 else ''} that appl{'y' if missed > 1 else 'ies'} "
+                         f"{'are' if missed > 1 else 'is'} not ticked yet.")
+        return Verdict(WRONG, " ".join(parts))
+
+
+# --- numbers: a number exercise and the code task share this parsing and grading -------------------
+
+_NUMBER_PATTERN = re.compile(r"^([+-]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(.*)$", re.IGNORECASE)
+LARGEST_SENSIBLE = 1e15
+
+
+def parse_number(value, units: list[str]) -> float:
+    """A number from what a student typed: '14', '14.5 m', '1,000', '9,1' (decimal comma), '−3'."""
+    if isinstance(value, bool):
+        raise InvalidAnswer("Give a number, not True or False.")
+    if isinstance(value, NUMBER):
+        number = float(value)
+    else:
+        text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+        text = text.replace("−", "-").replace("\u00a0", " ")
+        if not text:
+            raise InvalidAnswer("Type a number first, then press Check.")
+        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?.*", text):
+            text = text.replace(",", "")  # thousands separators
+        else:
+            text = text.replace(",", ".", 1)  # a decimal comma
+        match = _NUMBER_PATTERN.match(text)
+        if not match:
+            shown = text if len(text) <= 40 else text[:40] + "…"
+            raise InvalidAnswer(f"'{shown}' is not a number. Type digits only, for example 12.5.")
+        unit = match.group(2).strip()
+        if unit and units and unit.lower() not in [u.lower() for u in units]:
+            raise InvalidAnswer(f"Give the answer in {units[0]}: type the number alone, or the number and '{units[0]}'.")
+        if unit and not units:
+            raise InvalidAnswer("Type the number alone, without words or units.")
+        try:
+            number = float(match.group(1))
+        except OverflowError:  # pragma: no cover - float() returns inf rather than raising
+            number = math.inf
+    if not math.isfinite(number) or abs(number) > LARGEST_SENSIBLE:
+        raise InvalidAnswer("That number is far too large to be the answer; check the digits.")
+    return number
+
+
+def grade_number(spec: dict, number: float) -> Verdict:
+    tolerance = spec.get("tolerance", 0)
+    if abs(number - spec["answer"]) <= tolerance:
+        return Verdict(CORRECT, "")
+    for mistake in spec.get("mistakes", []):
+        if abs(number - mistake["value"]) <= tolerance:
+            return Verdict(WRONG, mistake["feedback"])
+    if number < spec["answer"]:
+        return Verdict(WRONG, spec.get("too_low", "That is too low."))
+    return Verdict(WRONG, spec.get("too_high", "That is too high."))
+
+
+def check_number_spec(spec: dict) -> None:
+    if spec.get("tolerance", 0) < 0:
+        raise ValueError("'tolerance' cannot be negative")
+    for mistake in spec.get("mistakes", []):
+        if not isinstance(mistake, dict) or not isinstance(mistake.get("value"), NUMBER) or not isinstance(
+                mistake.get("feedback"), str):
+            raise ValueError("each entry of 'mistakes' needs a numeric 'value' and a 'feedback' sentence")
+        if abs(mistake["value"] - spec["answer"]) <= spec.get("tolerance", 0):
+            raise ValueError(f"the mistake {mistake['value']} would count as correct")
+
+
+def _units(spec: dict) -> list[str]:
+    return [spec["unit"], *spec.get("unit_aliases", [])] if spec.get("unit") else []
+
+
+NUMBER_OPTIONS = {"tolerance": NUMBER, "unit": str, "unit_aliases": list, "mistakes": list,
+                  "too_low": str, "too_high": str}
+
+
+class NumberAnswer(Exercise):
+    kind, label = "number", "Number"
+    required = {"answer": NUMBER}
+    optional = NUMBER_OPTIONS
+
+    @classmethod
+    def check_spec(cls, spec):
+        check_number_spec(spec)
+
+    def build_control(self):
+        unit = self.spec.get("unit", "")
+        self.entry = widgets.Text(value="", placeholder="a number", description="Your answer",
+                                  style=LABEL_STYLE, continuous_update=False)
+        return widgets.HBox([self.entry, widgets.Label(unit)])
+
+    def value(self):
+        return self.entry.value
+
+    def set_value(self, answer):
+        self.entry.value = f"{answer:g}"
+
+    def parse(self, value):
+        return parse_number(value, _units(self.spec))
+
+    def grade(self, answer):
+        return grade_number(self.spec, answer)
+
+
+# --- several parts: order, match, sort --------------------------------------------------------------
+
+ORDINALS = ["1st", "2nd", "3rd"] + [f"{n}th" for n in range(4, 21)]
+
+
+class _PickEach(Exercise):
+    """Shared by order, match and sort: one dropdown per part, every part must be filled."""
+
+    def pickers(self) -> list[widgets.Dropdown]:
+        raise NotImplementedError
+
+    def value(self):
+        return [picker.value for picker in self.pickers()]
+
+    def set_value(self, answer):
+        for picker, choice in zip(self.pickers(), answer):
+            picker.value = choice
+
+    def _require_all(self, value, options, what: str) -> list:
+        chosen = list(value or [])
+        empty = sum(1 for choice in chosen if choice in (None, ""))
+        if len(chosen) != len(self.pickers()) or empty:
+            raise InvalidAnswer(f"Choose {what} for every line first ({max(empty, 1)} still empty).")
+        unknown = [c for c in chosen if c not in options]
+        if unknown:
+            raise InvalidAnswer(f"'{unknown[0]}' is not one of the choices.")
+        return chosen
+
+
+class Order(_PickEach):
+    kind, label = "order", "Put in order"
+    required = {"items": list, "feedback": dict}
+
+    @classmethod
+    def check_spec(cls, spec):
+        if not 3 <= len(spec["items"]) <= len(ORDINALS):
+            raise ValueError(f"needs between 3 and {len(ORDINALS)} items")
+        if len(set(spec["items"])) != len(spec["items"]):
+            raise ValueError("an item appears twice")
+        _require_feedback_for(spec, spec["items"], "item")
+
+    def build_control(self):
+        shuffled = sorted(self.spec["items"])  # alphabetical: a fixed order that is not the answer
+        self.slots = [widgets.Dropdown(options=shuffled, value=None, description=ORDINALS[n],
+                                       layout=WIDE, style=LABEL_STYLE)
+                      for n in range(len(self.spec["items"]))]
+        return widgets.VBox(self.slots)
+
+    def pickers(self):
+        return self.slots
+
+    def parse(self, value):
+        chosen = self._require_all(value, self.spec["items"], "an event")
+        repeated = [c for c in chosen if chosen.count(c) > 1]
+        if repeated:
+            raise InvalidAnswer(f"'{repeated[0]}' is chosen more than once; each goes in one place only.")
+        return chosen
+
+    def grade(self, answer):
+        right = sum(a == b for a, b in zip(answer, self.spec["items"]))
+        if right == len(answer):
+            return Verdict(CORRECT, "")
+        first_wrong = next(a for a, b in zip(answer, self.spec["items"]) if a != b)
+        return Verdict(WRONG, f"{right} of {len(answer)} are in the right place. "
+                              f"Look again at '{first_wrong}': {self.spec['feedback'][first_wrong]}")
+
+
+class MatchPairs(_PickEach):
+    kind, label = "match", "Match the pairs"
+    required = {"pairs": dict, "feedback": dict}
+    optional = {"extra_choices": list}
+
+    @classmethod
+    def check_spec(cls, spec):
+        if len(spec["pairs"]) < 2:
+            raise ValueError("needs at least two pairs")
+        _require_feedback_for(spec, spec["pairs"], "pair")
+
+    def choices(self) -> list[str]:
+        return sorted(set(self.spec["pairs"].values()) | set(self.spec.get("extra_choices", [])))
+
+    def build_control(self):
+        self.matches = [widgets.Dropdown(options=self.choices(), value=None, description=left,
+                                         layout=WIDE, style=LABEL_STYLE)
+                        for left in self.spec["pairs"]]
+        return widgets.VBox(self.matches)
+
+    def pickers(self):
+        return self.matches
+
+    def parse(self, value):
+        return self._require_all(value, self.choices(), "a match")
+
+    def grade(self, answer):
+        wrong = [left for left, right in zip(self.spec["pairs"], answer) if self.spec["pairs"][left] != right]
+        if not wrong:
+            return Verdict(CORRECT, "")
+        right = len(answer) - len(wrong)
+        return Verdict(WRONG, f"{right} of {len(answer)} pairs are right. "
+                              + " ".join(f"{left}: {self.spec['feedback'][left]}" for left in wrong))
+
+
+class SortIntoCategories(_PickEach):
+    kind, label = "sort", "Sort into categories"
+    required = {"categories": list, "items": dict, "feedback": dict}
+
+    @classmethod
+    def check_spec(cls, spec):
+        if len(spec["categories"]) < 2:
+            raise ValueError("needs at least two categories")
+        _require_known(spec["items"].values(), spec["categories"], "categories")
+        _require_feedback_for(spec, spec["items"], "statement")
+
+    def build_control(self):
+        rows, self.sorters = [], []
+        for number, statement in enumerate(self.spec["items"], start=1):
+            sorter = widgets.ToggleButtons(options=self.spec["categories"], value=None,
+                                           description=f"Statement {number}", style=LABEL_STYLE,
+                                           tooltips=[f"Statement {number} is a {c}" for c in self.spec["categories"]])
+            self.sorters.append(sorter)
+            rows.append(widgets.HTML(f"<div class='af-statement'><b>Statement {number}.</b> {html.escape(statement)}</div>"))
+            rows.append(sorter)
+        return widgets.VBox(rows)
+
+    def pickers(self):
+        return self.sorters
+
+    def parse(self, value):
+        return self._require_all(value, self.spec["categories"], "a category")
+
+    def grade(self, answer):
+        statements = list(self.spec["items"])
+        wrong = [s for s, c in zip(statements, answer) if self.spec["items"][s] != c]
+        if not wrong:
+            return Verdict(CORRECT, "")
+        numbers = ", ".join(str(statements.index(s) + 1) for s in wrong)
+        return Verdict(WRONG, f"Look again at statement {numbers}. "
+                              + " ".join(self.spec["feedback"][s] for s in wrong))
+
+
+# --- written reflection -----------------------------------------------------------------------------
+
+def count_words(text: str) -> int:
+    return len(re.findall(r"\w+(?:['’-]\w+)*", text or ""))
+
+
+class Reflection(Exercise):
+    kind, label = "reflection", "Written reflection (kept, not graded)"
+    check_label = "Save"
+    optional = {"min_words": int}
+
+    def build_control(self):
+        self.text = widgets.Textarea(value="", placeholder="Write your answer here, then press Save.",
+                                     description="Your reflection", style=LABEL_STYLE,
+                                     layout=widgets.Layout(width="100%", height="8em"))
+        self.word_count = widgets.Label("0 words")
+        self.text.observe(lambda change: self._count(change["new"]), names="value")
+        return widgets.VBox([self.text, self.word_count])
+
+    def _count(self, text):
+        n = count_words(text)
+        self.word_count.value = f"{n} word{'s' if n != 1 else ''}"
+
+    def value(self):
+        return self.text.value
+
+    def set_value(self, answer):
+        self.text.value = answer
+
+    def parse(self, value):
+        text = str(value or "")
+        if not text.strip():
+            raise InvalidAnswer("Write something first; what you save is kept in your progress file.")
+        return text
+
+    def grade(self, answer):
+        n = count_words(answer)
+        wanted = self.spec.get("min_words", 0)
+        more = f" Aim for at least {wanted} words." if n < wanted else ""
+        return Verdict(SAVED, f"{n} word{'s' if n != 1 else ''} kept.{more} Compare with this:")
+
+
+# --- code task: the student computes a value with pandas ---------------------------------------------
+
+class CodeTask(Exercise):
+    kind, label = "code_task", "Code task"
+    required = {"variable": str, "answer": (int, float, str), "solution": str}
+    optional = {**NUMBER_OPTIONS, "otherwise": str}
+
+    @classmethod
+    def check_spec(cls, spec):
+        if not spec["variable"].isidentifier():
+            raise ValueError(f"'variable' must be a Python name, not '{spec['variable']}'")
+        if isinstance(spec["answer"], NUMBER):
+            check_number_spec(spec)
+        elif any(not isinstance(m, dict) or not isinstance(m.get("value"), str) or not isinstance(m.get("feedback"), str)
+                 for m in spec.get("mistakes", [])):
+            raise ValueError("each entry of 'mistakes' needs a text 'value' and a 'feedback' sentence")
+
+    def build_control(self):
+        name = html.escape(self.spec["variable"])
+        return widgets.HTML(
+            f"<div class='af-code'>Compute the answer in a code cell and store it in a variable called "
+            f"<code>{name}</code>. Run that cell, then press Check (or call <code>.check({name})</code>).</div>"
+        )
+
+    def value(self):
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        namespace = shell.user_ns if shell is not None else {}
+        return namespace.get(self.spec["variable"], _NOT_DEFINED)
+
+    def set_value(self, answer):
+        """Nothing to put back: the student's code is in their own cell."""
+
+    def check(self, value) -> Verdict:
+        """Check a value computed in code: ``task.check(my_answer)``."""
+        return self.submit(value)
+
+    def parse(self, value):
+        name = self.spec["variable"]
+        if value is _NOT_DEFINED:
+            raise InvalidAnswer(f"There is no variable called {name} yet: run the cell that defines it, then press Check.")
+        if value is None:
+            raise InvalidAnswer(f"{name} is still None: replace None with your pandas expression and run the cell.")
+        shape = getattr(value, "shape", None)
+        if shape not in (None, ()):
+            kind = type(value).__name__
+            raise InvalidAnswer(f"{name} is a {kind} of shape {shape}, not a single value. Reduce it to one value, "
+                                "for example with .sum(), .max() or .iloc[0].")
+        if hasattr(value, "item") and shape == ():
+            value = value.item()  # a NumPy scalar
+        if isinstance(self.spec["answer"], str):
+            if not isinstance(value, str):
+                raise InvalidAnswer(f"{name} should be text (a str), not {type(value).__name__}.")
+            return " ".join(value.split())
+        return parse_number(value, _units(self.spec))
+
+    def grade(self, answer):
+        if isinstance(self.spec["answer"], str):
+            if answer.casefold() == self.spec["answer"].casefold():
+                return Verdict(CORRECT, "")
+            for mistake in self.spec.get("mistakes", []):
+                if answer.casefold() == str(mistake.get("value", "")).casefold():
+                    return Verdict(WRONG, mistake["feedback"])
+            return Verdict(WRONG, self.spec.get("otherwise", f"'{answer}' is not the answer."))
+        return grade_number(self.spec, answer)
+
+
+class _NotDefined:
+    def __repr__(self):
+        return "<not defined>"
+
+
+_NOT_DEFINED = _NotDefined()
+
+KINDS: dict[str, type[Exercise]] = {
+    cls.kind: cls
+    for cls in (MultipleChoice, ChooseAll, NumberAnswer, Order, MatchPairs, SortIntoCategories, Reflection, CodeTask)
+}

@@ -1,0 +1,83 @@
+"""One look for every figure: a colour-blind-safe palette, a title with units, a source line underneath.
+
+    fig, ax = new_figure("Nuclear share of electricity", ylabel="% of generation", source=source_line("nuclear_share"))
+"""
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from cycler import cycler
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+
+STYLE = {
+    "axes.prop_cycle": cycler(color=list(PALETTE.values())),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10,
+    "figure.figsize": (8, 4.5),
+    "figure.dpi": 100,
+    "savefig.bbox": "tight",
+    "svg.hashsalt": "after-fukushima",
+}
+
+
+def use_course_style() -> None:
+    plt.rcParams.update(STYLE)
+
+
+def new_figure(title: str, *, ylabel: str, source: str, xlabel: str = "", figsize=None):
+    """A figure and axes in the course style. ``ylabel`` carries the unit, ``source`` goes under the figure."""
+    use_course_style()
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    ax.set_title(title, loc="left")
+    ax.set_ylabel(ylabel)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    # Under the tick labels (and the x label, if any); constrained layout keeps room for it.
+    ax.annotate(source, xy=(0, 0), xycoords="axes fraction", xytext=(0, -44 if xlabel else -30),
+                textcoords="offset points", fontsize=8, color="#555555", ha="left", va="top")
+    return fig, ax
+
+
+class CountryExplorer(widgets.VBox):
+    """A line chart of one column of a country-year table, with a dropdown to pick the country (ipympl)."""
+
+    def __init__(self, table, column: str, *, title: str, ylabel: str, source: str, start: str):
+        self.table = table
+        self.column = column
+        countries = sorted(table.loc[table[column].notna(), "country"].unique())
+        self.picker = widgets.Dropdown(options=countries, value=start, description="Country")
+        with plt.ioff():
+            self.figure, self.axes = new_figure(title, ylabel=ylabel, source=source, figsize=(8, 4))
+        self.figure.canvas.header_visible = False
+        self.figure.canvas.toolbar_visible = False
+        (self.line,) = self.axes.plot([], [], marker=".", color=PALETTE["blue"])
+        self.picker.observe(lambda change: self.show(change["new"]), names="value")
+        super().__init__(children=[self.picker, self.figure.canvas])
+        self.show(start)
+
+    def show(self, country: str) -> None:
+        rows = self.table[(self.table["country"] == country) & self.table[self.column].notna()]
+        self.line.set_data(rows["year"].astype(float), rows[self.column])
+        self.axes.set_xlim(self.table["year"].min() - 1, self.table["year"].max() + 1)
+        self.axes.set_ylim(0, max(1.0, float(rows[self.column].max()) * 1.1))
+        self.line.set_label(country)
+        self.axes.legend(loc="upper left", frameon=False)
+        self.figure.canvas.draw_idle()
+
+    def __repr__(self) -> str:
+        return f"<Figure: {self.column} by year for {self.picker.value}; pick another country above it>"

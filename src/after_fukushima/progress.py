@@ -1,0 +1,183 @@
+"""Every answer a student gives is kept in one small JSON file per user, and summarised by a scorecard.
+
+The file is ~/.after_fukushima/progress.json unless $AFTER_FUKUSHIMA_PROGRESS names another.
+Each save takes a lock, re-reads the file, appends, and replaces the file atomically, so two notebooks
+open at once lose nothing. A damaged file is set aside (renamed) with a warning and a fresh one started.
+"""
+
+import csv
+import html
+import json
+import os
+import tempfile
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+
+import ipywidgets as widgets
+from filelock import FileLock, Timeout
+
+PROGRESS_VARIABLE = "AFTER_FUKUSHIMA_PROGRESS"
+FORMAT = "after-fukushima-progress"
+CSV_COLUMNS = ["lesson", "exercise", "kind", "attempt", "correct", "answer", "saved_at"]
+
+
+def progress_path() -> Path:
+    override = os.environ.get(PROGRESS_VARIABLE)
+    return Path(override).expanduser() if override else Path.home() / ".after_fukushima" / "progress.json"
+
+
+class ProgressStore:
+    """The attempts saved in one progress file."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path is not None else progress_path()
+        self._lock = FileLock(str(self.path) + ".lock", timeout=10)
+
+    # reading ---------------------------------------------------------------------------------------
+    def attempts(self) -> list[dict]:
+        """All saved attempts, oldest first."""
+        return self._read()
+
+    def latest(self, lesson: str, exercise: str) -> dict | None:
+        """The most recent attempt at one exercise, or None."""
+        for attempt in reversed(self._read()):
+            if attempt["lesson"] == lesson and attempt["exercise"] == exercise:
+                return attempt
+        return None
+
+    def _read(self) -> list[dict]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            warnings.warn(f"Could not read your progress file {self.path} ({exc}); starting without it.")
+            return []
+        try:
+            content = json.loads(text)
+            if content.get("format") != FORMAT or not isinstance(content.get("attempts"), list):
+                raise ValueError("not a progress file")
+            return [a for a in content["attempts"] if isinstance(a, dict) and {"lesson", "exercise"} <= a.keys()]
+        except (ValueError, AttributeError):
+            self._set_aside()
+            return []
+
+    def _set_aside(self) -> None:
+        """Rename a damaged file so that nothing is overwritten, and say where it went."""
+        number = 1
+        while (spare := self.path.with_name(f"{self.path.stem}.damaged-{number}{self.path.suffix}")).exists():
+            number += 1
+        try:
+            os.replace(self.path, spare)
+        except OSError:
+            return
+        warnings.warn(
+            f"Your progress file was damaged, so it was kept as {spare.name} and a fresh one was started.",
+            stacklevel=3,
+        )
+
+    # writing ---------------------------------------------------------------------------------------
+    def record(self, lesson: str, exercise: str, kind: str, answer, correct: bool | None) -> dict:
+        """Save one attempt. Raises OSError if the file cannot be written."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with self._lock:
+                attempts = self._read()
+                number = 1 + sum(1 for a in attempts if a["lesson"] == lesson and a["exercise"] == exercise)
+                attempt = {
+                    "lesson": lesson,
+                    "exercise": exercise,
+                    "kind": kind,
+                    "attempt": number,
+                    "correct": correct,
+                    "answer": answer,
+                    "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                }
+                self._write([*attempts, attempt])
+        except Timeout:
+            raise OSError(f"the progress file {self.path} stayed locked for 10 seconds") from None
+        return attempt
+
+    def _write(self, attempts: list[dict]) -> None:
+        content = json.dumps({"format": FORMAT, "version": 1, "attempts": attempts}, ensure_ascii=False, indent=1)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(content)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def export_csv(self, destination: Path | str) -> Path:
+        """Write every attempt to a CSV file a teacher can collect; returns its path."""
+        destination = Path(destination)
+        with destination.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            for attempt in self._read():
+                writer.writerow({**attempt, "answer": json.dumps(attempt.get("answer"), ensure_ascii=False)})
+        return destination
+
+
+def summary(store: ProgressStore, banks) -> list[dict]:
+    """Per lesson: exercises, how many answered, how many answered correctly at least once."""
+    attempts = store.attempts()
+    rows = []
+    for bank in banks:
+        mine = [a for a in attempts if a["lesson"] == bank.lesson and a["exercise"] in bank.ids]
+        answered = {a["exercise"] for a in mine}
+        solved = {a["exercise"] for a in mine if a["correct"] is True}
+        rows.append({"lesson": bank.lesson, "title": bank.title, "exercises": len(bank.ids),
+                     "answered": len(answered), "correct": len(solved)})
+    return rows
+
+
+class Scorecard(widgets.VBox):
+    """Progress per lesson, with a button that exports every attempt as CSV for a teacher."""
+
+    def __init__(self, store: ProgressStore | None = None, export_name: str = "my_after_fukushima_progress.csv"):
+        from after_fukushima.exercises.bank import all_banks
+
+        self.store = store or ProgressStore()
+        self.banks = all_banks()
+        self.export_name = export_name
+        self.table = widgets.HTML()
+        self.message = widgets.HTML()
+        refresh = widgets.Button(description="Refresh", icon="refresh", tooltip="Update the scorecard")
+        export = widgets.Button(description="Export CSV", icon="download",
+                                tooltip=f"Save all your answers as {export_name} in this folder")
+        refresh.on_click(lambda _: self.refresh())
+        export.on_click(lambda _: self.export())
+        super().__init__(children=[self.table, widgets.HBox([refresh, export]), self.message])
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = summary(self.store, self.banks)
+        body = "".join(
+            f"<tr><td>{html.escape(r['lesson'])}</td><td>{html.escape(r['title'])}</td>"
+            f"<td>{r['answered']} / {r['exercises']}</td><td>{r['correct']}</td></tr>"
+            for r in rows
+        )
+        self.table.value = (
+            "<table class='af-scorecard'><thead><tr><th>Lesson</th><th>Title</th><th>Answered</th>"
+            f"<th>Correct</th></tr></thead><tbody>{body}</tbody></table>"
+        )
+
+    def export(self) -> Path | None:
+        try:
+            path = self.store.export_csv(Path.cwd() / self.export_name)
+        except OSError as exc:
+            self.message.value = f"Could not write the CSV file: {html.escape(str(exc))}"
+            return None
+        self.message.value = f"Saved all your answers to <code>{html.escape(path.name)}</code> in this folder."
+        return path
+
+    def __repr__(self) -> str:
+        rows = summary(self.store, self.banks)
+        answered = sum(r["answered"] for r in rows)
+        total = sum(r["exercises"] for r in rows)
+        return f"<Scorecard: {answered} of {total} exercises answered in {len(rows)} lessons>"
