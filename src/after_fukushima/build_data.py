@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from after_fukushima.data import read_table
+
 OWID = {
     "name": "owid-energy",
     "title": "Our World in Data, energy dataset (github.com/owid/energy-data)",
@@ -114,25 +116,32 @@ def curated(name: str, title: str, description: str, fields: list[dict], sources
 
 
 CURATION = Path(__file__).resolve().parents[2] / "curation"
+PARTS_OF_REPORT = ["opening", "the trigger", "the mechanism", "obstacles", "the case for it",
+                   "national responses"]
 KINDS_OF_CLAIM = ["context", "proposal", "obstacle", "case for", "national response"]
 
 BUILDERS = [
     nuclear_share,
     curated(
         "report_argument",
-        "The report's argument, paragraph by paragraph, in the course's own words",
-        "One row per paragraph of the China Daily report of 25 May 2011: who speaks, the claim paraphrased "
-        "(never quoted at length), what kind of claim it is, and the lesson that teaches it.",
+        "The report's argument, part by part, in the course's own words",
+        "One row per claim of the China Daily report of 25 May 2011, in the report's order: who makes it, the "
+        "claim paraphrased (never quoted at length), what kind of claim it is, and the lesson that teaches it. "
+        "Our archived copy of the report keeps only its opening, so a speaker is named only where it confirms "
+        "who spoke; elsewhere the speaker is 'unconfirmed'.",
         [
-            field("paragraph", "integer", "Paragraph number in the report", required=True, minimum=1),
-            field("speaker", "string", "Who makes the claim ('reporters' for the journalists' own narration)", required=True),
+            field("order", "integer", "Position of the claim in the report", required=True, minimum=1),
+            field("part", "string", "Part of the report's argument", required=True, enum=PARTS_OF_REPORT),
+            field("speaker", "string", "Who makes the claim ('unconfirmed' where our copy does not say)",
+                  required=True),
             field("affiliation", "string", "The speaker's affiliation as the report gives it"),
             field("claim", "string", "The claim in the course's own words", required=True),
             field("kind", "string", "Kind of claim", required=True, enum=KINDS_OF_CLAIM),
-            field("lesson", "string", "The lesson notebook that teaches it", required=True),
+            field("lesson", "string", "The lesson notebook that teaches it (two digits)", required=True,
+                  pattern="[0-9]{2}"),
         ],
         [REPORT],
-        ["paragraph"],
+        ["order"],
     ),
 ]
 
@@ -144,8 +153,10 @@ def write(out: Path, builders, sources: Path) -> list[dict]:
         table, resource = build(sources)
         path = f"{resource['name']}.csv"
         table.to_csv(out / path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        resources.append({"name": resource["name"], "path": path, "format": "csv", "mediatype": "text/csv",
-                          "encoding": "utf-8", **{k: v for k, v in resource.items() if k != "name"}})
+        entry = {"name": resource["name"], "path": path, "format": "csv", "mediatype": "text/csv",
+                 "encoding": "utf-8", **{k: v for k, v in resource.items() if k != "name"}}
+        read_table(out / path, entry)  # the table must pass its own schema before it is published
+        resources.append(entry)
     package = {
         "name": "after-fukushima-course-data",
         "title": "Data for the After Fukushima teaching notebooks",

@@ -8,6 +8,7 @@ A missing or damaged file gives a CourseError that names the file, the row and t
 import csv
 import json
 import math
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -90,6 +91,8 @@ def _check_constraints(value, field: dict) -> None:
         raise ValueError(f"below the minimum {rules['minimum']}")
     if "maximum" in rules and value > _bound(rules["maximum"], field):
         raise ValueError(f"above the maximum {rules['maximum']}")
+    if "pattern" in rules and not re.fullmatch(rules["pattern"], value):
+        raise ValueError(f"does not match the pattern {rules['pattern']}")
 
 
 def _bound(limit, field):
@@ -131,8 +134,13 @@ def load_table(name: str) -> pd.DataFrame:
     and times with an offset stay Python datetimes. Empty cells are missing values.
     """
     entry = resource(name)
+    return read_table(paths.data_dir() / entry["path"], entry)
+
+
+def read_table(path: Path, entry: dict) -> pd.DataFrame:
+    """Read one CSV file and check it against its datapackage.json entry (used by load_table and build_data)."""
     relative = f"data/{entry['path']}"
-    header, rows = _read_rows(paths.data_dir() / entry["path"], relative)
+    header, rows = _read_rows(path, relative)
     fields = entry["schema"]["fields"]
     missing = [f["name"] for f in fields if f["name"] not in header]
     if missing:

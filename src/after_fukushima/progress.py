@@ -180,4 +180,5 @@ class Scorecard(widgets.VBox):
         rows = summary(self.store, self.banks)
         answered = sum(r["answered"] for r in rows)
         total = sum(r["exercises"] for r in rows)
-        return f"<Scorecard: {answered} of {total} exercises answered in {len(rows)} lessons>"
+        lessons = f"{len(rows)} lesson" + ("" if len(rows) == 1 else "s")
+        return f"<Scorecard: {answered} of {total} exercises answered, {lessons}>"

@@ -190,7 +190,7 @@ class NumberAnswer(Exercise):
     def build_control(self):
         unit = self.spec.get("unit", "")
         self.entry = widgets.Text(value="", placeholder="a number", description="Your answer",
-                                  style=LABEL_STYLE, continuous_update=False)
+                                  style=LABEL_STYLE)
         return widgets.HBox([self.entry, widgets.Label(unit)])
 
     def value(self):

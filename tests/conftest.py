@@ -1,0 +1,34 @@
+"""Shared fixtures: exercises that save to a throw-away progress file, and a scratch copy of the course."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from after_fukushima.exercises.kinds import KINDS
+from after_fukushima.progress import ProgressStore
+
+COURSE = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def store(tmp_path) -> ProgressStore:
+    return ProgressStore(tmp_path / "progress.json")
+
+
+@pytest.fixture
+def make_exercise(store):
+    """make_exercise(spec) -> a widget of spec['kind'] saving to the temporary store."""
+    def make(spec: dict, lesson: str = "99_test"):
+        return KINDS[spec["kind"]](spec, lesson=lesson, store=store)
+    return make
+
+
+@pytest.fixture
+def course_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of data/ and exercises/banks/ that a test may damage; the package is pointed at it."""
+    root = tmp_path / "course"
+    shutil.copytree(COURSE / "data", root / "data")
+    shutil.copytree(COURSE / "exercises" / "banks", root / "exercises" / "banks")
+    monkeypatch.setenv("AFTER_FUKUSHIMA_ROOT", str(root))
+    return root

@@ -1,0 +1,163 @@
+"""The question banks: every real exercise can be answered right and wrong, and bad banks say what is wrong."""
+
+import textwrap
+
+import pytest
+
+from after_fukushima import load_table
+from after_fukushima.exercises.bank import BankError, all_banks, load_bank, read_bank
+from after_fukushima.exercises.kinds import KINDS
+
+EXERCISES = [(bank, entry) for bank in all_banks() for entry in bank.entries]
+IDS = [f"{bank.lesson}:{entry['id']}" for bank, entry in EXERCISES]
+
+
+def right_answer(entry: dict):
+    """The correct answer to a bank entry, in the form the widget's submit() takes."""
+    kind = entry["kind"]
+    if kind == "multiple_choice":
+        return entry["answer"]
+    if kind == "choose_all":
+        return list(reversed(entry["answers"]))  # order does not matter
+    if kind == "number":
+        return f"{entry['answer']} {entry.get('unit', '')}".strip()
+    if kind == "order":
+        return list(entry["items"])
+    if kind == "match":
+        return list(entry["pairs"].values())
+    if kind == "sort":
+        return list(entry["items"].values())
+    if kind == "reflection":
+        return "A considered answer. " * 10
+    if kind == "code_task":
+        namespace = {"load_table": load_table}
+        exec(entry["solution"], namespace)  # the reference solution, run as a student would
+        return namespace[entry["variable"]]
+    raise AssertionError(f"no right answer known for {kind}")
+
+
+def wrong_answers(entry: dict):
+    """(answer, the feedback that answer must produce) for every wrong option the bank lists."""
+    kind = entry["kind"]
+    if kind == "multiple_choice":
+        return [(option, entry["feedback"][option]) for option in entry["options"] if option != entry["answer"]]
+    if kind == "choose_all":
+        return [([*entry["answers"], option], entry["feedback"][option])
+                for option in entry["options"] if option not in entry["answers"]]
+    if kind == "order":
+        items = entry["items"]
+        return [([items[i + 1], items[i], *items[:i], *items[i + 2:]], entry["feedback"][items[i + 1]])
+                for i in range(len(items) - 1)]
+    if kind == "match":
+        lefts, rights = list(entry["pairs"]), list(entry["pairs"].values())
+        swapped = rights[1:] + rights[:1]
+        return [(swapped, entry["feedback"][left]) for left in lefts]
+    if kind == "sort":
+        statements, categories = list(entry["items"]), entry["categories"]
+        result = []
+        for n, statement in enumerate(statements):
+            answer = list(entry["items"].values())
+            answer[n] = next(c for c in categories if c != answer[n])
+            result.append((answer, entry["feedback"][statement]))
+        return result
+    if kind in ("number", "code_task"):
+        return [(mistake["value"], mistake["feedback"]) for mistake in entry.get("mistakes", [])]
+    return []
+
+
+@pytest.mark.parametrize("bank, entry", EXERCISES, ids=IDS)
+def test_every_exercise_accepts_its_right_answer(bank, entry, store):
+    exercise = bank.exercise(entry["id"], store=store)
+    verdict = exercise.submit(right_answer(entry))
+    assert verdict.status == ("saved" if entry["kind"] == "reflection" else "correct"), verdict
+    if entry.get("explanation"):
+        assert entry["explanation"][:40] in exercise.feedback.value.replace("&#x27;", "'")
+
+
+@pytest.mark.parametrize("bank, entry", EXERCISES, ids=IDS)
+def test_every_wrong_option_gets_its_own_feedback(bank, entry, store):
+    for answer, feedback in wrong_answers(entry):
+        verdict = bank.exercise(entry["id"], store=store).submit(answer)
+        assert verdict.correct is False and feedback in verdict.message, (answer, verdict)
+
+
+@pytest.mark.parametrize("bank, entry", EXERCISES, ids=IDS)
+def test_every_exercise_has_hints_and_an_explanation(bank, entry):
+    assert entry.get("hints"), "students need at least one hint before the answer"
+    assert entry.get("explanation"), "a correct answer should be explained"
+
+
+def test_every_kind_appears_in_lesson_00():
+    assert {entry["kind"] for entry in load_bank("00_start_here").entries} == set(KINDS)
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+GOOD_ENTRY = """
+    [[exercise]]
+    id = "place"
+    kind = "multiple_choice"
+    prompt = "Where?"
+    options = ["Deauville", "Vienna"]
+    answer = "Deauville"
+    feedback = { Vienna = "Vienna hosts the IAEA." }
+"""
+
+
+def bank_file(tmp_path, body: str, name="99_test.toml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent('lesson = "99_test"\ntitle = "Test"\n') + textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def test_a_good_bank_loads(tmp_path):
+    bank = read_bank(bank_file(tmp_path, GOOD_ENTRY))
+    assert bank.ids == ["place"] and repr(bank) == "<Question bank '99_test': 1 exercises>"
+
+
+@pytest.mark.parametrize("change, problem", [
+    (('kind = "multiple_choice"', 'kind = "multiple_chioce"'), "unknown kind 'multiple_chioce'"),
+    (('answer = "Deauville"', 'answer = "Paris"'), "'Paris' is not one of the options"),
+    (('feedback = { Vienna = "Vienna hosts the IAEA." }', 'feedback = {}'), "no feedback for the wrong option 'Vienna'"),
+    (('prompt = "Where?"', 'promt = "Where?"'), "unknown key 'promt' (did you mean 'prompt'?)"),
+    (('options = ["Deauville", "Vienna"]', 'options = "Deauville"'), "'options' should be a list"),
+    (('id = "place"', 'id = "Place 1"'), "'id' may hold only lower-case letters"),
+    (('answer = "Deauville"', ''), "'answer' is missing"),
+])
+def test_a_bad_bank_names_file_exercise_and_problem(tmp_path, change, problem):
+    path = bank_file(tmp_path, GOOD_ENTRY.replace(*change))
+    with pytest.raises(BankError) as caught:
+        read_bank(path)
+    message = str(caught.value)
+    assert message.startswith("99_test.toml, exercise #1")
+    assert problem in message
+
+
+def test_bank_problems_in_numbers_and_duplicates(tmp_path):
+    number = """
+    [[exercise]]
+    id = "n"
+    kind = "number"
+    prompt = "How many?"
+    answer = 10
+    tolerance = 1
+    mistakes = [{ value = 10.5, feedback = "close" }]
+    """
+    with pytest.raises(BankError, match=r"exercise #1 \('n'\): the mistake 10.5 would count as correct"):
+        read_bank(bank_file(tmp_path, number))
+    with pytest.raises(BankError, match=r"exercise #2 \('place'\): the id 'place' is used twice"):
+        read_bank(bank_file(tmp_path, GOOD_ENTRY + GOOD_ENTRY))
+
+
+def test_broken_toml_and_missing_bank(tmp_path, course_copy):
+    with pytest.raises(BankError, match="99_test.toml is not valid TOML"):
+        read_bank(bank_file(tmp_path, 'options = ["unclosed'))
+    with pytest.raises(BankError, match="no \\[\\[exercise\\]\\] entries"):
+        read_bank(bank_file(tmp_path, ""))
+    with pytest.raises(BankError, match="The question bank 42_nothing.toml is missing"):
+        load_bank("42_nothing")
+
+
+def test_unknown_exercise_id_lists_the_known_ones():
+    with pytest.raises(BankError, match="has no exercise 'nope'. Its exercises are: summit-place"):
+        load_bank("00_start_here").exercise("nope")

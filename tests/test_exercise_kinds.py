@@ -1,0 +1,386 @@
+"""Every exercise kind: the right answer, each wrong answer's own feedback, hints, and bad input.
+
+Each behaviour is checked twice where it matters: through ``submit`` (the one path the Check button
+uses) and through a simulated click (set the control, then ``check_button.click()``).
+"""
+
+import html
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from after_fukushima.exercises.kinds import count_words, parse_number
+from after_fukushima.exercises.base import InvalidAnswer
+
+SCRIPT = "<script>alert('x')</script>"
+
+MULTIPLE_CHOICE = {
+    "id": "capital", "kind": "multiple_choice", "prompt": "Which city hosts the IAEA?",
+    "options": ["Vienna", "Geneva", "Paris"], "answer": "Vienna",
+    "feedback": {"Geneva": "Geneva hosts other UN bodies.", "Paris": "Paris hosts the OECD."},
+    "hints": ["It is in Austria.", "It is on the Danube."], "explanation": "The IAEA sits in Vienna.",
+}
+CHOOSE_ALL = {
+    "id": "gases", "kind": "choose_all", "prompt": "Which are noble gases?",
+    "options": ["Neon", "Argon", "Oxygen", "Nitrogen"], "answers": ["Neon", "Argon"],
+    "feedback": {"Oxygen": "Oxygen reacts readily.", "Nitrogen": "Nitrogen forms many compounds."},
+    "hints": ["Two of them."], "explanation": "Neon and argon are noble gases.",
+}
+NUMBER = {
+    "id": "wave", "kind": "number", "prompt": "How high (m)?", "answer": 13.1, "tolerance": 0.5,
+    "unit": "m", "unit_aliases": ["metres", "meters"], "too_low": "Higher than that.", "too_high": "Lower than that.",
+    "mistakes": [{"value": 5.7, "feedback": "That is the design basis."}],
+    "hints": ["More than 10."], "explanation": "About 13 m.",
+}
+ORDER = {
+    "id": "steps", "kind": "order", "prompt": "Order these.", "items": ["First", "Second", "Third"],
+    "feedback": {"First": "It starts.", "Second": "It is in the middle.", "Third": "It ends."},
+    "hints": ["Count."], "explanation": "1, 2, 3.",
+}
+MATCH = {
+    "id": "pairs", "kind": "match", "prompt": "Match.", "pairs": {"Chen": "Beijing", "Caplan": "Oxford"},
+    "feedback": {"Chen": "Chen works in China.", "Caplan": "Caplan works in England."},
+    "hints": ["Think of countries."], "explanation": "Chen: Beijing; Caplan: Oxford.",
+}
+SORT = {
+    "id": "sorting", "kind": "sort", "prompt": "Sort.", "categories": ["proposal", "obstacle"],
+    "items": {"Share data.": "proposal", "Interests clash.": "obstacle"},
+    "feedback": {"Share data.": "Sharing is proposed.", "Interests clash.": "Clashing interests block it."},
+    "hints": ["Proposals say what to do."], "explanation": "One of each.",
+}
+REFLECTION = {
+    "id": "think", "kind": "reflection", "prompt": "Why?", "min_words": 5,
+    "hints": ["Think of interests."], "explanation": "A strong answer mentions sovereignty.",
+}
+CODE_NUMBER = {
+    "id": "mean", "kind": "code_task", "prompt": "Compute the mean.", "variable": "mean_value",
+    "answer": 2.5, "tolerance": 0.01, "solution": "mean_value = 2.5",
+    "mistakes": [{"value": 10.0, "feedback": "That is the sum."}],
+    "too_low": "Too low.", "too_high": "Too high.", "hints": ["Use .mean()."], "explanation": "The mean is 2.5.",
+}
+CODE_TEXT = {
+    "id": "top", "kind": "code_task", "prompt": "Which country?", "variable": "top_country",
+    "answer": "France", "solution": "top_country = 'France'",
+    "mistakes": [{"value": "Belgium", "feedback": "Belgium is second."}], "otherwise": "Sort by the share.",
+    "explanation": "France led.",
+}
+
+
+def feedback_text(exercise) -> str:
+    """The feedback as the student reads it: tags removed, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", exercise.feedback.value))
+
+
+def click_check(exercise):
+    exercise.check_button.click()
+    return feedback_text(exercise)
+
+
+# --- multiple choice ------------------------------------------------------------------------------
+
+def test_multiple_choice_correct_shows_explanation_and_counts(make_exercise):
+    exercise = make_exercise(MULTIPLE_CHOICE)
+    verdict = exercise.submit("Vienna")
+    assert verdict.correct is True
+    assert "The IAEA sits in Vienna." in feedback_text(exercise)
+    assert "1 attempt · solved" in exercise.status.value
+
+
+@pytest.mark.parametrize("wrong", ["Geneva", "Paris"])
+def test_multiple_choice_each_wrong_option_has_its_own_feedback(make_exercise, wrong):
+    exercise = make_exercise(MULTIPLE_CHOICE)
+    verdict = exercise.submit(wrong)
+    assert verdict.correct is False
+    assert verdict.message == MULTIPLE_CHOICE["feedback"][wrong]
+    assert "The IAEA sits in Vienna." not in feedback_text(exercise)
+
+
+def test_multiple_choice_by_clicking(make_exercise):
+    exercise = make_exercise(MULTIPLE_CHOICE)
+    assert exercise.choices.value is None  # nothing is pre-selected
+    assert "Choose one of the options" in click_check(exercise)
+    assert exercise.attempts == 0  # an empty answer is not an attempt
+    exercise.choices.value = "Paris"
+    assert "Paris hosts the OECD." in click_check(exercise)
+    exercise.choices.value = "Vienna"
+    assert "✔ Correct." in click_check(exercise)
+    assert exercise.attempts == 2
+
+
+@pytest.mark.parametrize("bad", [None, "", "Vienne", SCRIPT])
+def test_multiple_choice_rejects_what_is_not_an_option(make_exercise, bad):
+    exercise = make_exercise(MULTIPLE_CHOICE)
+    verdict = exercise.submit(bad)
+    assert verdict.status == "invalid" and exercise.attempts == 0
+    assert "<script>" not in exercise.feedback.value  # shown as text, never as markup
+
+
+# --- hints (shared by every kind) ------------------------------------------------------------------
+
+def test_hints_appear_one_at_a_time_then_run_out(make_exercise):
+    exercise = make_exercise(MULTIPLE_CHOICE)
+    assert exercise.hint_box.value == "" and exercise.hint_button.description == "Hint (2 left)"
+    exercise.hint_button.click()
+    assert "It is in Austria." in exercise.hint_box.value and "Danube" not in exercise.hint_box.value
+    assert exercise.next_hint() == "It is on the Danube."
+    assert exercise.hint_button.disabled and exercise.hint_button.description == "No more hints"
+    assert exercise.next_hint() is None
+
+
+def test_hint_text_is_escaped(make_exercise):
+    exercise = make_exercise({**MULTIPLE_CHOICE, "hints": [SCRIPT]})
+    exercise.next_hint()
+    assert "<script>" not in exercise.hint_box.value and "&lt;script&gt;" in exercise.hint_box.value
+
+
+def test_prompt_with_markup_is_escaped(make_exercise):
+    exercise = make_exercise({**MULTIPLE_CHOICE, "prompt": f"Is {SCRIPT} safe?"})
+    assert "<script>" not in exercise.prompt.value
+
+
+# --- choose all -----------------------------------------------------------------------------------
+
+def test_choose_all_correct_in_any_order(make_exercise):
+    exercise = make_exercise(CHOOSE_ALL)
+    assert exercise.submit(["Argon", "Neon"]).correct is True
+
+
+@pytest.mark.parametrize("wrong", ["Oxygen", "Nitrogen"])
+def test_choose_all_each_wrong_tick_has_its_own_feedback(make_exercise, wrong):
+    exercise = make_exercise(CHOOSE_ALL)
+    verdict = exercise.submit(["Neon", "Argon", wrong])
+    assert verdict.correct is False and CHOOSE_ALL["feedback"][wrong] in verdict.message
+
+
+def test_choose_all_says_how_many_are_missing(make_exercise):
+    assert "1 option that applies is not ticked yet." in make_exercise(CHOOSE_ALL).submit(["Neon"]).message
+
+
+def test_choose_all_by_clicking(make_exercise):
+    exercise = make_exercise(CHOOSE_ALL)
+    assert "Tick every option" in click_check(exercise)
+    exercise.boxes[0].value = exercise.boxes[1].value = True
+    assert "✔ Correct." in click_check(exercise)
+
+
+@pytest.mark.parametrize("bad", [[], None, ["Krypton"], [SCRIPT]])
+def test_choose_all_bad_input(make_exercise, bad):
+    exercise = make_exercise(CHOOSE_ALL)
+    assert exercise.submit(bad).status == "invalid" and "<script>" not in exercise.feedback.value
+
+
+# --- numbers --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", ["13.1", "13", "13,1", " 13.1 m", "13.1 metres", "1.31e1", "１３.１", 13.1, 13])
+def test_number_accepts_what_students_type(make_exercise, typed):
+    assert make_exercise(NUMBER).submit(typed).correct is True
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("5.7", "That is the design basis."),
+    ("2", "Higher than that."),
+    ("−20", "Higher than that."),  # a unicode minus sign
+    ("40", "Lower than that."),
+])
+def test_number_feedback_depends_on_the_answer(make_exercise, typed, message):
+    verdict = make_exercise(NUMBER).submit(typed)
+    assert verdict.correct is False and verdict.message == message
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("", "Type a number first"),
+    ("   ", "Type a number first"),
+    ("thirteen", "is not a number"),
+    ("13 km", "Give the answer in m"),
+    ("1e400", "far too large"),
+    ("9" * 400, "far too large"),
+    ("nan", "is not a number"),
+    ("十三", "is not a number"),
+    (SCRIPT, "is not a number"),
+    (True, "not True or False"),
+])
+def test_number_bad_input_gets_a_sentence_and_no_attempt(make_exercise, typed, message):
+    exercise = make_exercise(NUMBER)
+    verdict = exercise.submit(typed)
+    assert verdict.status == "invalid" and message in verdict.message
+    assert exercise.attempts == 0
+    assert "<script>" not in exercise.feedback.value
+
+
+def test_number_by_clicking(make_exercise):
+    exercise = make_exercise(NUMBER)
+    exercise.entry.value = "5.7"
+    assert "design basis" in click_check(exercise)
+    exercise.entry.value = "13.1 m"
+    assert "✔ Correct. About 13 m." in click_check(exercise)
+
+
+def test_parse_number_thousands_and_decimal_comma():
+    assert parse_number("1,000", []) == 1000
+    assert parse_number("12,345.5", []) == 12345.5
+    assert parse_number("9,1", []) == 9.1
+    with pytest.raises(InvalidAnswer, match="without words or units"):
+        parse_number("12 apples", [])
+
+
+# --- order ----------------------------------------------------------------------------------------
+
+def test_order_correct_and_wrong(make_exercise):
+    exercise = make_exercise(ORDER)
+    assert exercise.submit(["First", "Second", "Third"]).correct is True
+    wrong = exercise.submit(["Second", "First", "Third"])
+    assert wrong.message == "1 of 3 are in the right place. Look again at 'Second': It is in the middle."
+
+
+@pytest.mark.parametrize("first_wrong", ORDER["items"][:2])
+def test_order_each_misplaced_item_has_its_own_feedback(make_exercise, first_wrong):
+    others = [item for item in ORDER["items"] if item != first_wrong]
+    answer = [first_wrong, *others] if first_wrong != "First" else ["Third", "Second", "First"]
+    verdict = make_exercise(ORDER).submit(answer)
+    assert ORDER["feedback"][answer[0]] in verdict.message
+
+
+def test_order_controls_start_empty_in_a_fixed_order_and_click(make_exercise):
+    exercise = make_exercise(ORDER)
+    assert [slot.value for slot in exercise.slots] == [None, None, None]
+    assert list(exercise.slots[0].options) == sorted(ORDER["items"])
+    assert "3 still empty" in click_check(exercise)
+    for slot, item in zip(exercise.slots, ORDER["items"]):
+        slot.value = item
+    assert "✔ Correct." in click_check(exercise)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (["First", "First", "Third"], "chosen more than once"),
+    (["First", None, "Third"], "1 still empty"),
+    (["First", "Second"], "for every line"),
+    (["First", "Second", SCRIPT], "is not one of the choices"),
+])
+def test_order_bad_input(make_exercise, bad, message):
+    exercise = make_exercise(ORDER)
+    verdict = exercise.submit(bad)
+    assert verdict.status == "invalid" and message in verdict.message and "<script>" not in exercise.feedback.value
+
+
+# --- match ----------------------------------------------------------------------------------------
+
+def test_match_correct_and_each_wrong_pair(make_exercise):
+    exercise = make_exercise(MATCH)
+    assert exercise.submit(["Beijing", "Oxford"]).correct is True
+    verdict = exercise.submit(["Oxford", "Beijing"])
+    assert "0 of 2 pairs are right." in verdict.message
+    assert "Chen: Chen works in China." in verdict.message and "Caplan: Caplan works in England." in verdict.message
+
+
+def test_match_by_clicking_and_empty(make_exercise):
+    exercise = make_exercise(MATCH)
+    assert [m.description for m in exercise.matches] == ["Chen", "Caplan"]
+    assert "2 still empty" in click_check(exercise)
+    exercise.matches[0].value, exercise.matches[1].value = "Beijing", "Oxford"
+    assert "✔ Correct." in click_check(exercise)
+
+
+# --- sort -----------------------------------------------------------------------------------------
+
+def test_sort_correct_and_each_wrong_statement(make_exercise):
+    exercise = make_exercise(SORT)
+    assert exercise.submit(["proposal", "obstacle"]).correct is True
+    verdict = exercise.submit(["proposal", "proposal"])
+    assert verdict.message == "Look again at statement 2. Clashing interests block it."
+
+
+def test_sort_by_clicking(make_exercise):
+    exercise = make_exercise(SORT)
+    assert "2 still empty" in click_check(exercise)
+    exercise.sorters[0].value, exercise.sorters[1].value = "obstacle", "obstacle"
+    assert "Sharing is proposed." in click_check(exercise)
+
+
+def test_sort_statements_are_escaped(make_exercise):
+    spec = {**SORT, "items": {SCRIPT: "proposal", "b": "obstacle"}, "feedback": {SCRIPT: "x", "b": "y"}}
+    rendered = "".join(child.value for child in make_exercise(spec).control.children if hasattr(child, "value")
+                       and isinstance(child.value, str))
+    assert "<script>" not in rendered and "&lt;script&gt;" in rendered
+
+
+# --- reflection -----------------------------------------------------------------------------------
+
+def test_reflection_is_kept_not_graded(make_exercise, store):
+    exercise = make_exercise(REFLECTION)
+    text = "Governments guard sovereignty, and firms guard secrets."
+    verdict = exercise.submit(text)
+    assert verdict.status == "saved" and verdict.correct is None
+    assert verdict.message.startswith("7 words kept.")
+    assert "A strong answer mentions sovereignty." in feedback_text(exercise)
+    assert store.latest("99_test", "think")["answer"] == text
+
+
+def test_reflection_word_count_updates_as_the_student_types(make_exercise):
+    exercise = make_exercise(REFLECTION)
+    exercise.text.value = "one two"
+    assert exercise.word_count.value == "2 words"
+    assert "Aim for at least 5 words." in click_check(exercise)
+
+
+@pytest.mark.parametrize("text, words", [("", 0), ("Fukushima's reactors", 2), ("安全 合作", 2), ("well-known", 1)])
+def test_count_words(text, words):
+    assert count_words(text) == words
+
+
+def test_reflection_keeps_markup_as_text(make_exercise, store):
+    exercise = make_exercise(REFLECTION)
+    exercise.submit(SCRIPT)
+    assert store.latest("99_test", "think")["answer"] == SCRIPT  # nothing the student wrote is lost
+    assert "<script>" not in exercise.feedback.value
+    assert make_exercise(REFLECTION).submit("  \n ").status == "invalid"
+
+
+# --- code task ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", [2.5, np.float64(2.5), np.int64(2) + 0.5, pd.Series([2.5]).mean(), "2.5"])
+def test_code_task_accepts_numbers_from_pandas(make_exercise, value):
+    assert make_exercise(CODE_NUMBER).check(value).correct is True
+
+
+@pytest.mark.parametrize("value, message", [
+    (10.0, "That is the sum."),
+    (1.0, "Too low."),
+    (99.0, "Too high."),
+])
+def test_code_task_feedback(make_exercise, value, message):
+    assert make_exercise(CODE_NUMBER).check(value).message == message
+
+
+@pytest.mark.parametrize("value, message", [
+    (None, "still None"),
+    (pd.Series([1.0, 2.0]), "is a Series of shape (2,)"),
+    (pd.DataFrame({"a": [1]}), "is a DataFrame of shape (1, 1)"),
+    (float("inf"), "far too large"),
+    ("lots", "is not a number"),
+])
+def test_code_task_bad_values(make_exercise, value, message):
+    verdict = make_exercise(CODE_NUMBER).check(value)
+    assert verdict.status == "invalid" and message in verdict.message
+
+
+def test_code_task_reads_the_students_variable_when_check_is_clicked(make_exercise, monkeypatch):
+    namespace = {}
+
+    class Shell:
+        user_ns = namespace
+
+    monkeypatch.setattr("IPython.get_ipython", lambda: Shell())
+    exercise = make_exercise(CODE_NUMBER)
+    assert "There is no variable called mean_value yet" in click_check(exercise)
+    exec(CODE_NUMBER["solution"], namespace)
+    assert "✔ Correct." in click_check(exercise)
+
+
+def test_code_task_text_answers(make_exercise):
+    exercise = make_exercise(CODE_TEXT)
+    assert exercise.check("  france ").correct is True
+    assert exercise.check("Belgium").message == "Belgium is second."
+    assert exercise.check("Japan").message == "Sort by the share."
+    assert exercise.check(3).status == "invalid"
