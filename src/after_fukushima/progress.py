@@ -51,6 +51,9 @@ class ProgressStore:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return []
+        except UnicodeDecodeError:
+            self._set_aside()
+            return []
         except OSError as exc:
             warnings.warn(f"Could not read your progress file {self.path} ({exc}); starting without it.")
             return []

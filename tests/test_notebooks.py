@@ -1,0 +1,61 @@
+"""Notebook hygiene: every lesson and worksheet is stored as a clean Restart & Run All.
+
+nbval (run by `make test` over notebooks/ and exercises/) re-executes each notebook and compares its
+outputs strictly; these tests check what nbval does not: how the notebooks were saved.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("exercises/*.ipynb")])
+LESSONS = sorted(ROOT.glob("notebooks/*.ipynb"))
+ABSOLUTE_PATH = re.compile(r"(/home/|/root/|/tmp/|/work/|/Users/|[A-Za-z]:\\\\|site-packages)")
+LESSON_PARTS = ["Overview", "Learning objectives", "Prerequisites", "Time", "Key takeaways",
+                "Discussion questions", "Sources"]
+
+
+def ids(paths):
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def test_there_are_notebooks_to_check():
+    assert ROOT / "notebooks" / "00_start_here.ipynb" in NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_saved_as_a_clean_run_from_the_top(path):
+    notebook = read(path)
+    nbformat.validate(notebook)
+    counts = [cell.execution_count for cell in notebook.cells if cell.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1)), "run Kernel > Restart and Run All, or `make execute`"
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", f"a stored error in: {cell.source[:60]}"
+            assert not (output.output_type == "stream" and output.name == "stderr"), cell.source[:60]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_no_absolute_paths_and_the_usual_kernel(path):
+    notebook = read(path)
+    assert notebook.metadata.kernelspec.name == "python3"
+    assert "widgets" not in notebook.metadata, "widget state belongs to a session, not to the stored notebook"
+    text = nbformat.writes(notebook)
+    assert not ABSOLUTE_PATH.search(text), ABSOLUTE_PATH.search(text).group(0)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def test_every_lesson_has_the_course_structure(path):
+    markdown = "\n".join(cell.source for cell in read(path).cells if cell.cell_type == "markdown")
+    assert markdown.startswith(f"# {path.name[:2]} · "), "the title starts with the lesson number"
+    for part in LESSON_PARTS:
+        assert re.search(rf"(\*\*{part}\*\*|^#+ {part})", markdown, re.MULTILINE), f"no '{part}'"
+    assert re.search(r"^## 1\. ", markdown, re.MULTILINE), "sections are numbered"
+    assert markdown.index("Key takeaways") > markdown.index("## 1. "), "takeaways come after the sections"

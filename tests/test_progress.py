@@ -1,0 +1,132 @@
+"""The progress store: atomic writes, damaged files set aside, two writers at once, and the scorecard."""
+
+import csv
+import json
+import multiprocessing
+import os
+
+import pytest
+
+from after_fukushima.exercises.bank import load_bank
+from after_fukushima.progress import ProgressStore, Scorecard, progress_path
+
+
+def test_the_environment_variable_chooses_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("AFTER_FUKUSHIMA_PROGRESS", str(tmp_path / "mine.json"))
+    assert progress_path() == tmp_path / "mine.json"
+    monkeypatch.delenv("AFTER_FUKUSHIMA_PROGRESS")
+    assert progress_path().parts[-2:] == (".after_fukushima", "progress.json")
+
+
+def test_attempts_are_numbered_and_kept(store):
+    store.record("00", "a", "number", 12, False)
+    store.record("00", "a", "number", 13, True)
+    store.record("00", "b", "reflection", "Some text", None)
+    assert [a["attempt"] for a in store.attempts()] == [1, 2, 1]
+    assert store.latest("00", "a")["answer"] == 13
+    content = json.loads(store.path.read_text(encoding="utf-8"))
+    assert content["format"] == "after-fukushima-progress" and len(content["attempts"]) == 3
+
+
+def test_a_write_is_atomic_and_leaves_no_temporary_files(store, monkeypatch):
+    store.record("00", "a", "number", 1, False)
+    before = store.path.read_bytes()
+
+    def fail(*_):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        store.record("00", "a", "number", 2, False)
+    assert store.path.read_bytes() == before  # the old file is intact
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["progress.json", "progress.json.lock"]
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"", b'{"format": "something else"}', b"\xff\xfe\x00", b"[1, 2]"])
+def test_a_damaged_file_is_set_aside_with_a_warning(store, damage):
+    store.path.write_bytes(damage)
+    with pytest.warns(UserWarning, match="kept as progress.damaged-1.json and a fresh one was started"):
+        assert store.attempts() == []
+    assert (store.path.parent / "progress.damaged-1.json").read_bytes() == damage
+    store.record("00", "a", "number", 1, True)
+    assert len(store.attempts()) == 1
+
+
+def test_a_second_damaged_file_does_not_overwrite_the_first(store):
+    for number in (1, 2):
+        store.path.write_text("broken", encoding="utf-8")
+        with pytest.warns(UserWarning, match=f"damaged-{number}"):
+            store.attempts()
+    assert {p.name for p in store.path.parent.glob("*.damaged-*")} == {"progress.damaged-1.json",
+                                                                     "progress.damaged-2.json"}
+
+
+def test_a_damaged_file_never_stops_an_exercise(store, recwarn):
+    store.path.write_text("{{{", encoding="utf-8")
+    exercise = load_bank("00_start_here").exercise("summit-place", store=store)
+    assert exercise.submit("Deauville, France").correct is True
+    assert store.latest("00_start_here", "summit-place")["correct"] is True
+
+
+def test_an_unwritable_file_is_reported_in_the_feedback(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    store = ProgressStore(blocker / "progress.json")  # its folder cannot be created
+    with pytest.warns(UserWarning, match="Could not read your progress file"):
+        exercise = load_bank("00_start_here").exercise("summit-place", store=store)
+    verdict = exercise.submit("Deauville, France")
+    assert verdict.correct is True
+    assert "could not be saved to the progress file" in exercise.feedback.value
+
+
+def _write_many(path: str, who: str, count: int) -> None:
+    store = ProgressStore(path)
+    for n in range(count):
+        store.record("00", f"{who}-{n % 3}", "number", n, False)
+
+
+def test_two_notebooks_writing_at_once_lose_nothing(tmp_path):
+    path = str(tmp_path / "progress.json")
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_write_many, args=(path, who, 40)) for who in ("left", "right")]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+        assert writer.exitcode == 0
+    attempts = ProgressStore(path).attempts()
+    assert len(attempts) == 80
+    for who in ("left", "right"):
+        numbers = sorted(a["attempt"] for a in attempts if a["exercise"] == f"{who}-0")
+        assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_a_reopened_exercise_shows_the_last_answer(store):
+    bank = load_bank("00_start_here")
+    first = bank.exercise("days-after-quake", store=store)
+    first.submit("70")
+    first.submit("75")
+    again = bank.exercise("days-after-quake", store=store)
+    assert again.entry.value == "75" and again.attempts == 2 and again.solved
+    assert "Your last saved answer is shown" in again.feedback.value
+    reflection = bank.exercise("why-hesitate", store=store)
+    reflection.submit("Text the student wrote.")
+    assert bank.exercise("why-hesitate", store=store).text.value == "Text the student wrote."
+
+
+def test_scorecard_counts_and_exports(store, tmp_path, monkeypatch):
+    bank = load_bank("00_start_here")
+    bank.exercise("summit-place", store=store).submit("Vienna, Austria")
+    bank.exercise("summit-place", store=store).submit("Deauville, France")
+    bank.exercise("why-hesitate", store=store).submit("Ein Gedanke, mit Umlauten: äöü.")
+    card = Scorecard(store=store)
+    assert repr(card).startswith("<Scorecard: 2 of 8 exercises answered,")
+    assert "<td>00_start_here</td><td>Start here</td><td>2 / 8</td><td>1</td>" in card.table.value
+    monkeypatch.chdir(tmp_path)
+    path = card.export()
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["exercise"] for r in rows] == ["summit-place", "summit-place", "why-hesitate"]
+    assert [r["correct"] for r in rows] == ["False", "True", ""]
+    assert json.loads(rows[2]["answer"]) == "Ein Gedanke, mit Umlauten: äöü."
+    assert "Saved all your answers" in card.message.value
