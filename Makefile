@@ -7,13 +7,14 @@ BIN    := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 SOURCES ?= ../shared/sources
 
-.PHONY: lab test execute data bench clean help
+.PHONY: lab test execute data answer-key clean help
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
 	@echo "make test     set up .venv and run every test (unit tests, data checks, strict nbval)"
 	@echo "make execute  refresh the stored outputs of every notebook and worksheet"
 	@echo "make data     rebuild data/ from the raw sources (SOURCES=$(SOURCES))"
+	@echo "make answer-key  rewrite teacher/answer_key.md from the question banks"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make lab PYTHON=python3.11")'
@@ -30,7 +31,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $(VENV)/.installed $@
 
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
@@ -40,6 +41,9 @@ execute: $(VENV)/.installed-test
 
 data: $(VENV)/.installed-test
 	$(BIN)/python -m after_fukushima.build_data --sources $(SOURCES)
+
+answer-key: $(VENV)/.installed
+	$(BIN)/python -m after_fukushima.answer_key
 
 clean:
 	rm -rf $(VENV) .pytest_cache

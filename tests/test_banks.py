@@ -1,10 +1,12 @@
 """The question banks: every real exercise can be answered right and wrong, and bad banks say what is wrong."""
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from after_fukushima import load_table
+from after_fukushima.answer_key import render
 from after_fukushima.exercises.bank import BankError, all_banks, load_bank, read_bank
 from after_fukushima.exercises.kinds import KINDS
 
@@ -161,3 +163,14 @@ def test_broken_toml_and_missing_bank(tmp_path, course_copy):
 def test_unknown_exercise_id_lists_the_known_ones():
     with pytest.raises(BankError, match="has no exercise 'nope'. Its exercises are: summit-place"):
         load_bank("00_start_here").exercise("nope")
+
+
+def test_the_teachers_answer_key_matches_the_banks():
+    key = Path(__file__).resolve().parents[1] / "teacher" / "answer_key.md"
+    assert key.read_text(encoding="utf-8") == render(all_banks()), "run `make answer-key`"
+
+
+def test_a_correct_answer_shows_its_source(store):
+    exercise = load_bank("00_start_here").exercise("summit-place", store=store)
+    exercise.submit("Deauville, France")
+    assert "Source: G8 Research Group" in exercise.feedback.value

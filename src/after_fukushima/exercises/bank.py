@@ -31,7 +31,7 @@ from after_fukushima.exercises.kinds import KINDS
 from after_fukushima.progress import ProgressStore
 
 COMMON_REQUIRED = {"id": str, "kind": str, "prompt": str}
-COMMON_OPTIONAL = {"hints": list, "explanation": str}
+COMMON_OPTIONAL = {"hints": list, "explanation": str, "source": str}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 

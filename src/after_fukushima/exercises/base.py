@@ -138,9 +138,12 @@ class Exercise(widgets.VBox):
         text = verdict.message
         if verdict.status in (CORRECT, SAVED) and self.spec.get("explanation"):
             text = f"{text} {self.spec['explanation']}".strip()
+        source = ""
+        if verdict.status in (CORRECT, SAVED) and self.spec.get("source"):
+            source = f"<div class='af-source'>Source: {html.escape(self.spec['source'])}</div>"
         self.feedback.value = (
             f"<div class='af-feedback af-{verdict.status}'><b>{SYMBOLS[verdict.status]}</b> "
-            f"{html.escape(text + note)}</div>"
+            f"{html.escape(text + note)}{source}</div>"
         )
         self.status.value = self._status_text()
 
