@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from after_fukushima import CourseError, load_table
-from after_fukushima.data import resource, source_line, table_names
+from after_fukushima.data import load_geojson, resource, source_line, table_names
 
 
 def test_tables_load_with_the_schema_types():
@@ -32,8 +32,17 @@ def test_tables_load_from_any_working_folder(tmp_path, monkeypatch):
 
 
 def test_an_unknown_table_lists_the_known_ones():
-    with pytest.raises(CourseError, match="There is no table called 'nuclear'. The tables are: nuclear_share"):
+    with pytest.raises(CourseError, match="There is no data called 'nuclear'. The names are: nuclear_share"):
         load_table("nuclear")
+
+
+def test_map_data_loads_as_geojson_and_not_as_a_table(course_copy):
+    assert len(load_geojson("country_outlines")["features"]) == 177
+    with pytest.raises(CourseError, match="use load_geojson"):
+        load_table("country_outlines")
+    (course_copy / "data" / "country_outlines.geojson").write_text('{"type": "Feat', encoding="utf-8")
+    with pytest.raises(CourseError, match="data/country_outlines.geojson is damaged"):
+        load_geojson("country_outlines")
 
 
 def test_a_missing_file(course_copy):
@@ -118,5 +127,5 @@ def test_course_errors_show_as_one_sentence_in_a_notebook():
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     shown = result.stdout + result.stderr
-    assert "Problem: There is no table called 'nope'." in shown
+    assert "Problem: There is no data called 'nope'." in shown
     assert "Traceback" not in shown

@@ -1,170 +1,108 @@
 """Rebuild data/ from the raw sources and the hand-written tables in curation/.
 
-    python -m after_fukushima.build_data --sources ../shared/sources
+    python -m after_fukushima.build_data --sources ../shared/sources      (or: make data)
 
-Run twice, it writes byte-identical files. Each table's schema, source and licence are declared next to the
-code that builds it, and written to data/datapackage.json.
+Run twice, it writes byte-identical files. Each table is made by one function in after_fukushima.datasets,
+which also declares its schema, sources and licence; this module writes the tables and data/datapackage.json,
+and checks every table against its own schema before publishing it.
 """
 
 import argparse
 import csv
+import hashlib
 import json
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from after_fukushima.data import read_table
-
-OWID = {
-    "name": "owid-energy",
-    "title": "Our World in Data, energy dataset (github.com/owid/energy-data)",
-    "path": "https://github.com/owid/energy-data",
-    "attribution": "Our World in Data energy dataset (Ember; Energy Institute), CC BY 4.0",
-}
-OWID_LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
-                "path": "https://creativecommons.org/licenses/by/4.0/"}
-COURSE_LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 (this course's own text)",
-                  "path": "https://creativecommons.org/licenses/by/4.0/"}
-REPORT = {
-    "title": "Zhou Wa and Zhang Chunyan, 'Nuke safety cooperation mechanism \"key issue\"', China Daily, 25 May 2011",
-    "path": "http://www.chinadaily.com.cn/cndy/2011-05/25/content_12573607.htm",
-    "attribution": "China Daily, 25 May 2011 (paraphrased by the course authors)",
-}
-
-RELEASE_2020 = "OWID 2020-09 release"
-RELEASE_2026 = "OWID 2026-01 release"
-
-
-def field(name, kind, description, unit=None, **constraints):
-    entry = {"name": name, "type": kind, "description": description}
-    if unit:
-        entry["unit"] = unit
-    if constraints:
-        entry["constraints"] = constraints
-    return entry
-
-
-# --- tables -----------------------------------------------------------------------------------------
-
-def nuclear_share(sources: Path) -> tuple[pd.DataFrame, dict]:
-    """Nuclear electricity by country and year: the 2020 release before 2000, the 2026 release from 2000."""
-    old = pd.read_csv(sources / "owid" / "owid_energy_nuclear_release2020.csv", encoding="utf-8-sig")
-    new = pd.read_csv(sources / "owid" / "owid_energy_nuclear.csv")
-    columns = {"electricity_generation": "electricity_twh", "nuclear_electricity": "nuclear_twh",
-               "nuclear_share_elec": "nuclear_share_pct"}
-
-    def tidy(frame, release):
-        frame = frame[frame["iso_code"].notna() | (frame["country"] == "World")]
-        frame = frame.rename(columns=columns)[["country", "iso_code", "year", *columns.values()]]
-        frame = frame[frame["nuclear_twh"].notna()].copy()
-        frame["release"] = release
-        return frame
-
-    old, new = tidy(old, RELEASE_2020), tidy(new, RELEASE_2026)
-    old = old.assign(iso_code=old["iso_code"].where(old["country"] != "World", "OWID_WRL"))
-    # Rows are matched on the ISO code, and named as the newer release names them (Czech Republic -> Czechia).
-    newer_names = dict(zip(new["iso_code"], new["country"]))
-    old = old.assign(country=[newer_names.get(code, name) for code, name in zip(old["iso_code"], old["country"])])
-    from_new = set(zip(new["iso_code"], new["year"]))
-    old = old[[(c, y) not in from_new for c, y in zip(old["iso_code"], old["year"])]]
-    table = pd.concat([old, new])
-    nuclear_countries = set(table.loc[table["nuclear_twh"] > 0, "iso_code"])
-    table = table[table["iso_code"].isin(nuclear_countries)]
-    table = table.sort_values(["country", "year"]).reset_index(drop=True)
-    resource = {
-        "name": "nuclear_share",
-        "title": "Nuclear electricity and its share of generation, by country and year",
-        "description": (
-            "Every country that has generated nuclear electricity, plus World. Values for 2000 onwards come from "
-            "the OWID release of 2026-01-28 where it has them; earlier years, World, and gaps come from the OWID "
-            "release of September 2020. The column 'release' says which. Shares are of gross generation "
-            "(BP/Energy Institute and Ember figures), so they differ from the net figures of IAEA PRIS "
-            "(for example Germany 2010: 22.5% here against about 26% net). World ends in 2019."
-        ),
-        "sources": [OWID],
-        "licenses": [OWID_LICENCE],
-        "schema": {
-            "fields": [
-                field("country", "string", "Country name as OWID spells it", required=True),
-                field("iso_code", "string", "ISO 3166-1 alpha-3 code (OWID_WRL for World)", required=True),
-                field("year", "integer", "Calendar year", required=True, minimum=1965, maximum=2030),
-                field("electricity_twh", "number", "Total electricity generation", "TWh", minimum=0),
-                field("nuclear_twh", "number", "Electricity generated by nuclear power", "TWh", required=True, minimum=0),
-                field("nuclear_share_pct", "number", "Nuclear share of electricity generation (gross)", "%",
-                      minimum=0, maximum=100),
-                field("release", "string", "Which OWID release the row comes from", required=True,
-                      enum=[RELEASE_2020, RELEASE_2026]),
-            ],
-            "primaryKey": ["country", "year"],
-        },
-    }
-    return table, resource
-
-
-def curated(name: str, title: str, description: str, fields: list[dict], sources: list[dict],
-            primary_key: list[str]):
-    """A table written by hand in curation/, checked by the same schema as everything else."""
-    def build(_sources: Path):
-        table = pd.read_csv(CURATION / f"{name}.csv", dtype=str, keep_default_na=False)
-        expected = [f["name"] for f in fields]
-        if list(table.columns) != expected:
-            raise SystemExit(f"curation/{name}.csv: columns {list(table.columns)}, expected {expected}")
-        return table, {"name": name, "title": title, "description": description, "sources": sources,
-                       "licenses": [COURSE_LICENCE], "schema": {"fields": fields, "primaryKey": primary_key}}
-    return build
-
-
-CURATION = Path(__file__).resolve().parents[2] / "curation"
-PARTS_OF_REPORT = ["opening", "the trigger", "the mechanism", "obstacles", "the case for it",
-                   "national responses"]
-KINDS_OF_CLAIM = ["context", "proposal", "obstacle", "case for", "national response"]
+from after_fukushima.datasets import curated, geonuclear, natural_earth, owid, owid_extras
 
 BUILDERS = [
-    nuclear_share,
-    curated(
-        "report_argument",
-        "The report's argument, part by part, in the course's own words",
-        "One row per claim of the China Daily report of 25 May 2011, in the report's order: who makes it, the "
-        "claim paraphrased (never quoted at length), what kind of claim it is, and the lesson that teaches it. "
-        "Our archived copy of the report keeps only its opening, so a speaker is named only where it confirms "
-        "who spoke; elsewhere the speaker is 'unconfirmed'.",
-        [
-            field("order", "integer", "Position of the claim in the report", required=True, minimum=1),
-            field("part", "string", "Part of the report's argument", required=True, enum=PARTS_OF_REPORT),
-            field("speaker", "string", "Who makes the claim ('unconfirmed' where our copy does not say)",
-                  required=True),
-            field("affiliation", "string", "The speaker's affiliation as the report gives it"),
-            field("claim", "string", "The claim in the course's own words", required=True),
-            field("kind", "string", "Kind of claim", required=True, enum=KINDS_OF_CLAIM),
-            field("lesson", "string", "The lesson notebook that teaches it (two digits)", required=True,
-                  pattern="[0-9]{2}"),
-        ],
-        [REPORT],
-        ["order"],
-    ),
+    owid.nuclear_share,
+    owid.electricity_mix,
+    geonuclear.reactor_fleet,
+    geonuclear.reactor_sites,
+    natural_earth.country_outlines,
+    owid_extras.public_opinion_2011,
+    owid_extras.deaths_per_twh,
+    *curated.BUILDERS,
 ]
+SOURCE_FOLDERS = ["owid", "owid_extras", "geonucleardata", "natural_earth"]
 
 
-def write(out: Path, builders, sources: Path) -> list[dict]:
+def fingerprint(path: Path) -> dict:
+    """Size and checksum, so that a validator notices a file that was cut short or edited by hand."""
+    content = path.read_bytes()
+    return {"bytes": len(content), "hash": "sha256:" + hashlib.sha256(content).hexdigest()}
+
+
+def write(out: Path, sources: Path, builders=BUILDERS) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
     resources = []
     for build in builders:
         table, resource = build(sources)
+        if isinstance(table, dict):  # GeoJSON
+            path = f"{resource['name']}.geojson"
+            (out / path).write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
+            resources.append({"name": resource["name"], "path": path, **fingerprint(out / path), **resource})
+            continue
         path = f"{resource['name']}.csv"
         table.to_csv(out / path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         entry = {"name": resource["name"], "path": path, "format": "csv", "mediatype": "text/csv",
-                 "encoding": "utf-8", **{k: v for k, v in resource.items() if k != "name"}}
-        read_table(out / path, entry)  # the table must pass its own schema before it is published
+                 "encoding": "utf-8", **fingerprint(out / path), **resource}
+        read_table(out / path, entry)  # a table must pass its own schema before it is published
         resources.append(entry)
     package = {
         "name": "after-fukushima-course-data",
         "title": "Data for the After Fukushima teaching notebooks",
-        "description": "Tables derived from open sources and from the course's fact sheet; see data/README.md.",
+        "description": "Tables derived from open sources and from the course's checked facts; see data/README.md.",
+        "licenses": [{"name": "ODC-BY-1.0", "title": "Each resource states its own licence",
+                      "path": "https://opendatacommons.org/licenses/by/1-0/"}],
         "resources": resources,
     }
     (out / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "README.md").write_text(readme(resources, out), encoding="utf-8")
     return resources
+
+
+README_INTRO = """# Course data
+
+Every number a student sees comes from a table here. `datapackage.json` describes each table as a
+[Frictionless Data Package](https://specs.frictionlessdata.io/data-package/): columns, types, units, allowed
+values, primary key, sources with versions, licence, and the attribution to show under figures
+(`after_fukushima.data.source_line("name")` returns it). In a notebook, `load_table("name")` loads a table
+by name, typed and checked by that schema; `make test` validates the whole package with `frictionless`.
+
+Nothing here is edited by hand: this folder, this page included, is written by
+`python -m after_fukushima.build_data --sources <folder>` (`make data`) from the raw sources and from
+the hand-written tables in `curation/`. Run twice, it writes the same bytes; a test checks that the
+committed files are current.
+
+**Licences.** Our World in Data tables: CC BY 4.0 (credit OWID and its sources). Tables derived from
+GeoNuclearData: ODbL 1.0, share-alike, so a database built from them must stay under ODbL. Natural Earth:
+public domain. The course's own tables (from curation/): CC BY 4.0.
+"""
+
+
+def readme(resources: list[dict], out: Path) -> str:
+    """data/README.md: the same facts as datapackage.json, for people."""
+    parts = [README_INTRO, "## Tables\n"]
+    for entry in resources:
+        if entry.get("format") == "csv":
+            with (out / entry["path"]).open(encoding="utf-8", newline="") as handle:
+                size = f"{sum(1 for _ in csv.reader(handle)) - 1} rows"
+        else:
+            size = f"{len(json.loads((out / entry['path']).read_text('utf-8'))['features'])} features"
+        sources = "; ".join(source["title"] for source in entry["sources"])
+        licences = ", ".join(licence["name"] for licence in entry["licenses"])
+        parts.append(f"### `{entry['name']}`: {entry['title']}\n\n`{entry['path']}`, {size}. "
+                     f"Source: {sources}. Licence: {licences}.\n\n{entry['description']}\n")
+        fields = entry.get("schema", {}).get("fields", [])
+        if fields:
+            parts.append("| column | type | unit | meaning |\n|---|---|---|---|")
+            parts += [f"| `{f['name']}` | {f['type']} | {f.get('unit', '')} | {f['description']} |" for f in fields]
+            parts.append("")
+    return "\n".join(parts)
 
 
 def main(argv=None) -> int:
@@ -172,10 +110,12 @@ def main(argv=None) -> int:
     parser.add_argument("--sources", type=Path, required=True, help="the raw sources folder (shared/sources)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "data")
     args = parser.parse_args(argv)
-    if not (args.sources / "owid").is_dir():
-        print(f"{args.sources} does not look like the sources folder (no owid/ inside).", file=sys.stderr)
+    missing = [name for name in SOURCE_FOLDERS if not (args.sources / name).is_dir()]
+    if missing:
+        print(f"{args.sources} does not look like the sources folder (no {', '.join(missing)} inside).",
+              file=sys.stderr)
         return 2
-    for resource in write(args.out, BUILDERS, args.sources):
+    for resource in write(args.out, args.sources):
         print(f"wrote data/{resource['path']}")
     return 0
 

@@ -32,7 +32,8 @@ def datapackage() -> dict:
 
 
 def table_names() -> list[str]:
-    return [resource["name"] for resource in datapackage()["resources"]]
+    """The tables load_table can load (every CSV resource)."""
+    return [resource["name"] for resource in datapackage()["resources"] if resource.get("format") == "csv"]
 
 
 def resource(name: str) -> dict:
@@ -40,8 +41,8 @@ def resource(name: str) -> dict:
     for entry in datapackage()["resources"]:
         if entry["name"] == name:
             return entry
-    known = ", ".join(table_names())
-    raise CourseError(f"There is no table called '{name}'. The tables are: {known}.")
+    known = ", ".join(entry["name"] for entry in datapackage()["resources"])
+    raise CourseError(f"There is no data called '{name}'. The names are: {known}.")
 
 
 def source_line(*names: str) -> str:
@@ -134,7 +135,24 @@ def load_table(name: str) -> pd.DataFrame:
     and times with an offset stay Python datetimes. Empty cells are missing values.
     """
     entry = resource(name)
+    if entry.get("format") != "csv":
+        raise CourseError(f"'{name}' is not a table but {entry.get('format')} data: use load_geojson('{name}').")
     return read_table(paths.data_dir() / entry["path"], entry)
+
+
+def load_geojson(name: str) -> dict:
+    """Load map data (GeoJSON) from data/ by its name in datapackage.json, e.g. 'country_outlines'."""
+    entry = resource(name)
+    relative = f"data/{entry['path']}"
+    try:
+        content = json.loads((paths.data_dir() / entry["path"]).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CourseError(f"{relative} is missing. {REPAIR_HINT}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CourseError(f"{relative} is damaged ({exc}). {REPAIR_HINT}") from None
+    if content.get("type") != "FeatureCollection" or not isinstance(content.get("features"), list):
+        raise CourseError(f"{relative} is not a GeoJSON FeatureCollection. {REPAIR_HINT}")
+    return content
 
 
 def read_table(path: Path, entry: dict) -> pd.DataFrame:

@@ -1,0 +1,134 @@
+"""Tables written by hand in curation/ from the course's checked facts, each row naming its source."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from after_fukushima.datasets.schema import COURSE_TEXT, FACT_SHEET, REPORT, field, resource
+
+CURATION = Path(__file__).resolve().parents[3] / "curation"
+SOURCE = field("source", "string", "Where the row was checked (publisher, date, address)", required=True)
+
+
+def curated(name: str, title: str, description: str, fields: list[dict], primary_key: list[str],
+            sources=(FACT_SHEET,)):
+    """A builder that copies curation/<name>.csv, after checking it has exactly the schema's columns."""
+    def build(_sources: Path):
+        table = pd.read_csv(CURATION / f"{name}.csv", dtype=str, keep_default_na=False)
+        expected = [f["name"] for f in fields]
+        if list(table.columns) != expected:
+            raise SystemExit(f"curation/{name}.csv has the columns {list(table.columns)}; expected {expected}")
+        return table, resource(name, title, description, fields, list(sources), [COURSE_TEXT], primary_key)
+    build.__name__ = name
+    return build
+
+
+TIMELINE_CATEGORIES = ["earthquake", "tsunami", "power", "government", "evacuation", "rating", "explosion", "recovery"]
+CLAIM_KINDS = ["context", "proposal", "obstacle", "case for", "national response"]
+REPORT_PARTS = ["opening", "the trigger", "the mechanism", "obstacles", "the case for it", "national responses"]
+RESPONSE_CATEGORIES = ["phase-out", "pause and review", "continue", "expand", "reversal"]
+INSTRUMENT_KINDS = ["organisation", "convention", "scale", "declaration", "review", "plan"]
+
+BUILDERS = [
+    curated(
+        "fukushima_timeline", "Fukushima Daiichi, 11 March to 16 December 2011",
+        "The accident step by step, in the course's own words. Times are Japan Standard Time (UTC+09:00) and "
+        "carry their offset; rows whose source gives only the day have no time. 'partially' means the event is "
+        "sure but the exact minute or detail differs between sources (for example the main tsunami wave, about "
+        "15:35-15:37).",
+        [
+            field("date", "date", "Day of the event (Japan)", required=True, minimum="2011-03-11", maximum="2011-12-31"),
+            field("time", "datetime", "Time with its UTC offset, where the source gives one"),
+            field("unit", "string", "Reactor unit(s) concerned, or 'site'", required=True,
+                  enum=["site", "1", "2", "3", "4", "1-3", "1-4"]),
+            field("event", "string", "What happened, in the course's words", required=True),
+            field("category", "string", "Kind of event", required=True, enum=TIMELINE_CATEGORIES),
+            SOURCE,
+            field("confidence", "string", "verified: sources agree; partially: the detail or minute differs",
+                  required=True, enum=["verified", "partially"]),
+        ],
+        ["date", "unit", "event"],
+    ),
+    curated(
+        "nuclear_accidents", "Major nuclear and radiological accidents on the INES scale",
+        "The best-known events rated 4 or higher on the International Nuclear and Radiological Event Scale "
+        "(0-7). INES was introduced in 1990, so earlier events were rated afterwards; the Chalk River rating "
+        "is retroactive and unofficial, and is marked so.",
+        [
+            field("event", "string", "Place and installation", required=True),
+            field("date", "date", "Day the accident began", required=True),
+            field("country", "string", "Country at the time (and today, if different)", required=True),
+            field("ines_level", "integer", "INES level", required=True, minimum=0, maximum=7),
+            field("rating", "string", "official: rated by the IAEA or the national authority; retroactive: an "
+                  "unofficial rating given later", required=True, enum=["official", "retroactive"]),
+            SOURCE,
+        ],
+        ["event"],
+    ),
+    curated(
+        "largest_earthquakes", "The largest recorded earthquakes",
+        "Moment magnitudes as the USGS gives them today. The Tōhoku earthquake of 2011 was reported as 9.0 at "
+        "the time, and the report uses 9.0; the USGS later revised it to 9.1. Each step of 1 in magnitude is "
+        "about 31.6 times (10^1.5) more energy released.",
+        [
+            field("name", "string", "Usual name of the earthquake", required=True),
+            field("date", "date", "Day (local time)", required=True),
+            field("country", "string", "Country nearest the epicentre", required=True),
+            field("magnitude", "number", "Moment magnitude (Mw)", "Mw", required=True, minimum=8, maximum=10),
+            field("note", "string", "Caveats about the date or the magnitude"),
+            SOURCE,
+        ],
+        ["name"],
+    ),
+    curated(
+        "safety_instruments", "International nuclear safety bodies and instruments",
+        "The organisations, conventions, declarations and reviews that make up international cooperation on "
+        "nuclear safety, before and after Fukushima, with what each does in the course's words. 'binding' says "
+        "whether states are bound by it in law (for an organisation, by its founding treaty).",
+        [
+            field("name", "string", "Name", required=True),
+            field("kind", "string", "What it is", required=True, enum=INSTRUMENT_KINDS),
+            field("adopted", "date", "Day it was adopted, signed or founded"),
+            field("in_force", "date", "Day it entered into force, for treaties"),
+            field("binding", "string", "Does it bind states in law?", required=True, enum=["yes", "no", "not applicable"]),
+            field("what_it_does", "string", "What it does, in the course's words", required=True),
+            SOURCE,
+        ],
+        ["name"],
+    ),
+    curated(
+        "national_responses", "What countries did about nuclear power after March 2011",
+        "Decisions by eleven countries from the accident to 2025, in the course's words. A row's category says "
+        "which way it moved nuclear power: phase-out, pause and review, continue, expand, or reversal (a step "
+        "back from an earlier phase-out or shutdown). Rows whose source gives only the year have no date.",
+        [
+            field("country", "string", "Country", required=True),
+            field("year", "integer", "Year of the decision", required=True, minimum=2011, maximum=2030),
+            field("date", "date", "Day of the decision, where the source gives it"),
+            field("action", "string", "What was decided or done, in the course's words", required=True),
+            field("category", "string", "Which way it moved nuclear power", required=True, enum=RESPONSE_CATEGORIES),
+            SOURCE,
+        ],
+        ["country", "year", "action"],
+    ),
+    curated(
+        "report_argument", "The report's argument, claim by claim, in the course's own words",
+        "One row per claim of the China Daily report of 25 May 2011, in the report's order: who makes it, the "
+        "claim paraphrased (never quoted at length), what kind of claim it is, and the lesson that teaches it. "
+        "Our archived copy of the report keeps only its opening, so a speaker is named only where it confirms "
+        "who spoke; elsewhere the speaker is 'unconfirmed'.",
+        [
+            field("order", "integer", "Position of the claim in the report", required=True, minimum=1),
+            field("part", "string", "Part of the report's argument", required=True, enum=REPORT_PARTS),
+            field("speaker", "string", "Who makes the claim ('unconfirmed' where our copy does not say)",
+                  required=True),
+            field("affiliation", "string", "The speaker's affiliation as the report gives it"),
+            field("claim", "string", "The claim in the course's own words", required=True),
+            field("kind", "string", "Kind of claim", required=True, enum=CLAIM_KINDS),
+            field("lesson", "string", "The lesson notebook that teaches it (two digits)", required=True,
+                  pattern="[0-9]{2}"),
+        ],
+        ["order"],
+        sources=(REPORT,),
+    ),
+]
