@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from after_fukushima import build_data
+from after_fukushima.datasets import curated
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = Path(os.environ.get("AFTER_FUKUSHIMA_SOURCES", ROOT.parent / "shared" / "sources"))
@@ -28,3 +29,11 @@ def test_a_wrong_sources_folder_is_refused_with_a_sentence(tmp_path, capsys):
     assert build_data.main(["--sources", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
     assert "does not look like the sources folder" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_hand_written_tables_in_data_match_curation(tmp_path):
+    """Runs everywhere, sources or not: the curated tables need only curation/."""
+    build_data.write(tmp_path, sources=tmp_path, builders=curated.BUILDERS)
+    for build in curated.BUILDERS:
+        name = f"{build.__name__}.csv"
+        assert (tmp_path / name).read_bytes() == (ROOT / "data" / name).read_bytes(), f"run `make data`: {name}"
