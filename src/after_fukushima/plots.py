@@ -3,8 +3,11 @@
     fig, ax = new_figure("Nuclear share of electricity", ylabel="% of generation", source=source_line("nuclear_share"))
 """
 
+import html
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from cycler import cycler
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
@@ -43,6 +46,25 @@ def new_figure(title: str, *, ylabel: str, source: str, xlabel: str = "", figsiz
     """A figure and axes in the course style. ``ylabel`` carries the unit, ``source`` goes under the figure."""
     use_course_style()
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    decorate(ax, title, ylabel=ylabel, source=source, xlabel=xlabel)
+    return fig, ax
+
+
+def interactive_figure(title: str, *, ylabel: str, source: str, xlabel: str = "", figsize=None):
+    """Like new_figure, but drawn by ipympl whatever the notebook's backend: its canvas is a widget."""
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    use_course_style()
+    fig = Figure(figsize=figsize, layout="constrained")
+    FigureManager(Canvas(fig), 0)
+    ax = fig.add_subplot()
+    decorate(ax, title, ylabel=ylabel, source=source, xlabel=xlabel)
+    fig.canvas.header_visible = False
+    fig.canvas.toolbar_visible = False
+    return fig, ax
+
+
+def decorate(ax, title: str, *, ylabel: str, source: str, xlabel: str = "") -> None:
     ax.set_title(title, loc="left")
     ax.set_ylabel(ylabel)
     if xlabel:
@@ -50,24 +72,22 @@ def new_figure(title: str, *, ylabel: str, source: str, xlabel: str = "", figsiz
     # Under the tick labels (and the x label, if any); constrained layout keeps room for it.
     ax.annotate(source, xy=(0, 0), xycoords="axes fraction", xytext=(0, -44 if xlabel else -30),
                 textcoords="offset points", fontsize=8, color="#555555", ha="left", va="top")
-    return fig, ax
 
 
 class CountryExplorer(widgets.VBox):
     """A line chart of one column of a country-year table, with a dropdown to pick the country (ipympl)."""
 
-    def __init__(self, table, column: str, *, title: str, ylabel: str, source: str, start: str):
+    def __init__(self, table, column: str, *, title: str, ylabel: str, source: str, start: str, unit: str = ""):
         self.table = table
         self.column = column
+        self.unit = unit
         countries = sorted(table.loc[table[column].notna(), "country"].unique())
         self.picker = widgets.Dropdown(options=countries, value=start, description="Country")
-        with plt.ioff():
-            self.figure, self.axes = new_figure(title, ylabel=ylabel, source=source, figsize=(8, 4))
-        self.figure.canvas.header_visible = False
-        self.figure.canvas.toolbar_visible = False
+        self.summary = widgets.HTML()  # the figure in words: for screen readers, and for checking a reading
+        self.figure, self.axes = interactive_figure(title, ylabel=ylabel, source=source, figsize=(8, 4))
         (self.line,) = self.axes.plot([], [], marker=".", color=PALETTE["blue"])
         self.picker.observe(lambda change: self.show(change["new"]), names="value")
-        super().__init__(children=[self.picker, self.figure.canvas])
+        super().__init__(children=[self.picker, self.figure.canvas, self.summary])
         self.show(start)
 
     def show(self, country: str) -> None:
@@ -78,6 +98,15 @@ class CountryExplorer(widgets.VBox):
         self.line.set_label(country)
         self.axes.legend(loc="upper left", frameon=False)
         self.figure.canvas.draw_idle()
+        self.summary.value = html.escape(self.describe(rows, country))
+
+    def describe(self, rows, country: str) -> str:
+        if rows.empty:
+            return f"{country}: no data."
+        peak = rows.loc[rows[self.column].idxmax()]
+        last = rows.iloc[-1]
+        return (f"{country}, {rows['year'].min()}-{rows['year'].max()}: highest {peak[self.column]:.1f}{self.unit} "
+                f"in {peak['year']}; latest {last[self.column]:.1f}{self.unit} in {last['year']}.")
 
     def __repr__(self) -> str:
-        return f"<Figure: {self.column} by year for {self.picker.value}; pick another country above it>"
+        return f"<Interactive figure: {self.column} by year for {self.picker.value}>"

@@ -160,15 +160,15 @@ class Scorecard(widgets.VBox):
 
     def refresh(self) -> None:
         rows = summary(self.store, self.banks)
+        cell = "style='padding:2px 12px;border-bottom:1px solid #ddd;text-align:left'"
         body = "".join(
-            f"<tr><td>{html.escape(r['lesson'])}</td><td>{html.escape(r['title'])}</td>"
-            f"<td>{r['answered']} / {r['exercises']}</td><td>{r['correct']}</td></tr>"
+            f"<tr><td {cell}>{html.escape(r['lesson'])}</td><td {cell}>{html.escape(r['title'])}</td>"
+            f"<td {cell}>{r['answered']} / {r['exercises']}</td><td {cell}>{r['correct']}</td></tr>"
             for r in rows
         )
-        self.table.value = (
-            "<table class='af-scorecard'><thead><tr><th>Lesson</th><th>Title</th><th>Answered</th>"
-            f"<th>Correct</th></tr></thead><tbody>{body}</tbody></table>"
-        )
+        head = "".join(f"<th {cell}>{name}</th>" for name in ("Lesson", "Title", "Answered", "Correct"))
+        self.table.value = (f"<table class='af-scorecard' style='border-collapse:collapse'><thead><tr>{head}</tr>"
+                            f"</thead><tbody>{body}</tbody></table>")
 
     def export(self) -> Path | None:
         try:

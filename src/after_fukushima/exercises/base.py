@@ -14,6 +14,18 @@ from after_fukushima.progress import ProgressStore
 
 CORRECT, WRONG, INVALID, SAVED = "correct", "wrong", "invalid", "saved"
 SYMBOLS = {CORRECT: "✔ Correct.", WRONG: "✘ Not yet.", INVALID: "✋", SAVED: "✔ Saved."}
+# Inline styles, because widget HTML cannot rely on a stylesheet. The colours (Okabe-Ito) always come with a
+# symbol and words, so nobody needs to tell them apart.
+EDGE = {CORRECT: "#009E73", WRONG: "#D55E00", INVALID: "#E69F00", SAVED: "#0072B2", None: "#999999"}
+KIND_STYLE = "font-size:0.8em;text-transform:uppercase;letter-spacing:0.06em;color:#555"
+PROMPT_STYLE = "font-weight:600;margin:2px 0 6px"
+HINT_STYLE = "background:#fff8e1;padding:2px 8px;margin:2px 0"
+SOURCE_STYLE = "font-size:0.85em;color:#555;margin-top:4px"
+
+
+def feedback_box(content: str, status: str | None = None) -> str:
+    return (f"<div class='af-feedback af-{status or 'note'}' style='border-left:4px solid {EDGE[status]};"
+            f"padding:4px 8px;margin:4px 0;background:#f7f7f7'>{content}</div>")
 
 
 class InvalidAnswer(ValueError):
@@ -52,7 +64,8 @@ class Exercise(widgets.VBox):
         self.solved = False
 
         self.prompt = widgets.HTML(
-            f"<div class='af-kind'>{html.escape(self.label)}</div><div class='af-prompt'>{html.escape(spec['prompt'])}</div>"
+            f"<div class='af-kind' style='{KIND_STYLE}'>{html.escape(self.label)}</div>"
+            f"<div class='af-prompt' style='{PROMPT_STYLE}'>{html.escape(spec['prompt'])}</div>"
         )
         self.control = self.build_control()
         self.check_button = widgets.Button(description=self.check_label, button_style="primary",
@@ -69,6 +82,7 @@ class Exercise(widgets.VBox):
                       self.hint_box, self.feedback],
         )
         self.add_class("af-exercise")
+        self.add_class(f"af-exercise-{self.id}")  # a handle for tests and for teachers' own styling
         self._restore()
 
     # --- to be provided by each kind ---------------------------------------------------------------
@@ -116,7 +130,7 @@ class Exercise(widgets.VBox):
             return None
         self.hints_shown += 1
         self.hint_box.value = "".join(
-            f"<div class='af-hint'>Hint {n}: {html.escape(text)}</div>"
+            f"<div class='af-hint' style='{HINT_STYLE}'>Hint {n}: {html.escape(text)}</div>"
             for n, text in enumerate(hints[: self.hints_shown], start=1)
         )
         self._update_hint_button()
@@ -140,11 +154,9 @@ class Exercise(widgets.VBox):
             text = f"{text} {self.spec['explanation']}".strip()
         source = ""
         if verdict.status in (CORRECT, SAVED) and self.spec.get("source"):
-            source = f"<div class='af-source'>Source: {html.escape(self.spec['source'])}</div>"
-        self.feedback.value = (
-            f"<div class='af-feedback af-{verdict.status}'><b>{SYMBOLS[verdict.status]}</b> "
-            f"{html.escape(text + note)}{source}</div>"
-        )
+            source = f"<div class='af-source' style='{SOURCE_STYLE}'>Source: {html.escape(self.spec['source'])}</div>"
+        self.feedback.value = feedback_box(f"<b>{SYMBOLS[verdict.status]}</b> {html.escape(text + note)}{source}",
+                                           verdict.status)
         self.status.value = self._status_text()
 
     def _status_text(self) -> str:
@@ -167,7 +179,7 @@ class Exercise(widgets.VBox):
             self.set_value(last["answer"])
         except (ValueError, TypeError, KeyError):  # the bank changed since: keep the control empty
             pass
-        self.feedback.value = "<div class='af-feedback'>Your last saved answer is shown. Press Check to see the feedback again.</div>"
+        self.feedback.value = feedback_box("Your last saved answer is shown. Press Check to see the feedback again.")
         self.status.value = self._status_text()
 
     def __repr__(self) -> str:
