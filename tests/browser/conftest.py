@@ -9,6 +9,7 @@ On failure a screenshot and the server log are saved in test-artifacts/ and the 
 """
 
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -143,14 +144,24 @@ def browser():
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
+    """When a browser test fails, keep a screenshot and the server log, and say where in the report."""
     outcome = yield
     report = outcome.get_result()
-    setattr(item, f"report_{report.when}", report)
+    if report.when != "call" or not report.failed or "page" not in item.funcargs:
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    stem = ARTIFACTS / re.sub(r"[^\w.-]", "_", item.name)
+    try:
+        item.funcargs["page"].screenshot(path=f"{stem}.png")
+    except Exception as problem:  # the page may be gone; the log is still worth having
+        report.sections.append(("browser artifacts", f"no screenshot: {problem}"))
+    shutil.copy(item.funcargs["lab"].log_path, f"{stem}.jupyterlab.log")
+    report.sections.append(("browser artifacts", f"screenshot and server log: {stem}.png, {stem}.jupyterlab.log"))
 
 
 @pytest.fixture
-def page(browser, lab, request):
-    """A fresh browser page that records JavaScript errors; on failure, a screenshot and the server log."""
+def page(browser, lab):
+    """A fresh browser page that records JavaScript errors in page.js_errors."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.js_errors = []
@@ -159,16 +170,4 @@ def page(browser, lab, request):
     try:
         yield page
     finally:
-        failed = getattr(request.node, "report_call", None)
-        if failed is not None and failed.failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            name = request.node.name.replace("/", "_")
-            shot = ARTIFACTS / f"{name}.png"
-            try:
-                page.screenshot(path=str(shot), full_page=False)
-            except Exception:  # the page may be gone; the log is still worth having
-                pass
-            shutil.copy(lab.log_path, ARTIFACTS / f"{name}.jupyterlab.log")
-            request.node.add_report_section("call", "browser artifacts",
-                                            f"screenshot and server log in {ARTIFACTS}/{name}.*")
         context.close()

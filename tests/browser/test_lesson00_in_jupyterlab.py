@@ -1,0 +1,189 @@
+"""Lesson 00 in a real JupyterLab and Chromium: every exercise kind, hints, the ipympl figure, progress,
+keyboard use and accessible names. See conftest.py for the server and the browser."""
+
+import re
+
+EXERCISES = 8
+NOTEBOOK = "lab/tree/notebooks/00_start_here.ipynb"
+
+
+def open_and_run_all(page, lab):
+    page.goto(lab.url(NOTEBOOK))
+    page.wait_for_function(
+        "window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'",
+        timeout=90_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(
+        f"document.querySelectorAll('.af-exercise').length === {EXERCISES} && !!document.querySelector('.af-scorecard')",
+        timeout=90_000)
+    assert page.get_by_text("Error displaying widget").count() == 0
+
+
+def exercise(page, ident):
+    return page.locator(f".af-exercise-{ident}")
+
+
+def check(panel, expected: str, button: str = "Check") -> str:
+    """Press Check and wait for feedback containing `expected`; return the feedback text."""
+    panel.get_by_role("button", name=button, exact=True).click()
+    feedback = panel.locator(".af-feedback")
+    feedback.filter(has_text=expected).wait_for(timeout=15_000)
+    return feedback.inner_text()
+
+
+def hint(panel, expected: str) -> None:
+    panel.get_by_role("button", name=re.compile("Hint")).click()
+    panel.locator(".af-hint").filter(has_text=expected).wait_for(timeout=15_000)
+
+
+def choose(panel, label: str, option: str) -> None:
+    panel.get_by_role("combobox", name=label, exact=True).select_option(label=option)
+
+
+def test_every_exercise_kind_answers_in_the_browser(page, lab):
+    open_and_run_all(page, lab)
+
+    mc = exercise(page, "summit-place")
+    mc.get_by_role("radio", name="Vienna, Austria").check()
+    check(mc, "Vienna is where the IAEA has its headquarters")
+    hint(mc, "G8 presidency")
+    mc.get_by_role("radio", name="Deauville, France").check()
+    assert "37th G8 summit" in check(mc, "✔ Correct.")
+    assert "2 attempts · solved" in mc.inner_text()
+
+    number = exercise(page, "days-after-quake")
+    box = number.get_by_role("textbox", name="Your answer")
+    box.fill("seventy")
+    check(number, "is not a number")
+    box.fill("2,5")
+    check(number, "That looks like months")
+    hint(number, "From 11 March to 31 March is 20 days")
+    box.fill("75 days")
+    check(number, "✔ Correct.")
+
+    order = exercise(page, "events-in-order")
+    events = ["Earthquake and tsunami hit Fukushima Daiichi",
+              "Germany announces a three-month moratorium on extending plant lifetimes",
+              "Japan's prime minister says the energy plan will be rethought from a clean slate",
+              "China Daily publishes the report", "G8 summit opens in Deauville",
+              "IAEA ministerial conference on nuclear safety opens in Vienna"]
+    wrong = [events[1], events[0], *events[2:]]
+    for slot, event in zip(["1st", "2nd", "3rd", "4th", "5th", "6th"], wrong):
+        choose(order, slot, event)
+    check(order, "4 of 6 are in the right place. Look again at 'Germany announces")
+    hint(order, "Germany reacted within days")
+    for slot, event in zip(["1st", "2nd"], events):
+        choose(order, slot, event)
+    check(order, "✔ Correct.")
+
+    match = exercise(page, "speakers-affiliations")
+    pairs = {"Leslie Vinjamuri": "SOAS, University of London", "Richard Caplan": "University of Oxford",
+             "Shao Beibei": "University of Oxford",
+             "Chen Xiaoqiu": "Nuclear and radiation safety center, Ministry of Environmental Protection (China)"}
+    for name, institution in pairs.items():
+        choose(match, name, institution)
+    check(match, "3 of 4 pairs are right. Shao Beibei: Shao Beibei is the nuclear studies expert")
+    choose(match, "Shao Beibei", "Tsinghua University")
+    check(match, "✔ Correct.")
+
+    choose_all = exercise(page, "obstacles-named")
+    choose_all.get_by_role("checkbox", name="No international body for nuclear energy existed yet").check()
+    check(choose_all, "The IAEA had existed since 1957")
+    choose_all.get_by_role("checkbox", name="No international body for nuclear energy existed yet").uncheck()
+    for option in ["Countries have different political and economic interests",
+                   "Companies seeking profit may keep core technologies to themselves",
+                   "Putting a mechanism into practice will take time and is the hard part"]:
+        choose_all.get_by_role("checkbox", name=option).check()
+    check(choose_all, "✔ Correct.")
+
+    sort = exercise(page, "sort-statements")
+    answers = ["proposal", "proposal", "obstacle", "obstacle", "national response", "obstacle"]
+    rows = sort.locator(".widget-toggle-buttons")
+    for row, category in enumerate(answers):
+        rows.nth(row).get_by_role("button", name=category, exact=True).click()
+    check(sort, "Look again at statement 6. This is Japan's own decision")
+    rows.nth(5).get_by_role("button", name="national response", exact=True).click()
+    check(sort, "✔ Correct.")
+
+    reflection = exercise(page, "why-hesitate")
+    reflection.get_by_role("textbox", name="Your reflection").fill(
+        "A government may fear that <b>outside</b> inspectors would expose commercial secrets.")
+    reflection.get_by_text("13 words").wait_for(timeout=15_000)
+    text = check(reflection, "✔ Saved.", button="Save")
+    assert "Aim for at least 25 words" in text
+    assert "<b>outside</b>" in reflection.get_by_role("textbox").input_value()  # kept as typed
+    assert reflection.locator("b", has_text="outside").count() == 0  # and never rendered as markup
+
+    code = exercise(page, "germany-share-2010")
+    cell = page.locator(".jp-CodeCell").filter(has_text="germany_share_2010 = None")
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("germany_share_2010 = shares.query(\"country == 'Germany' and year == 2010\")"
+                       "[\"nuclear_share_pct\"].item()\ntask.check(germany_share_2010)")
+    page.keyboard.press("Shift+Enter")
+    code.locator(".af-feedback").filter(has_text="✔ Correct.").wait_for(timeout=30_000)
+    hint(code, "Filter the rows")
+    check(code, "About 22.5% of Germany's electricity")
+
+    assert page.js_errors == []
+
+
+def test_the_country_picker_redraws_the_figure(page, lab):
+    open_and_run_all(page, lab)
+    explorer = page.locator(".widget-vbox").filter(has=page.locator(".jupyter-matplotlib")).last
+    canvas = explorer.locator(".jupyter-matplotlib canvas").first
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    before = canvas.screenshot()
+    explorer.get_by_role("combobox", name="Country").select_option(label="France")
+    explorer.get_by_text("France, 1985-").wait_for(timeout=15_000)
+    page.wait_for_timeout(1500)
+    assert canvas.screenshot() != before
+    assert page.js_errors == []
+
+
+def test_progress_survives_a_reload_and_a_new_kernel(page, lab):
+    open_and_run_all(page, lab)
+    number = exercise(page, "days-after-quake")
+    number.get_by_role("textbox", name="Your answer").fill("75")
+    check(number, "✔ Correct.")
+    page.evaluate("window.jupyterapp.serviceManager.sessions.shutdownAll()")
+    page.reload()
+    open_and_run_all(page, lab)
+    number = exercise(page, "days-after-quake")
+    assert number.get_by_role("textbox", name="Your answer").input_value() == "75"
+    assert "Your last saved answer is shown" in number.inner_text()
+    scorecard = page.locator(".af-scorecard")
+    scorecard.scroll_into_view_if_needed()
+    row = scorecard.locator("tbody tr").first.inner_text()
+    answered = int(re.search(r"(\d+) / 8", row).group(1))
+    assert answered >= 1  # the earlier tests in this module may have answered more
+    assert page.js_errors == []
+
+
+def test_an_exercise_can_be_answered_with_the_keyboard_alone(page, lab):
+    open_and_run_all(page, lab)
+    mc = exercise(page, "summit-place")
+    mc.get_by_role("radio").first.focus()  # arrive by keyboard: from here on, keys only
+    page.keyboard.press("Space")  # selects the focused option, Deauville
+    for _ in range(8):
+        if page.evaluate("document.activeElement.textContent.trim()") == "Check":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    mc.locator(".af-feedback").filter(has_text="✔ Correct.").wait_for(timeout=15_000)
+    assert page.js_errors == []
+
+
+CONTROL = re.compile(r"\s*- (button|checkbox|combobox|radio|textbox|slider|spinbutton|switch)\b(.*)")
+
+
+def test_every_control_has_an_accessible_name(page, lab):
+    open_and_run_all(page, lab)
+    unnamed = []
+    for output in page.locator(".jp-OutputArea").all():
+        for line in output.aria_snapshot().splitlines():
+            control = CONTROL.match(line)
+            if control and not re.match(r'\s*"[^"]*\w', control.group(2)):
+                unnamed.append(line.strip())
+    assert unnamed == []
