@@ -16,7 +16,7 @@ from after_fukushima import load_table
 from after_fukushima.data import datapackage
 
 ROOT = Path(__file__).resolve().parents[1]
-ODBL_TABLES = {"reactor_fleet", "reactor_sites"}
+ODBL_TABLES = {"reactor_units", "reactor_fleet", "reactor_sites"}
 
 
 def test_the_package_is_valid():

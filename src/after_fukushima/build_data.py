@@ -20,6 +20,7 @@ from after_fukushima.datasets import curated, geonuclear, natural_earth, owid, o
 BUILDERS = [
     owid.nuclear_share,
     owid.electricity_mix,
+    geonuclear.reactor_units,
     geonuclear.reactor_fleet,
     geonuclear.reactor_sites,
     natural_earth.country_outlines,

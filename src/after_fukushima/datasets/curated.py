@@ -50,6 +50,25 @@ BUILDERS = [
         ["date", "unit", "event"],
     ),
     curated(
+        "accident_figures", "Fukushima Daiichi in numbers: the tsunami, the evacuation zones, the releases",
+        "Heights, distances and release estimates for lesson 01, each with its source. Where sources give a "
+        "range, low and high differ; a single figure has low = high. Release estimates were revised during 2011 "
+        "and still differ between studies, so they are shown side by side, never as one number.",
+        [
+            field("quantity", "string", "Short identifier", required=True, pattern="[a-z0-9_]+"),
+            field("label", "string", "What the number is", required=True),
+            field("low", "number", "Lowest figure in the source(s)", required=True, minimum=0),
+            field("high", "number", "Highest figure in the source(s)", required=True, minimum=0),
+            field("unit", "string", "Unit of low and high (PBq: petabecquerel, 10^15 decays per second)",
+                  required=True),
+            field("note", "string", "Context or caveat"),
+            SOURCE,
+            field("confidence", "string", "verified: sources agree; partially: the detail differs",
+                  required=True, enum=["verified", "partially"]),
+        ],
+        ["quantity"],
+    ),
+    curated(
         "nuclear_accidents", "Major nuclear and radiological accidents on the INES scale",
         "The best-known events rated 4 or higher on the International Nuclear and Radiological Event Scale "
         "(0-7). INES was introduced in 1990, so earlier events were rated afterwards; the Chalk River rating "

@@ -76,6 +76,45 @@ def reactor_fleet(sources: Path):
         fields, [GEONUCLEARDATA], [ODBL], ["iso_code", "year"])
 
 
+def reactor_units(sources: Path):
+    frame = units(sources)
+    frame["site"] = frame["Name"].map(site_name)
+    for column in ("ConstructionStartAt", "OperationalFrom", "OperationalTo"):
+        frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+    table = frame.rename(columns={
+        "Name": "unit", "ReactorType": "reactor_type", "ReactorModel": "reactor_model", "Capacity": "net_capacity_mw",
+        "ConstructionStartAt": "construction_start", "OperationalFrom": "commercial_operation",
+        "OperationalTo": "permanent_shutdown", "Status": "status_2024", "IAEAId": "pris_id"})
+    table["net_capacity_mw"] = table["net_capacity_mw"].astype("Int64")
+    table["pris_id"] = table["pris_id"].astype("Int64")
+    fields = [
+        field("unit", "string", "Reactor unit name", required=True),
+        field("site", "string", "Plant site (the unit name without its unit number), as in reactor_sites", required=True),
+        field("country", "string", "Country name, spelled as in nuclear_share", required=True),
+        field("iso_code", "string", "ISO 3166-1 alpha-3 code", required=True),
+        field("reactor_type", "string", "Reactor design family: PWR (pressurised water), BWR (boiling water, "
+              "the design of Fukushima Daiichi), PHWR (pressurised heavy water), GCR, LWGR (graphite, e.g. "
+              "Chernobyl's RBMK), FBR (fast breeder) and others"),
+        field("reactor_model", "string", "Vendor's model, where known (e.g. BWR-3, VVER-1000)"),
+        field("net_capacity_mw", "integer", "Design net electrical capacity", "MW", minimum=0),
+        field("construction_start", "date", "Start of construction"),
+        field("commercial_operation", "date", "Start of commercial operation"),
+        field("permanent_shutdown", "date", "Permanent shutdown"),
+        field("status_2024", "string", "Status in March 2024", required=True),
+        field("pris_id", "integer", "The unit's number in IAEA PRIS"),
+    ]
+    description = (
+        "Every reactor unit in GeoNuclearData (power reactors, from the first in 1954 to those planned in 2024), "
+        "with its design, capacity and dates: the table behind reactor_fleet and reactor_sites. "
+        "To count units operating on a day D: commercial_operation <= D and (permanent_shutdown is empty or "
+        "later than D). " + GAPS
+    )
+    table = table.sort_values(["country", "unit"]).reset_index(drop=True)
+    return with_columns(table, fields), resource(
+        "reactor_units", "Nuclear power reactor units: design, capacity and dates", description, fields,
+        [GEONUCLEARDATA], [ODBL], ["unit", "iso_code"])
+
+
 SITE_STATUS_2011 = ["operating", "under construction", "shut down"]
 SITE_STATUS_NOW = ["operating", "suspended", "under construction", "shut down"]
 
