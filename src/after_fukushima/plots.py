@@ -43,9 +43,13 @@ def use_course_style() -> None:
 
 
 def new_figure(title: str, *, ylabel: str, source: str, xlabel: str = "", figsize=None):
-    """A figure and axes in the course style. ``ylabel`` carries the unit, ``source`` goes under the figure."""
+    """A figure and axes in the course style. ``ylabel`` carries the unit, ``source`` goes under the figure.
+
+    The figure is not registered with pyplot: a notebook shows it once, when a cell returns it.
+    """
     use_course_style()
-    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.add_subplot()
     decorate(ax, title, ylabel=ylabel, source=source, xlabel=xlabel)
     return fig, ax
 
@@ -110,3 +114,71 @@ class CountryExplorer(widgets.VBox):
 
     def __repr__(self) -> str:
         return f"<Interactive figure: {self.column} by year for {self.picker.value}>"
+
+
+class TimelineExplorer(widgets.VBox):
+    """Step through the accident one event at a time: a slider and buttons, an ipympl chart, the event in words."""
+
+    LANES = ["earthquake", "tsunami", "power", "government", "evacuation", "rating", "explosion", "recovery"]
+
+    def __init__(self, timeline, *, source: str, until: str = "2011-03-16"):
+        events = timeline[timeline["date"] <= until].reset_index(drop=True)
+        self.events = events
+        start = events["time"].dropna().iloc[0]
+        # Events known only by their day are drawn at noon of that day, hollow, and said to be so.
+        self.hours = [((moment if moment is not None else _noon(day, start)) - start).total_seconds() / 3600
+                      for moment, day in zip(events["time"], events["date"])]
+        self.figure, self.axes = interactive_figure(
+            "Fukushima Daiichi, 11-16 March 2011", ylabel="", xlabel="hours after the earthquake (14:46 JST, 11 March)",
+            source=source, figsize=(8, 3.6))
+        lanes = [lane for lane in self.LANES if lane in set(events["category"])]
+        self.lane_of = {lane: n for n, lane in enumerate(lanes)}
+        self.axes.set_yticks(range(len(lanes)), lanes)
+        self.axes.set_ylim(-0.7, len(lanes) - 0.3)
+        self.axes.set_xlim(-3, max(self.hours) + 6)
+        for n, (hour, category) in enumerate(zip(self.hours, events["category"])):
+            hollow = events["time"].iloc[n] is None
+            self.axes.plot(hour, self.lane_of[category], "o", markersize=6, color="#999999",
+                           markerfacecolor="white" if hollow else "#999999")
+        (self.marker,) = self.axes.plot([], [], "o", markersize=14, color=PALETTE["vermillion"], zorder=3)
+        labels = [_label(moment, day) for moment, day in zip(events["time"], events["date"])]
+        self.slider = widgets.SelectionSlider(options=list(zip(labels, range(len(events)))), value=0,
+                                              description="Event", continuous_update=True,
+                                              layout=widgets.Layout(width="95%"))
+        self.previous = widgets.Button(description="Previous", icon="arrow-left", tooltip="Previous event")
+        self.next = widgets.Button(description="Next", icon="arrow-right", tooltip="Next event")
+        self.previous.on_click(lambda _: self.step(-1))
+        self.next.on_click(lambda _: self.step(+1))
+        self.text = widgets.HTML()
+        self.slider.observe(lambda change: self.show(change["new"]), names="value")
+        super().__init__(children=[widgets.HBox([self.previous, self.next]), self.slider, self.figure.canvas,
+                                   self.text])
+        self.show(0)
+
+    def step(self, by: int) -> None:
+        self.slider.value = min(max(self.slider.value + by, 0), len(self.events) - 1)
+
+    def show(self, n: int) -> None:
+        row = self.events.iloc[n]
+        self.marker.set_data([self.hours[n]], [self.lane_of[row["category"]]])
+        self.figure.canvas.draw_idle()
+        when = _label(row["time"], row["date"])
+        sure = "" if row["confidence"] == "verified" else " Sources differ on the exact time or detail."
+        self.text.value = (f"<b>{html.escape(when)}</b> · unit {html.escape(row['unit'])} · "
+                           f"{html.escape(row['category'])}<br>{html.escape(row['event'])}{html.escape(sure)}"
+                           f"<br><small>Source: {html.escape(row['source'])}</small>")
+        self.previous.disabled = n == 0
+        self.next.disabled = n == len(self.events) - 1
+
+    def __repr__(self) -> str:
+        return f"<Timeline: {len(self.events)} events; showing {_label(*self.events.iloc[self.slider.value][['time', 'date']])}>"
+
+
+def _noon(day, like):
+    return like.replace(year=day.year, month=day.month, day=day.day, hour=12, minute=0)
+
+
+def _label(moment, day) -> str:
+    if moment is not None:
+        return f"{moment.day} March {moment:%H:%M} JST" if moment.month == 3 else f"{moment:%d %B %H:%M} JST"
+    return f"{day.day} {day:%B} (time not given)"

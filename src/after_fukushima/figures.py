@@ -1,0 +1,163 @@
+"""The lessons' figures. Each takes the table it draws, as loaded by load_table, and returns a Figure.
+
+    accident = load_table("accident_figures")
+    figures.tsunami_against_design(accident)
+"""
+
+import pandas as pd
+
+from after_fukushima.data import source_line
+from after_fukushima.plots import PALETTE, new_figure
+
+GREY = "#BBBBBB"
+
+
+def row_sources(rows: pd.DataFrame) -> str:
+    """'Source: …' naming the publishers in a curated table's source column (addresses left out)."""
+    names = []
+    for text in rows["source"]:
+        for part in text.split(";"):
+            name = part.split(", http")[0].strip()
+            if name and name not in names:
+                names.append(name)
+    return "Source: " + "; ".join(names)
+
+
+def tsunami_against_design(accident: pd.DataFrame):
+    rows = accident.set_index("quantity").loc[["design_basis", "wave_simulated", "inundation"]]
+    fig, ax = new_figure("The tsunami against the plant's design basis (metres)", ylabel="",
+                         xlabel="height (m)", source=row_sources(rows), figsize=(8, 3))
+    labels = ["Designed for", "Wave (TEPCO simulation)", "Flooding at the plant"]
+    colours = [PALETTE["blue"], PALETTE["vermillion"], PALETTE["vermillion"]]
+    for n, (label, colour, (_, row)) in enumerate(zip(labels, colours, rows.iterrows())):
+        ax.barh(n, row["low"], color=colour)
+        if row["high"] > row["low"]:  # a range: the uncertain part hatched
+            ax.barh(n, row["high"] - row["low"], left=row["low"], color="white", edgecolor=colour, hatch="///")
+        shown = f"{row['low']:g}" if row["high"] == row["low"] else f"{row['low']:g}-{row['high']:g}"
+        ax.text(row["high"] + 0.2, n, f"{shown} m", va="center")
+    ax.set_yticks(range(3), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 17)
+    return fig
+
+
+def earthquake_energy(quakes: pd.DataFrame, reference: str = "Tōhoku"):
+    """Energy released relative to one earthquake: each magnitude step is 10**1.5, about 31.6 times."""
+    quakes = quakes.sort_values("magnitude")
+    base = quakes.set_index("name").loc[reference, "magnitude"]
+    ratio = 10 ** (1.5 * (quakes["magnitude"] - base))
+    fig, ax = new_figure(f"Energy released, relative to {reference} 2011 (= 1)", ylabel="",
+                         xlabel="energy relative to Tōhoku (times)", source=row_sources(quakes),
+                         figsize=(8, 3))
+    labels = [f"{name} {date.year} (M{magnitude:g})" for name, date, magnitude
+              in zip(quakes["name"], quakes["date"], quakes["magnitude"])]
+    colours = [PALETTE["vermillion"] if name == reference else PALETTE["blue"] for name in quakes["name"]]
+    ax.barh(labels, ratio, color=colours)
+    for n, value in enumerate(ratio):
+        ax.text(value + 0.05, n, f"{value:.2g}×", va="center")
+    return fig
+
+
+def ines_levels(accidents: pd.DataFrame):
+    accidents = accidents.sort_values("date")
+    fig, ax = new_figure("Major accidents on the INES scale (level 0-7)", ylabel="",
+                         xlabel="INES level (hatched: rated afterwards, unofficially)", source=row_sources(accidents),
+                         figsize=(8, 3.6))
+    labels = [f"{event} ({date.year})" for event, date in zip(accidents["event"], accidents["date"])]
+    for n, (level, rating) in enumerate(zip(accidents["ines_level"], accidents["rating"])):
+        colour = PALETTE["vermillion"] if level == 7 else PALETTE["blue"]
+        retro = rating == "retroactive"
+        ax.barh(n, level, color="white" if retro else colour, edgecolor=colour, hatch="///" if retro else None)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 7.5)
+    return fig
+
+
+def release_estimates(accident: pd.DataFrame):
+    rows = accident.set_index("quantity")
+    fig, ax = new_figure("", ylabel="", xlabel="", source="", figsize=(8, 4.2))
+    fig.delaxes(ax)
+    groups = [("Iodine-131 equivalent (PBq)", ["release_nisa_april", "release_nsc_april", "release_nisa_june",
+                                               "release_chernobyl"]),
+              ("Caesium-137 (PBq)", ["caesium_japan", "caesium_stohl", "caesium_chernobyl"])]
+    for n, (title, names) in enumerate(groups):
+        axes = fig.add_subplot(2, 1, n + 1)
+        for k, name in enumerate(names):
+            low, high = rows.loc[name, ["low", "high"]]
+            colour = PALETTE["black"] if "chernobyl" in name else PALETTE["vermillion"]
+            axes.barh(k, high, color="white" if high > low else colour, edgecolor=colour,
+                      hatch="///" if high > low else None)
+            if high > low:
+                axes.barh(k, low, color=colour)
+            axes.text(high, k, f"  {low:g}" + (f"-{high:g}" if high > low else ""), va="center")
+        axes.set_yticks(range(len(names)), [rows.loc[name, "label"].split(", ", 1)[1] for name in names])
+        axes.invert_yaxis()
+        axes.set_title(title, loc="left", fontsize=10)
+    fig.suptitle("Estimates of radioactivity released to the air: Fukushima (red) and Chernobyl (black)",
+                 x=0.01, ha="left", fontweight="bold")
+    used = rows.loc[[name for _, names in groups for name in names]]
+    fig.supxlabel(row_sources(used), x=0.01, ha="left", fontsize=8, color="#555555")
+    return fig
+
+
+def opinion_2011(survey: pd.DataFrame):
+    survey = survey.sort_values("support_pct")
+    fig, ax = new_figure("Support for nuclear electricity, May 2011 (% of adults surveyed online)", ylabel="",
+                         xlabel="% who strongly or somewhat support", source=source_line("public_opinion_2011"),
+                         figsize=(8, 6))
+    colours = [PALETTE["vermillion"] if country == "World" else PALETTE["blue"] for country in survey["country"]]
+    ax.barh(survey["country"], survey["support_pct"], color=colours)
+    ax.axvline(50, color=GREY, linestyle="--")
+    ax.set_xlim(0, 100)
+    return fig
+
+
+SITE_COLOURS = {"operating": PALETTE["blue"], "under construction": PALETTE["orange"], "shut down": GREY}
+
+
+def sites_map(outlines: dict, sites: pd.DataFrame):
+    """Nuclear power plant sites on 11 March 2011 over the world's countries."""
+    fig, ax = new_figure("Nuclear power plant sites on 11 March 2011", ylabel="", xlabel="",
+                         source=source_line("reactor_sites", "country_outlines"), figsize=(10, 5.2))
+    for feature in outlines["features"]:
+        for polygon in feature["geometry"]["coordinates"]:
+            outer = polygon[0]
+            ax.fill([x for x, _ in outer], [y for _, y in outer], color="#EEEEEE", edgecolor="white", linewidth=0.4)
+    for status, colour in SITE_COLOURS.items():
+        chosen = sites[sites["status_2011"] == status]
+        sizes = 8 + chosen["capacity_operating_2011_mw"] / 80 if status == "operating" else 12
+        ax.scatter(chosen["longitude"], chosen["latitude"], s=sizes, color=colour, alpha=0.8,
+                   edgecolor="white", linewidth=0.3, label=f"{status} ({len(chosen)} sites)", zorder=3)
+    ax.set_xlim(-180, 180)
+    ax.set_ylim(-60, 85)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.legend(loc="lower left", frameon=False, title="Site on 11 March 2011 (area: capacity)")
+    return fig
+
+
+def largest_fleets(fleet: pd.DataFrame, year: int = 2010, top: int = 15):
+    chosen = fleet[(fleet["year"] == year) & (fleet["country"] != "World")].nlargest(top, "reactors")
+    chosen = chosen.sort_values("reactors")
+    fig, ax = new_figure(f"Reactors operating on 31 December {year}: the {top} largest fleets", ylabel="",
+                         xlabel="reactors", source=source_line("reactor_fleet"), figsize=(8, 5))
+    ax.barh(chosen["country"], chosen["reactors"], color=PALETTE["blue"])
+    for n, count in enumerate(chosen["reactors"]):
+        ax.text(count + 1, n, str(count), va="center")
+    return fig
+
+
+def world_buildout(fleet: pd.DataFrame):
+    world = fleet[fleet["country"] == "World"]
+    fig, ax = new_figure("Reactors operating in the world at each year end", ylabel="reactors", xlabel="",
+                         source=source_line("reactor_fleet"))
+    ax.plot(world["year"], world["reactors"], color=PALETTE["blue"])
+    for year, label in [(1979, "Three Mile Island"), (1986, "Chernobyl"), (2011, "Fukushima")]:
+        count = world.set_index("year").loc[year, "reactors"]
+        ax.annotate(label, (year, count), xytext=(-10, 18), textcoords="offset points", ha="right",
+                    arrowprops={"arrowstyle": "-", "color": "#555555"}, fontsize=9)
+    ax.set_ylim(0, world["reactors"].max() * 1.15)
+    return fig
