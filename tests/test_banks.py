@@ -3,6 +3,7 @@
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from after_fukushima import load_table
@@ -32,7 +33,7 @@ def right_answer(entry: dict):
     if kind == "reflection":
         return "A considered answer. " * 10
     if kind == "code_task":
-        namespace = {"load_table": load_table}
+        namespace = {"load_table": load_table, "pd": pd}  # what a worksheet's first cell imports
         exec(entry["solution"], namespace)  # the reference solution, run as a student would
         return namespace[entry["variable"]]
     raise AssertionError(f"no right answer known for {kind}")

@@ -1,0 +1,146 @@
+"""Every answer in the banks of lessons 01 and 02 that comes from data, recomputed here from data/."""
+
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+import pytest
+
+from after_fukushima import load_bank, load_table
+
+ACCIDENT = load_bank("01_fukushima_accident")
+POWER = load_bank("02_nuclear_power_in_2011")
+JST = timezone(timedelta(hours=9))
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return load_table("accident_figures").set_index("quantity")
+
+
+@pytest.fixture(scope="module")
+def timeline():
+    return load_table("fukushima_timeline")
+
+
+@pytest.fixture(scope="module")
+def fleet():
+    return load_table("reactor_fleet").set_index(["country", "year"])["reactors"]
+
+
+def event_time(timeline, words: str):
+    rows = timeline[timeline["event"].str.contains(words, regex=False)]
+    assert len(rows) == 1, words
+    return rows.iloc[0]["time"] or datetime.combine(rows.iloc[0]["date"].date(), datetime.min.time(), JST)
+
+
+def test_design_basis_ratio(figures):
+    wave, design = figures.loc["wave_simulated", "low"], figures.loc["design_basis", "low"]
+    entry = ACCIDENT.entry("check-design-basis")
+    assert round(wave / design, 1) == entry["answer"]
+    assert {m["value"] for m in entry["mistakes"]} == {round(wave - design, 1), round(design / wave, 1)}
+
+
+def test_ines_and_the_timeline(timeline):
+    level_7 = timeline[timeline["event"].str.contains("level 7")]
+    assert len(level_7) == 1 and ACCIDENT.entry("check-ines-level")["answer"] == "Level 7"
+    accidents = load_table("nuclear_accidents").set_index("event")
+    assert accidents.loc["Fukushima Daiichi units 1-3", "ines_level"] == 7
+    assert list(accidents.query("ines_level == 6").index) == ["Kyshtym (Mayak)"]
+
+
+def test_sequence_follows_the_timeline(timeline):
+    keywords = ["magnitude 9.0 earthquake", "main tsunami wave", "Station blackout", "unit 1 reactor building",
+                "unit 3 reactor building", "cold shutdown"]
+    times = [event_time(timeline, words) for words in keywords]
+    assert times == sorted(times) and len(ACCIDENT.entry("check-sequence")["items"]) == len(keywords)
+
+
+def test_quake_time_and_minutes_to_the_wave(timeline):
+    quake, wave = event_time(timeline, "magnitude 9.0"), event_time(timeline, "main tsunami wave")
+    assert quake.strftime("%H:%M") == ACCIDENT.entry("quake-time")["answer"]
+    assert (wave - quake).total_seconds() / 60 == ACCIDENT.entry("minutes-to-wave")["answer"]
+
+
+def test_evacuation_zones_match_the_timeline(timeline, figures):
+    pairs = ACCIDENT.entry("evacuation-zones")["pairs"]
+    assert figures.loc["evacuation_3km", "low"] == 3 and event_time(timeline, "within 3 km").day == 11
+    assert event_time(timeline, "widened to 10 km").strftime("%d %H") == "12 05"
+    assert event_time(timeline, "widened to 20 km").strftime("%d %H") == "12 18"
+    assert pairs["Evacuate within 20 km"].startswith("12 March, evening")
+    assert event_time(timeline, "20-30 km from the plant").day == 15 and pairs["Stay indoors at 20-30 km"] == "15 March"
+
+
+def test_energy_ratio_from_the_magnitudes():
+    quakes = load_table("largest_earthquakes").set_index("name")
+    reported_2011 = 9.0  # the note on the Tōhoku row: 9.0 as reported in 2011
+    assert "9.0" in quakes.loc["Tōhoku", "note"]
+    ratio = 10 ** (1.5 * (quakes.loc["Valdivia", "magnitude"] - reported_2011))
+    assert abs(ratio - ACCIDENT.entry("energy-ratio")["answer"]) <= ACCIDENT.entry("energy-ratio")["tolerance"]
+
+
+def test_release_share(figures):
+    june, chernobyl = figures.loc["release_nisa_june", "low"], figures.loc["release_chernobyl", "low"]
+    entry = ACCIDENT.entry("release-share")
+    assert abs(june / chernobyl * 100 - entry["answer"]) < 0.05
+    april = figures.loc["release_nisa_april", "low"]
+    assert {m["value"] for m in entry["mistakes"]} == {round(june / chernobyl, 3), round(april / chernobyl * 100, 1)}
+
+
+def test_counts_from_the_accident_and_opinion_tables():
+    accidents = load_table("nuclear_accidents")
+    assert ((accidents["ines_level"] >= 5) & (accidents["rating"] == "official")).sum() == 6
+    assert (accidents["ines_level"] >= 5).sum() == 7  # the Chalk River mistake
+    survey = load_table("public_opinion_2011").query("country != 'World'")
+    assert len(survey) == 24
+    assert (survey["support_pct"] > 50).sum() == 3 and (survey["support_pct"] >= 50).sum() == 4
+
+
+def test_fleet_answers(fleet):
+    in_2010 = fleet.xs(2010, level="year").drop("World")
+    assert in_2010.idxmax() == POWER.entry("check-largest-fleet")["answer"]
+    assert fleet[("World", 2010)] == POWER.entry("world-fleet-2010")["answer"]
+    assert fleet[("World", 2011)] == POWER.entry("world-fleet-2010")["mistakes"][0]["value"]
+    for country, count in POWER.entry("fleet-sizes")["pairs"].items():
+        assert in_2010[country] == int(count), country
+    assert in_2010.nlargest(5).sum() == POWER.entry("five-largest-fleets")["answer"]
+
+
+def test_share_ranking_and_top_share():
+    shares = load_table("nuclear_share").query("year == 2010 and country != 'World'").set_index("country")
+    ranking = POWER.entry("share-ranking")["items"]
+    assert list(shares.loc[ranking, "nuclear_share_pct"].sort_values(ascending=False).index) == ranking
+    ordered = shares["nuclear_share_pct"].sort_values(ascending=False).index
+    assert ordered[0] == POWER.entry("top-share-country")["answer"]
+    assert ordered[1] == "Slovakia"
+
+
+def test_boiling_water_reactors_in_march_2011():
+    units = load_table("reactor_units")
+    assert set(units.loc[units["site"] == "Fukushima Daiichi", "reactor_type"]) == {"BWR"}
+    day = pd.Timestamp("2011-03-11")
+    running = (units["commercial_operation"] <= day) & (
+        units["permanent_shutdown"].isna() | (units["permanent_shutdown"] > day))
+    bwr = running & (units["reactor_type"] == "BWR")
+    assert bwr.sum() == POWER.entry("bwr-fleet")["answer"]
+    assert (units["reactor_type"] == "BWR").sum() == POWER.entry("bwr-fleet")["mistakes"][0]["value"]
+    assert units.loc[bwr, "country"].nunique() == 10  # "ten countries" in the explanations
+
+
+def test_claims_sorted_against_the_data(fleet):
+    world = fleet.xs("World")
+    claims = POWER.entry("claims-in-the-data")["items"]
+    checks = {
+        "The world's reactor count grew most in the 1970s and 1980s.":
+            min(world[1980] - world[1970], world[1990] - world[1980]) >
+            max(world[1970] - world[1960], world[2000] - world[1990], world[2010] - world[2000]),
+        "From 1990 to 2010 the world fleet stayed between 400 and 450 reactors.":
+            world.loc[1990:2010].between(400, 450).all(),
+        "Germany had more reactors than China at the end of 2010.": fleet[("Germany", 2010)] > fleet[("China", 2010)],
+        "After Chernobyl (1986) the world fleet stopped growing at once.": world[1990] <= world[1986],
+        "In 2010 the United States had more reactors than France and Japan together.":
+            fleet[("United States", 2010)] > fleet[("France", 2010)] + fleet[("Japan", 2010)],
+        "China had fewer reactors than Sweden at the end of 2010.": fleet[("China", 2010)] < fleet[("Sweden", 2010)],
+    }
+    assert set(checks) == set(claims)
+    for claim, holds in checks.items():
+        assert claims[claim] == ("supported" if holds else "not supported"), claim
