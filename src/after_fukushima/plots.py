@@ -4,6 +4,7 @@
 """
 
 import html
+import io
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -42,13 +43,27 @@ def use_course_style() -> None:
     plt.rcParams.update(STYLE)
 
 
+class CourseFigure(Figure):
+    """A figure that shows itself when a notebook cell returns it, whatever matplotlib backend is active."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", metadata={"Software": None})
+        return buffer.getvalue()
+
+    def __repr__(self) -> str:
+        titles = [ax.get_title(loc="left") for ax in self.axes if ax.get_title(loc="left")]
+        heading = self.get_suptitle() or (titles[0] if titles else "")
+        return f"<Figure: {heading}>"
+
+
 def new_figure(title: str, *, ylabel: str, source: str, xlabel: str = "", figsize=None):
     """A figure and axes in the course style. ``ylabel`` carries the unit, ``source`` goes under the figure.
 
     The figure is not registered with pyplot: a notebook shows it once, when a cell returns it.
     """
     use_course_style()
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = CourseFigure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     decorate(ax, title, ylabel=ylabel, source=source, xlabel=xlabel)
     return fig, ax
