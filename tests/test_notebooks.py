@@ -59,3 +59,28 @@ def test_every_lesson_has_the_course_structure(path):
         assert re.search(rf"(\*\*{part}\*\*|^#+ {part})", markdown, re.MULTILINE), f"no '{part}'"
     assert re.search(r"^## 1\. ", markdown, re.MULTILINE), "sections are numbered"
     assert markdown.index("Key takeaways") > markdown.index("## 1. "), "takeaways come after the sections"
+
+
+WORKSHEETS = sorted(ROOT.glob("exercises/*.ipynb"))
+SHOWN = re.compile(r'questions\.exercise\("([a-z0-9-]+)"\)')
+
+
+def exercises_shown(path) -> list[str]:
+    return [ident for cell in read(path).cells if cell.cell_type == "code" for ident in SHOWN.findall(cell.source)]
+
+
+@pytest.mark.parametrize("path", WORKSHEETS, ids=ids(WORKSHEETS))
+def test_every_worksheet_has_enough_exercises_of_enough_kinds(path):
+    from after_fukushima import load_bank
+
+    markdown = "\n".join(cell.source for cell in read(path).cells if cell.cell_type == "markdown")
+    assert markdown.startswith(f"# Worksheet {path.name[:2]} · ") and "## Sources" in markdown
+    bank = load_bank(path.stem)
+    kinds = [bank.entry(ident)["kind"] for ident in exercises_shown(path)]
+    assert len(kinds) >= 8 and len(set(kinds)) >= 5 and kinds.count("code_task") >= 2, kinds
+    lesson = ROOT / "notebooks" / path.name
+    in_lesson = exercises_shown(lesson)
+    assert 2 <= len(in_lesson) <= 4 or path.stem == "00_start_here"
+    every = set(exercises_shown(path)) | set(in_lesson)
+    assert every == set(bank.ids), "every question in the bank is asked somewhere, and only once"
+    assert len(every) == len(exercises_shown(path)) + len(in_lesson)

@@ -7,14 +7,17 @@ EXERCISES = 8
 NOTEBOOK = "lab/tree/notebooks/00_start_here.ipynb"
 
 
-def open_and_run_all(page, lab):
-    page.goto(lab.url(NOTEBOOK))
+def open_and_run_all(page, lab, notebook=NOTEBOOK, exercises=EXERCISES):
+    page.goto(lab.url(notebook))
     page.wait_for_function(
         "window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'",
         timeout=90_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(
-        f"document.querySelectorAll('.af-exercise').length === {EXERCISES} && !!document.querySelector('.af-scorecard')",
+        f"document.querySelectorAll('.af-exercise').length === {exercises} && "
+        "document.querySelectorAll('.jp-Cell-inputArea .jp-InputPrompt').length > 0 && "
+        "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle' && "
+        "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].every(p => /\\[\\d+\\]/.test(p.textContent))",
         timeout=90_000)
     assert page.get_by_text("Error displaying widget").count() == 0
 

@@ -1,0 +1,35 @@
+"""Lessons 01 and 02 and the worksheets open, run and show their widgets in JupyterLab without errors."""
+
+import pytest
+
+from test_lesson00_in_jupyterlab import open_and_run_all
+
+NOTEBOOKS = [
+    ("notebooks/01_fukushima_accident.ipynb", 3),
+    ("notebooks/02_nuclear_power_in_2011.ipynb", 3),
+    ("exercises/01_fukushima_accident.ipynb", 10),
+    ("exercises/02_nuclear_power_in_2011.ipynb", 9),
+]
+
+
+@pytest.mark.parametrize("notebook, exercises", NOTEBOOKS, ids=[path for path, _ in NOTEBOOKS])
+def test_notebook_runs_in_the_browser(page, lab, notebook, exercises):
+    open_and_run_all(page, lab, f"lab/tree/{notebook}", exercises)
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.js_errors == []
+
+
+def test_the_timeline_steps_through_the_accident(page, lab):
+    open_and_run_all(page, lab, "lab/tree/notebooks/01_fukushima_accident.ipynb", 3)
+    timeline = page.locator(".widget-vbox").filter(has=page.get_by_role("button", name="Next")).last
+    timeline.get_by_text("A magnitude 9.0 earthquake").wait_for(timeout=15_000)
+    assert timeline.get_by_role("button", name="Previous").is_disabled()
+    timeline.get_by_role("button", name="Next").click()
+    timeline.get_by_text("The main tsunami wave reaches the plant").wait_for(timeout=15_000)
+    canvas = timeline.locator(".jupyter-matplotlib canvas").first
+    before = canvas.screenshot()
+    timeline.get_by_role("button", name="Next").click()
+    timeline.get_by_text("Station blackout").wait_for(timeout=15_000)
+    page.wait_for_timeout(1000)
+    assert canvas.screenshot() != before
+    assert page.js_errors == []
