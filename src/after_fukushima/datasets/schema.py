@@ -67,7 +67,7 @@ FACT_SHEET = {
     "name": "course-fact-sheet",
     "title": "Compiled by the course authors from public sources, each named in the row's source column",
     "path": "curation/README.md",
-    "attribution": "Course fact sheet (sources named row by row)",
+    "attribution": "The course's own table, compiled from public sources (each row names its source)",
 }
 REPORT = {
     "name": "china-daily-2011-05-25",

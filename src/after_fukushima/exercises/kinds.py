@@ -323,8 +323,8 @@ class SortIntoCategories(_PickEach):
         rows, self.sorters = [], []
         for number, statement in enumerate(self.spec["items"], start=1):
             sorter = widgets.ToggleButtons(options=self.spec["categories"], value=None,
-                                           description=f"Statement {number}", style=LABEL_STYLE,
-                                           tooltips=[f"Statement {number} is a {c}" for c in self.spec["categories"]])
+                                           style={"button_width": "auto"},
+                                           tooltips=[f"Statement {number}: {c}" for c in self.spec["categories"]])
             self.sorters.append(sorter)
             rows.append(widgets.HTML(f"<div class='af-statement'><b>Statement {number}.</b> {html.escape(statement)}</div>"))
             rows.append(sorter)
