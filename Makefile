@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 SOURCES ?= ../shared/sources
 
-.PHONY: lab test execute data answer-key clean help
+.PHONY: lab test execute data answer-key bench clean help
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
@@ -15,6 +15,7 @@ help:
 	@echo "make execute  refresh the stored outputs of every notebook and worksheet"
 	@echo "make data     rebuild data/ from the raw sources (SOURCES=$(SOURCES))"
 	@echo "make answer-key  rewrite teacher/answer_key.md from the question banks"
+	@echo "make bench    time loading each table and running each notebook"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make lab PYTHON=python3.11")'
@@ -44,6 +45,9 @@ data: $(VENV)/.installed-test
 
 answer-key: $(VENV)/.installed
 	$(BIN)/python -m after_fukushima.answer_key
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m after_fukushima.benchmark
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -35,7 +35,8 @@ def strip_widget_views(notebook) -> None:
             output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
-def execute(path: Path) -> None:
+def execute_copy(path: Path):
+    """The notebook at `path`, run top to bottom in a fresh kernel with an empty progress file (not saved)."""
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as scratch:
         os.environ[PROGRESS_VARIABLE] = str(Path(scratch) / "progress.json")
@@ -43,7 +44,11 @@ def execute(path: Path) -> None:
                                 store_widget_state=False, resources={"metadata": {"path": str(path.parent)}})
         client.execute()
     strip_widget_views(notebook)
-    nbformat.write(notebook, path)
+    return notebook
+
+
+def execute(path: Path) -> None:
+    nbformat.write(execute_copy(path), path)
 
 
 def main(argv=None) -> int:
