@@ -103,6 +103,8 @@ def test_fleet_answers(fleet):
     for country, count in POWER.entry("fleet-sizes")["pairs"].items():
         assert in_2010[country] == int(count), country
     assert in_2010.nlargest(5).sum() == POWER.entry("five-largest-fleets")["answer"]
+    with_world = fleet.xs(2010, level="year").nlargest(5).sum()
+    assert {m["value"] for m in POWER.entry("five-largest-fleets")["mistakes"]} == {fleet[("World", 2010)], with_world}
 
 
 def test_share_ranking_and_top_share():
