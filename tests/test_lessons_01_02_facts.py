@@ -59,6 +59,8 @@ def test_quake_time_and_minutes_to_the_wave(timeline):
     quake, wave = event_time(timeline, "magnitude 9.0"), event_time(timeline, "main tsunami wave")
     assert quake.strftime("%H:%M") == ACCIDENT.entry("quake-time")["answer"]
     assert (wave - quake).total_seconds() / 60 == ACCIDENT.entry("minutes-to-wave")["answer"]
+    as_plain_numbers = int(wave.strftime("%H%M")) - int(quake.strftime("%H%M"))
+    assert [m["value"] for m in ACCIDENT.entry("minutes-to-wave")["mistakes"]] == [as_plain_numbers]
 
 
 def test_evacuation_zones_match_the_timeline(timeline, figures):
@@ -76,6 +78,8 @@ def test_energy_ratio_from_the_magnitudes():
     assert "9.0" in quakes.loc["Tōhoku", "note"]
     ratio = 10 ** (1.5 * (quakes.loc["Valdivia", "magnitude"] - reported_2011))
     assert abs(ratio - ACCIDENT.entry("energy-ratio")["answer"]) <= ACCIDENT.entry("energy-ratio")["tolerance"]
+    one_step = 10 ** 1.5
+    assert {m["value"] for m in ACCIDENT.entry("energy-ratio")["mistakes"]} == {round(one_step, 1), round(one_step / 2, 1)}
 
 
 def test_release_share(figures):
@@ -88,11 +92,17 @@ def test_release_share(figures):
 
 def test_counts_from_the_accident_and_opinion_tables():
     accidents = load_table("nuclear_accidents")
-    assert ((accidents["ines_level"] >= 5) & (accidents["rating"] == "official")).sum() == 6
-    assert (accidents["ines_level"] >= 5).sum() == 7  # the Chalk River mistake
+    severe = ((accidents["ines_level"] >= 5) & (accidents["rating"] == "official")).sum()
+    assert severe == ACCIDENT.entry("count-severe-accidents")["answer"]
+    official = accidents[accidents["rating"] == "official"]
+    mistakes = {m["value"] for m in ACCIDENT.entry("count-severe-accidents")["mistakes"]}
+    assert mistakes == {(accidents["ines_level"] >= 5).sum(), (official["ines_level"] > 5).sum(),
+                        (official["ines_level"] == 7).sum()}
     survey = load_table("public_opinion_2011").query("country != 'World'")
     assert len(survey) == 24
-    assert (survey["support_pct"] > 50).sum() == 3 and (survey["support_pct"] >= 50).sum() == 4
+    assert (survey["support_pct"] > 50).sum() == ACCIDENT.entry("majority-support")["answer"]
+    assert {m["value"] for m in ACCIDENT.entry("majority-support")["mistakes"]} == {
+        (survey["support_pct"] >= 50).sum(), (survey["support_pct"] <= 50).sum()}
 
 
 def test_fleet_answers(fleet):
