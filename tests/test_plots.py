@@ -1,9 +1,11 @@
 """The course's figure style and the interactive country figure."""
 
 import matplotlib
+import pytest
 
-from after_fukushima import load_table
-from after_fukushima.plots import PALETTE, CountryExplorer, new_figure
+from after_fukushima import figures, load_table
+from after_fukushima.data import load_geojson
+from after_fukushima.plots import PALETTE, CountryExplorer, TimelineExplorer, new_figure
 
 matplotlib.use("Agg")
 
@@ -29,3 +31,56 @@ def test_the_country_figure_follows_the_picker():
     assert f"highest {peak['nuclear_share_pct']:.1f}% in {peak['year']}" in explorer.summary.value
     assert repr(explorer) == "<Interactive figure: nuclear_share_pct by year for France>"
     assert "World" in explorer.picker.options and "Iceland" not in explorer.picker.options
+
+
+def _texts(fig) -> list[str]:
+    texts = [text.get_text() for ax in fig.axes for text in ax.texts]
+    if fig._supxlabel is not None:
+        texts.append(fig._supxlabel.get_text())
+    return texts
+
+
+@pytest.mark.parametrize("draw, tables", [
+    (lambda: figures.tsunami_against_design(load_table("accident_figures")), "accident_figures"),
+    (lambda: figures.earthquake_energy(load_table("largest_earthquakes")), "largest_earthquakes"),
+    (lambda: figures.ines_levels(load_table("nuclear_accidents")), "nuclear_accidents"),
+    (lambda: figures.release_estimates(load_table("accident_figures")), "accident_figures"),
+    (lambda: figures.opinion_2011(load_table("public_opinion_2011")), "public_opinion_2011"),
+    (lambda: figures.sites_map(load_geojson("country_outlines"), load_table("reactor_sites")), "reactor_sites"),
+    (lambda: figures.largest_fleets(load_table("reactor_fleet")), "reactor_fleet"),
+    (lambda: figures.world_buildout(load_table("reactor_fleet")), "reactor_fleet"),
+])
+def test_every_lesson_figure_has_a_title_and_names_its_source(draw, tables):
+    fig = draw()
+    assert repr(fig).startswith("<Figure: ") and len(repr(fig)) > 20
+    sources = [text for text in _texts(fig) if text.startswith("Source: ")]
+    assert len(sources) == 1 and len(sources[0]) > 20
+    assert fig._repr_png_().startswith(b"\x89PNG")
+
+
+def test_row_sources_names_publishers_without_addresses():
+    rows = load_table("accident_figures").query("quantity in ['design_basis', 'inundation']")
+    assert figures.row_sources(rows) == "Source: Japan Times, 9 Jul 2011; Bloomberg, 10 Apr 2011"
+
+
+def test_the_energy_chart_uses_the_magnitude_rule():
+    quakes = load_table("largest_earthquakes")
+    fig = figures.earthquake_energy(quakes)
+    widths = sorted(bar.get_width() for bar in fig.axes[0].patches)
+    assert widths[-1] == pytest.approx(10 ** (1.5 * (9.5 - 9.1)))  # Valdivia against Tōhoku
+
+
+def test_the_timeline_steps_and_says_when_the_time_is_unknown():
+    timeline = load_table("fukushima_timeline")
+    explorer = TimelineExplorer(timeline, source="Source: test")
+    assert len(explorer.events) == (timeline["date"] <= "2011-03-16").sum()
+    assert explorer.previous.disabled and "14:46" in explorer.text.value
+    explorer.step(-1)
+    assert explorer.slider.value == 0
+    explorer.next.click()
+    assert explorer.slider.value == 1 and "tsunami" in explorer.text.value
+    day_only = explorer.events.index[explorer.events["time"].isna()][0]
+    explorer.slider.value = day_only
+    assert "(time not given)" in explorer.text.value
+    explorer.step(+100)
+    assert explorer.next.disabled and explorer.slider.value == len(explorer.events) - 1
