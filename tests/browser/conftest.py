@@ -89,7 +89,8 @@ class Lab:
         self._wait_until_ready()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}"
+        """The address of `path`; `reset` opens a fresh workspace rather than restoring earlier tests' tabs."""
+        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}&reset"
 
     def _wait_until_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

@@ -12,7 +12,9 @@ def open_and_run_all(page, lab, notebook=NOTEBOOK, exercises=EXERCISES):
     page.wait_for_function(
         "window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'",
         timeout=90_000)
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # Start Run All without awaiting its promise: if JupyterLab never settles it, the wait below fails
+    # with a screenshot instead of the test hanging.
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     page.wait_for_function(
         f"document.querySelectorAll('.af-exercise').length === {exercises} && "
         "document.querySelectorAll('.jp-Cell-inputArea .jp-InputPrompt').length > 0 && "
