@@ -173,7 +173,7 @@ def test_choose_all_bad_input(make_exercise, bad):
 
 # --- numbers --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed", ["13.1", "13", "13,1", " 13.1 m", "13.1 metres", "1.31e1", "１３.１", 13.1, 13])
+@pytest.mark.parametrize("typed", ["13.1", "13", "13,1", " 13.1 m", "13.1 metres", "13.1 m.", "13.", "1.31e1", "１３.１", 13.1, 13])
 def test_number_accepts_what_students_type(make_exercise, typed):
     assert make_exercise(NUMBER).submit(typed).correct is True
 
@@ -359,6 +359,8 @@ def test_code_task_feedback(make_exercise, value, message):
     (pd.DataFrame({"a": [1]}), "is a DataFrame of shape (1, 1)"),
     (float("inf"), "far too large"),
     ("lots", "is not a number"),
+    ((6, 6), "is a tuple of 2 items, not a single value. To count rows use len(table)"),
+    (["India", "Poland"], "is a list of 2 items"),
 ])
 def test_code_task_bad_values(make_exercise, value, message):
     verdict = make_exercise(CODE_NUMBER).check(value)
@@ -383,4 +385,5 @@ def test_code_task_text_answers(make_exercise):
     assert exercise.check("  france ").correct is True
     assert exercise.check("Belgium").message == "Belgium is second."
     assert exercise.check("Japan").message == "Sort by the share."
-    assert exercise.check(3).status == "invalid"
+    row_label = exercise.check(3)  # what .idxmax() gives on a table with a numbered index
+    assert row_label.status == "invalid" and ".loc[label, 'country']" in row_label.message

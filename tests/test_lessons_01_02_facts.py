@@ -79,7 +79,9 @@ def test_energy_ratio_from_the_magnitudes():
     ratio = 10 ** (1.5 * (quakes.loc["Valdivia", "magnitude"] - reported_2011))
     assert abs(ratio - ACCIDENT.entry("energy-ratio")["answer"]) <= ACCIDENT.entry("energy-ratio")["tolerance"]
     one_step = 10 ** 1.5
-    assert {m["value"] for m in ACCIDENT.entry("energy-ratio")["mistakes"]} == {round(one_step, 1), round(one_step / 2, 1)}
+    with_usgs_magnitude = 10 ** (1.5 * (quakes.loc["Valdivia", "magnitude"] - quakes.loc["Tōhoku", "magnitude"]))
+    assert {m["value"] for m in ACCIDENT.entry("energy-ratio")["mistakes"]} == {
+        round(one_step, 1), round(one_step / 2, 1), round(with_usgs_magnitude, 2)}
 
 
 def test_release_share(figures):
@@ -88,6 +90,9 @@ def test_release_share(figures):
     assert abs(june / chernobyl * 100 - entry["answer"]) < 0.05
     april = figures.loc["release_nisa_april", "low"]
     assert {m["value"] for m in entry["mistakes"]} == {round(june / chernobyl, 3), round(april / chernobyl * 100, 1)}
+    # The 7% mistake's feedback also covers dividing the wrong way round: within its tolerance.
+    wrong_way, about_seven = chernobyl / june, round(april / chernobyl * 100, 1)
+    assert abs(wrong_way - about_seven) <= entry["tolerance"]
 
 
 def test_counts_from_the_accident_and_opinion_tables():
@@ -109,7 +114,13 @@ def test_fleet_answers(fleet):
     in_2010 = fleet.xs(2010, level="year").drop("World")
     assert in_2010.idxmax() == POWER.entry("check-largest-fleet")["answer"]
     assert fleet[("World", 2010)] == POWER.entry("world-fleet-2010")["answer"]
-    assert fleet[("World", 2011)] == POWER.entry("world-fleet-2010")["mistakes"][0]["value"]
+    units = load_table("reactor_units")
+    day = pd.Timestamp("2011-03-11")
+    on_the_day = (units["commercial_operation"] <= day) & (
+        units["permanent_shutdown"].isna() | (units["permanent_shutdown"] > day))
+    started_in_2011 = units.loc[on_the_day & (units["commercial_operation"].dt.year == 2011), "unit"]
+    assert set(started_in_2011) == {"Kaiga-4", "Shin-Kori-1"}  # named in the 443 feedback
+    assert [m["value"] for m in POWER.entry("world-fleet-2010")["mistakes"]] == [fleet[("World", 2011)], on_the_day.sum()]
     for country, count in POWER.entry("fleet-sizes")["pairs"].items():
         assert in_2010[country] == int(count), country
     assert in_2010.nlargest(5).sum() == POWER.entry("five-largest-fleets")["answer"]
@@ -134,7 +145,13 @@ def test_boiling_water_reactors_in_march_2011():
         units["permanent_shutdown"].isna() | (units["permanent_shutdown"] > day))
     bwr = running & (units["reactor_type"] == "BWR")
     assert bwr.sum() == POWER.entry("bwr-fleet")["answer"]
-    assert (units["reactor_type"] == "BWR").sum() == POWER.entry("bwr-fleet")["mistakes"][0]["value"]
+    is_bwr = units["reactor_type"] == "BWR"
+    never_shut = (units["commercial_operation"] <= day) & units["permanent_shutdown"].isna() & is_bwr
+    operational_in_2024 = is_bwr & (units["status_2024"] == "Operational")
+    assert [m["value"] for m in POWER.entry("bwr-fleet")["mistakes"]] == [
+        is_bwr.sum(), never_shut.sum(), operational_in_2024.sum()]
+    shut_later = units.loc[bwr & units["permanent_shutdown"].notna(), "unit"]
+    assert {"Fukushima Daiichi-1", "Fukushima Daiichi-4"} <= set(shut_later)  # named in the 60 feedback
     assert units.loc[bwr, "country"].nunique() == 10  # "ten countries" in the explanations
 
 

@@ -122,7 +122,7 @@ def parse_number(value, units: list[str]) -> float:
         number = float(value)
     else:
         text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
-        text = text.replace("−", "-").replace("\u00a0", " ")
+        text = text.replace("−", "-").replace("\u00a0", " ").rstrip(".!?;: ")  # '75 days.' ends a sentence
         if not text:
             raise InvalidAnswer("Type a number first, then press Check.")
         if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?.*", text):
@@ -437,11 +437,16 @@ class CodeTask(Exercise):
             kind = type(value).__name__
             raise InvalidAnswer(f"{name} is a {kind} of shape {shape}, not a single value. Reduce it to one value, "
                                 "for example with .sum(), .max() or .iloc[0].")
+        if isinstance(value, (tuple, list, set, dict)):
+            kind = type(value).__name__
+            raise InvalidAnswer(f"{name} is a {kind} of {len(value)} items, not a single value. To count rows use "
+                                "len(table) or table.shape[0]; otherwise pick the one value you need.")
         if hasattr(value, "item") and shape == ():
             value = value.item()  # a NumPy scalar
         if isinstance(self.spec["answer"], str):
             if not isinstance(value, str):
-                raise InvalidAnswer(f"{name} should be text (a str), not {type(value).__name__}.")
+                raise InvalidAnswer(f"{name} should be text (a str), not {type(value).__name__}. If you used "
+                                    ".idxmax(), it gives a row label: read the name from its column, for example .loc[label, 'country'].")
             return " ".join(value.split())
         return parse_number(value, _units(self.spec))
 
