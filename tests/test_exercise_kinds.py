@@ -321,7 +321,11 @@ def test_reflection_word_count_updates_as_the_student_types(make_exercise):
     exercise = make_exercise(REFLECTION)
     exercise.text.value = "one two"
     assert exercise.word_count.value == "2 words"
-    assert "Aim for at least 5 words." in click_check(exercise)
+    too_short = click_check(exercise)
+    assert "Aim for at least 5 words" in too_short
+    assert "A strong answer" not in too_short  # the model answer waits until the student has written enough
+    exercise.text.value = "one two three four five"
+    assert "Compare with this: A strong answer mentions sovereignty." in click_check(exercise)
 
 
 @pytest.mark.parametrize("text, words", [("", 0), ("Fukushima's reactors", 2), ("安全 合作", 2), ("well-known", 1)])

@@ -27,12 +27,14 @@ def test_events_are_listed_in_date_order():
     assert items == sorted(items, key=EVENT_DATES.get)
 
 
-def test_germany_share_and_its_mistakes_come_from_the_data():
-    shares = load_table("nuclear_share").query("country == 'Germany'").set_index("year")
-    entry = BANK.entry("germany-share-2010")
+def test_france_share_and_its_mistakes_come_from_the_data():
+    shares = load_table("nuclear_share").query("country == 'France'").set_index("year")
+    entry = BANK.entry("france-share-2010")
     assert abs(entry["answer"] - shares.loc[2010, "nuclear_share_pct"]) < 1e-9
     mistakes = {m["value"] for m in entry["mistakes"]}
     assert mistakes == {shares.loc[2011, "nuclear_share_pct"], shares.loc[2010, "nuclear_twh"]}
+    germany = load_table("nuclear_share").query("country == 'Germany' and year == 2010")["nuclear_share_pct"].item()
+    assert shares.loc[2010, "nuclear_share_pct"] > 3 * germany  # "more than three times Germany's share"
 
 
 def test_the_argument_table_covers_every_kind_of_claim_and_names_only_confirmed_speakers():

@@ -84,3 +84,15 @@ def test_every_worksheet_has_enough_exercises_of_enough_kinds(path):
     every = set(exercises_shown(path)) | set(in_lesson)
     assert every == set(bank.ids), "every question in the bank is asked somewhere, and only once"
     assert len(every) == len(exercises_shown(path)) + len(in_lesson)
+
+
+NAMED = re.compile(r'^(\w+) = questions\.exercise\(', re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_each_code_task_has_its_own_name(path):
+    """A student who goes back to an earlier task must check it, not whichever task was shown last."""
+    names = [name for cell in read(path).cells if cell.cell_type == "code" for name in NAMED.findall(cell.source)]
+    assert len(names) == len(set(names)), names
+    checks = re.findall(r"^(\w+)\.check\(", "\n".join(cell.source for cell in read(path).cells), re.MULTILINE)
+    assert set(checks) <= set(names), "every .check(...) goes through a task named in this notebook"

@@ -84,3 +84,12 @@ def test_the_timeline_steps_and_says_when_the_time_is_unknown():
     assert "(time not given)" in explorer.text.value
     explorer.step(+100)
     assert explorer.next.disabled and explorer.slider.value == len(explorer.events) - 1
+
+
+def test_the_ines_chart_shows_every_level_and_labels_each_bar():
+    accidents = load_table("nuclear_accidents")
+    ax = figures.ines_levels(accidents).axes[0]
+    assert list(ax.get_xticks()) == list(range(8))
+    accidents = accidents.sort_values("date")
+    labels = [text.get_text() for text in ax.texts if not text.get_text().startswith("Source: ")]
+    assert labels == [str(level) for level in accidents["ines_level"]]

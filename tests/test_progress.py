@@ -124,7 +124,8 @@ def test_scorecard_counts_and_exports(store, tmp_path, monkeypatch):
     total = sum(len(bank.ids) for bank in card.banks)
     assert repr(card) == f"<Scorecard: 2 of {total} exercises answered, {len(card.banks)} lessons>"
     unstyled = re.sub(r" style='[^']*'", "", card.table.value)
-    assert "<td>00_start_here</td><td>Start here</td><td>2 / 8</td><td>1</td>" in unstyled
+    # Done: the correct multiple choice and the saved reflection; the wrong first try does not count twice.
+    assert "<td>00_start_here</td><td>Start here</td><td>2 / 8</td><td>2 / 8</td>" in unstyled
     monkeypatch.chdir(tmp_path)
     path = card.export()
     with path.open(encoding="utf-8", newline="") as handle:
@@ -133,3 +134,6 @@ def test_scorecard_counts_and_exports(store, tmp_path, monkeypatch):
     assert [r["correct"] for r in rows] == ["False", "True", ""]
     assert json.loads(rows[2]["answer"]) == "Ein Gedanke, mit Umlauten: äöü."
     assert "Saved all your answers" in card.message.value
+    bank.exercise("days-after-quake", store=store).submit("70")  # answered, but not yet done
+    card.refresh()
+    assert "<td>3 / 8</td><td>2 / 8</td>" in re.sub(r" style='[^']*'", "", card.table.value)

@@ -68,9 +68,11 @@ def ines_levels(accidents: pd.DataFrame):
         colour = PALETTE["vermillion"] if level == 7 else PALETTE["blue"]
         retro = rating == "retroactive"
         ax.barh(n, level, color="white" if retro else colour, edgecolor=colour, hatch="///" if retro else None)
+        ax.text(level + 0.1, n, str(level), va="center", fontsize=9)
     ax.set_yticks(range(len(labels)), labels)
+    ax.set_xticks(range(8))
     ax.invert_yaxis()
-    ax.set_xlim(0, 7.5)
+    ax.set_xlim(0, 7.6)
     return fig
 
 

@@ -90,7 +90,7 @@ def decorate(ax, title: str, *, ylabel: str, source: str, xlabel: str = "") -> N
         ax.set_xlabel(xlabel)
     # Under the tick labels (and the x label, if any); constrained layout keeps room for it.
     ax.annotate(source, xy=(0, 0), xycoords="axes fraction", xytext=(0, -44 if xlabel else -30),
-                textcoords="offset points", fontsize=8, color="#555555", ha="left", va="top")
+                textcoords="offset points", fontsize=8, color="#555555", ha="left", va="top", wrap=True)
 
 
 class CountryExplorer(widgets.VBox):

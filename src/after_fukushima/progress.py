@@ -127,15 +127,15 @@ class ProgressStore:
 
 
 def summary(store: ProgressStore, banks) -> list[dict]:
-    """Per lesson: exercises, how many answered, how many answered correctly at least once."""
+    """Per lesson: exercises, how many answered, how many done (answered correctly once, or a reflection saved)."""
     attempts = store.attempts()
     rows = []
     for bank in banks:
         mine = [a for a in attempts if a["lesson"] == bank.lesson and a["exercise"] in bank.ids]
         answered = {a["exercise"] for a in mine}
-        solved = {a["exercise"] for a in mine if a["correct"] is True}
+        done = {a["exercise"] for a in mine if a["correct"] is True or a["kind"] == "reflection"}
         rows.append({"lesson": bank.lesson, "title": bank.title, "exercises": len(bank.ids),
-                     "answered": len(answered), "correct": len(solved)})
+                     "answered": len(answered), "done": len(done)})
     return rows
 
 
@@ -163,12 +163,13 @@ class Scorecard(widgets.VBox):
         cell = "style='padding:2px 12px;border-bottom:1px solid #ddd;text-align:left'"
         body = "".join(
             f"<tr><td {cell}>{html.escape(r['lesson'])}</td><td {cell}>{html.escape(r['title'])}</td>"
-            f"<td {cell}>{r['answered']} / {r['exercises']}</td><td {cell}>{r['correct']}</td></tr>"
+            f"<td {cell}>{r['answered']} / {r['exercises']}</td><td {cell}>{r['done']} / {r['exercises']}</td></tr>"
             for r in rows
         )
-        head = "".join(f"<th {cell}>{name}</th>" for name in ("Lesson", "Title", "Answered", "Correct"))
+        head = "".join(f"<th {cell}>{name}</th>" for name in ("Lesson", "Title", "Answered", "Done"))
         self.table.value = (f"<table class='af-scorecard' style='border-collapse:collapse'><thead><tr>{head}</tr>"
-                            f"</thead><tbody>{body}</tbody></table>")
+                            f"</thead><tbody>{body}</tbody></table><div style='color:#555;font-size:90%'>Done: answered "
+                            "correctly at least once, or, for a written reflection, saved.</div>")
 
     def export(self) -> Path | None:
         try:

@@ -95,19 +95,19 @@ def test_every_exercise_kind_answers_in_the_browser(page, lab):
     choose_all.get_by_role("checkbox", name="No international body for nuclear energy existed yet").check()
     check(choose_all, "The IAEA had existed since 1957")
     choose_all.get_by_role("checkbox", name="No international body for nuclear energy existed yet").uncheck()
-    for option in ["Countries have different political and economic interests",
+    for option in ["Countries' political and economic interests pull in different directions",
                    "Companies seeking profit may keep core technologies to themselves",
                    "Putting a mechanism into practice will take time and is the hard part"]:
         choose_all.get_by_role("checkbox", name=option).check()
     check(choose_all, "✔ Correct.")
 
     sort = exercise(page, "sort-statements")
-    answers = ["proposal", "proposal", "obstacle", "obstacle", "national response", "obstacle"]
+    answers = ["proposal", "case for", "case for", "obstacle", "obstacle", "national response", "obstacle"]
     rows = sort.locator(".widget-toggle-buttons")
     for row, category in enumerate(answers):
         rows.nth(row).get_by_role("button", name=category, exact=True).click()
-    check(sort, "Look again at statement 6. This is Japan's own decision")
-    rows.nth(5).get_by_role("button", name="national response", exact=True).click()
+    check(sort, "Look again at statement 7. This is Japan's own decision")
+    rows.nth(6).get_by_role("button", name="national response", exact=True).click()
     check(sort, "✔ Correct.")
 
     reflection = exercise(page, "why-hesitate")
@@ -115,20 +115,24 @@ def test_every_exercise_kind_answers_in_the_browser(page, lab):
         "A government may fear that <b>outside</b> inspectors would expose commercial secrets.")
     reflection.get_by_text("13 words").wait_for(timeout=15_000)
     text = check(reflection, "✔ Saved.", button="Save")
-    assert "Aim for at least 25 words" in text
+    assert "Aim for at least 25 words" in text and "A strong answer" not in text
+    reflection.get_by_role("textbox", name="Your reflection").fill(
+        "A government may fear that <b>outside</b> inspectors would expose commercial secrets, that rivals "
+        "could use their findings, and that meeting common standards would cost time and money it lacks.")
+    check(reflection, "A strong answer might mention", button="Save")
     assert "<b>outside</b>" in reflection.get_by_role("textbox").input_value()  # kept as typed
     assert reflection.locator("b", has_text="outside").count() == 0  # and never rendered as markup
 
-    code = exercise(page, "germany-share-2010")
-    cell = page.locator(".jp-CodeCell").filter(has_text="germany_share_2010 = None")
+    code = exercise(page, "france-share-2010")
+    cell = page.locator(".jp-CodeCell").filter(has_text="france_share_2010 = None")
     cell.locator(".cm-content").click()
     page.keyboard.press("Control+a")
-    page.keyboard.type("germany_share_2010 = shares.query(\"country == 'Germany' and year == 2010\")"
-                       "[\"nuclear_share_pct\"].item()\ntask.check(germany_share_2010)")
+    page.keyboard.type("france_share_2010 = shares.query(\"country == 'France' and year == 2010\")"
+                       "[\"nuclear_share_pct\"].item()\nfrance_task.check(france_share_2010)")
     page.keyboard.press("Shift+Enter")
     code.locator(".af-feedback").filter(has_text="✔ Correct.").wait_for(timeout=30_000)
-    hint(code, "Filter the rows")
-    check(code, "About 22.5% of Germany's electricity")
+    hint(code, "Copy the query in the cell above")
+    check(code, "About three quarters (76%) of France's electricity")
 
     assert page.js_errors == []
 

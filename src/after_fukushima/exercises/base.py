@@ -36,6 +36,7 @@ class InvalidAnswer(ValueError):
 class Verdict:
     status: str  # one of CORRECT, WRONG, INVALID, SAVED
     message: str  # plain text; escaped when shown
+    reveal: bool = True  # show the explanation with a correct or saved answer (False: a reflection too short yet)
 
     @property
     def correct(self) -> bool | None:
@@ -150,10 +151,11 @@ class Exercise(widgets.VBox):
 
     def _show(self, verdict: Verdict, note: str = "") -> None:
         text = verdict.message
-        if verdict.status in (CORRECT, SAVED) and self.spec.get("explanation"):
+        revealed = verdict.status in (CORRECT, SAVED) and verdict.reveal
+        if revealed and self.spec.get("explanation"):
             text = f"{text} {self.spec['explanation']}".strip()
         source = ""
-        if verdict.status in (CORRECT, SAVED) and self.spec.get("source"):
+        if revealed and self.spec.get("source"):
             source = f"<div class='af-source' style='{SOURCE_STYLE}'>Source: {html.escape(self.spec['source'])}</div>"
         self.feedback.value = feedback_box(f"<b>{SYMBOLS[verdict.status]}</b> {html.escape(text + note)}{source}",
                                            verdict.status)

@@ -383,9 +383,12 @@ class Reflection(Exercise):
 
     def grade(self, answer):
         n = count_words(answer)
+        kept = f"{n} word{'s' if n != 1 else ''} kept."
         wanted = self.spec.get("min_words", 0)
-        more = f" Aim for at least {wanted} words." if n < wanted else ""
-        return Verdict(SAVED, f"{n} word{'s' if n != 1 else ''} kept.{more} Compare with this:")
+        if n < wanted:
+            return Verdict(SAVED, f"{kept} Aim for at least {wanted} words: add a little more and press Save "
+                                  "again, and you will see what a strong answer might mention.", reveal=False)
+        return Verdict(SAVED, f"{kept} Compare with this:")
 
 
 # --- code task: the student computes a value with pandas ---------------------------------------------
