@@ -449,7 +449,8 @@ class CodeTask(Exercise):
         if isinstance(self.spec["answer"], str):
             if not isinstance(value, str):
                 raise InvalidAnswer(f"{name} should be text (a str), not {type(value).__name__}. If you used "
-                                    ".idxmax(), it gives a row label: read the name from its column, for example .loc[label, 'country'].")
+                                    ".idxmax(), it gives a row label: read the name from its column, for example "
+                                    ".loc[label, 'country'].")
             return " ".join(value.split())
         return parse_number(value, _units(self.spec))
 
