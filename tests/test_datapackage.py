@@ -118,6 +118,7 @@ def test_key_dates_of_the_accident():
     assert first["time"].utcoffset() == timedelta(hours=9)
     explosions = timeline[timeline["category"] == "explosion"]
     assert explosions.iloc[0]["time"] == datetime(2011, 3, 12, 15, 36, tzinfo=timezone(timedelta(hours=9)))
+    assert list(explosions["unit"]) == ["1", "3", "4"]  # unit 2's building did not explode (facts sheet)
     assert timeline.iloc[-1]["date"].date().isoformat() == "2011-12-16"  # cold shutdown
     level_7 = timeline[timeline["event"].str.contains("level 7")]
     assert level_7["date"].dt.date.astype(str).tolist() == ["2011-04-12"]

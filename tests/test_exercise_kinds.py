@@ -225,6 +225,25 @@ def test_parse_number_thousands_and_decimal_comma():
         parse_number("12 apples", [])
 
 
+def test_a_decimal_comma_with_three_digits_is_read_the_way_the_student_meant():
+    assert parse_number("0,148", []) == 0.148  # nobody groups thousands after a zero
+    assert parse_number("5,623", [], expected=5.6) == 5.623  # the decimal reading is nearer the answer
+    assert parse_number("5,623", [], expected=5000) == 5623  # the thousands reading is nearer
+    assert parse_number("5,623", []) == 5623  # with nothing to go by, English usage
+
+
+@pytest.mark.parametrize("typed", [3, 2, "3", "2.0"])
+def test_a_value_rounded_to_a_whole_number_is_called_nearly(make_exercise, typed):
+    verdict = make_exercise(CODE_NUMBER).check(typed)  # the answer is 2.5
+    assert verdict.correct is False and verdict.message.startswith("Nearly: that looks like the right value")
+
+
+def test_whole_number_answers_get_no_rounding_feedback(make_exercise):
+    days = {**NUMBER, "answer": 75, "tolerance": 1, "mistakes": []}
+    assert make_exercise(days).submit("74.5").correct is True
+    assert make_exercise(days).submit("73").message == "Higher than that."
+
+
 # --- order ----------------------------------------------------------------------------------------
 
 def test_order_correct_and_wrong(make_exercise):
@@ -360,7 +379,7 @@ def test_code_task_feedback(make_exercise, value, message):
 @pytest.mark.parametrize("value, message", [
     (None, "still None"),
     (pd.Series([1.0, 2.0]), "is a Series of shape (2,)"),
-    (pd.DataFrame({"a": [1]}), "is a DataFrame of shape (1, 1)"),
+    (pd.DataFrame({"a": [1]}), "is a DataFrame of shape (1, 1), not a single value. To count its rows, use len(...)"),
     (float("inf"), "far too large"),
     ("lots", "is not a number"),
     ((6, 6), "is a tuple of 2 items, not a single value. To count rows use len(table)"),

@@ -75,6 +75,7 @@ def test_the_timeline_steps_and_says_when_the_time_is_unknown():
     explorer = TimelineExplorer(timeline, source="Source: test")
     assert len(explorer.events) == (timeline["date"] <= "2011-03-16").sum()
     assert explorer.previous.disabled and "14:46" in explorer.text.value
+    assert "whole site" in explorer.text.value and "unit site" not in explorer.text.value
     explorer.step(-1)
     assert explorer.slider.value == 0
     explorer.next.click()

@@ -113,19 +113,23 @@ def test_a_reopened_exercise_shows_the_last_answer(store):
     reflection = bank.exercise("why-hesitate", store=store)
     reflection.submit("Text the student wrote.")
     assert bank.exercise("why-hesitate", store=store).text.value == "Text the student wrote."
+    code = bank.exercise("france-share-2010", store=store)
+    code.check(76.2)
+    reopened = bank.exercise("france-share-2010", store=store)
+    assert reopened.solved and "Run your code cell again" in reopened.feedback.value  # nothing to show in the panel
 
 
 def test_scorecard_counts_and_exports(store, tmp_path, monkeypatch):
     bank = load_bank("00_start_here")
     bank.exercise("summit-place", store=store).submit("Vienna, Austria")
     bank.exercise("summit-place", store=store).submit("Deauville, France")
-    bank.exercise("why-hesitate", store=store).submit("Ein Gedanke, mit Umlauten: äöü.")
+    bank.exercise("why-hesitate", store=store).submit("Ein Gedanke, mit Umlauten: äöü.")  # saved, but short
     card = Scorecard(store=store)
     total = sum(len(bank.ids) for bank in card.banks)
     assert repr(card) == f"<Scorecard: 2 of {total} exercises answered, {len(card.banks)} lessons>"
     unstyled = re.sub(r" style='[^']*'", "", card.table.value)
-    # Done: the correct multiple choice and the saved reflection; the wrong first try does not count twice.
-    assert "<td>00_start_here</td><td>Start here</td><td>2 / 8</td><td>2 / 8</td>" in unstyled
+    # Done: only the correct multiple choice; the short reflection is answered but not yet done.
+    assert "<td>00_start_here</td><td>Start here</td><td>2 / 8</td><td>1 / 8</td>" in unstyled
     monkeypatch.chdir(tmp_path)
     path = card.export()
     with path.open(encoding="utf-8", newline="") as handle:
@@ -135,5 +139,6 @@ def test_scorecard_counts_and_exports(store, tmp_path, monkeypatch):
     assert json.loads(rows[2]["answer"]) == "Ein Gedanke, mit Umlauten: äöü."
     assert "Saved all your answers" in card.message.value
     bank.exercise("days-after-quake", store=store).submit("70")  # answered, but not yet done
+    bank.exercise("why-hesitate", store=store).submit("Sovereignty matters. " * 13)  # 26 words: done
     card.refresh()
     assert "<td>3 / 8</td><td>2 / 8</td>" in re.sub(r" style='[^']*'", "", card.table.value)

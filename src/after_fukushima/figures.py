@@ -49,7 +49,7 @@ def earthquake_energy(quakes: pd.DataFrame, reference: str = "Tōhoku"):
     fig, ax = new_figure(f"Energy released, relative to {reference} 2011 (= 1)", ylabel="",
                          xlabel="energy relative to Tōhoku (times)", source=row_sources(quakes),
                          figsize=(8, 3))
-    labels = [f"{name} {date.year} (M{magnitude:g})" for name, date, magnitude
+    labels = [f"{name} {date.year} (M{magnitude:.1f})" for name, date, magnitude
               in zip(quakes["name"], quakes["date"], quakes["magnitude"])]
     colours = [PALETTE["vermillion"] if name == reference else PALETTE["blue"] for name in quakes["name"]]
     ax.barh(labels, ratio, color=colours)

@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from cycler import cycler
 
+from after_fukushima.datasets.curated import TIMELINE_CATEGORIES
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
 PALETTE = {
     "blue": "#0072B2",
@@ -134,7 +136,7 @@ class CountryExplorer(widgets.VBox):
 class TimelineExplorer(widgets.VBox):
     """Step through the accident one event at a time: a slider and buttons, an ipympl chart, the event in words."""
 
-    LANES = ["earthquake", "tsunami", "power", "government", "evacuation", "rating", "explosion", "recovery"]
+    LANES = TIMELINE_CATEGORIES  # one lane per kind of event, in this order from the bottom
 
     def __init__(self, timeline, *, source: str, until: str = "2011-03-16"):
         events = timeline[timeline["date"] <= until].reset_index(drop=True)
@@ -179,7 +181,8 @@ class TimelineExplorer(widgets.VBox):
         self.figure.canvas.draw_idle()
         when = _label(row["time"], row["date"])
         sure = "" if row["confidence"] == "verified" else " Sources differ on the exact time or detail."
-        self.text.value = (f"<b>{html.escape(when)}</b> · unit {html.escape(row['unit'])} · "
+        where = "whole site" if row["unit"] == "site" else f"unit {row['unit']}"
+        self.text.value = (f"<b>{html.escape(when)}</b> · {html.escape(where)} · "
                            f"{html.escape(row['category'])}<br>{html.escape(row['event'])}{html.escape(sure)}"
                            f"<br><small>Source: {html.escape(row['source'])}</small>")
         self.previous.disabled = n == 0

@@ -127,13 +127,21 @@ class ProgressStore:
 
 
 def summary(store: ProgressStore, banks) -> list[dict]:
-    """Per lesson: exercises, how many answered, how many done (answered correctly once, or a reflection saved)."""
+    """Per lesson: exercises, how many answered, how many done (answered correctly once, or a reflection saved
+    at its suggested length)."""
+    from after_fukushima.exercises.kinds import count_words
+
+    def done_by(attempt, bank) -> bool:
+        if attempt["kind"] == "reflection":
+            return count_words(str(attempt["answer"] or "")) >= bank.entry(attempt["exercise"]).get("min_words", 0)
+        return attempt["correct"] is True
+
     attempts = store.attempts()
     rows = []
     for bank in banks:
         mine = [a for a in attempts if a["lesson"] == bank.lesson and a["exercise"] in bank.ids]
         answered = {a["exercise"] for a in mine}
-        done = {a["exercise"] for a in mine if a["correct"] is True or a["kind"] == "reflection"}
+        done = {a["exercise"] for a in mine if done_by(a, bank)}
         rows.append({"lesson": bank.lesson, "title": bank.title, "exercises": len(bank.ids),
                      "answered": len(answered), "done": len(done)})
     return rows
@@ -169,7 +177,7 @@ class Scorecard(widgets.VBox):
         head = "".join(f"<th {cell}>{name}</th>" for name in ("Lesson", "Title", "Answered", "Done"))
         self.table.value = (f"<table class='af-scorecard' style='border-collapse:collapse'><thead><tr>{head}</tr>"
                             f"</thead><tbody>{body}</tbody></table><div style='color:#555;font-size:90%'>Done: answered "
-                            "correctly at least once, or, for a written reflection, saved.</div>")
+                            "correctly at least once, or, for a written reflection, saved at the suggested length.</div>")
 
     def export(self) -> Path | None:
         try:

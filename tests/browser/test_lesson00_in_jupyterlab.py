@@ -102,12 +102,12 @@ def test_every_exercise_kind_answers_in_the_browser(page, lab):
     check(choose_all, "✔ Correct.")
 
     sort = exercise(page, "sort-statements")
-    answers = ["proposal", "case for", "case for", "obstacle", "obstacle", "national response", "obstacle"]
+    answers = ["obstacle", "case for", "national response", "proposal", "obstacle", "national response", "obstacle"]
     rows = sort.locator(".widget-toggle-buttons")
     for row, category in enumerate(answers):
         rows.nth(row).get_by_role("button", name=category, exact=True).click()
-    check(sort, "Look again at statement 7. This is Japan's own decision")
-    rows.nth(6).get_by_role("button", name="national response", exact=True).click()
+    check(sort, "Look again at statement 7. Plans, standards and outside regulation")
+    rows.nth(6).get_by_role("button", name="case for", exact=True).click()
     check(sort, "✔ Correct.")
 
     reflection = exercise(page, "why-hesitate")

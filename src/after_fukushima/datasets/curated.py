@@ -23,7 +23,8 @@ def curated(name: str, title: str, description: str, fields: list[dict], primary
     return build
 
 
-TIMELINE_CATEGORIES = ["earthquake", "tsunami", "power", "government", "evacuation", "rating", "explosion", "recovery"]
+TIMELINE_CATEGORIES = [
+    "earthquake", "tsunami", "power", "government", "evacuation", "rating", "explosion", "damage", "recovery"]
 CLAIM_KINDS = ["context", "proposal", "obstacle", "case for", "national response"]
 REPORT_PARTS = ["opening", "the trigger", "the mechanism", "obstacles", "the case for it", "national responses"]
 RESPONSE_CATEGORIES = ["phase-out", "pause and review", "continue", "expand", "reversal"]

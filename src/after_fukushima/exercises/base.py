@@ -52,6 +52,7 @@ class Exercise(widgets.VBox):
     kind = ""  # the name used in question banks
     label = ""  # what students see, e.g. "Multiple choice"
     check_label = "Check"
+    restored_note = "Your last saved answer is shown. Press Check to see the feedback again."
     required: dict[str, type | tuple] = {}  # bank keys this kind needs, with their types
     optional: dict[str, type | tuple] = {}
 
@@ -181,7 +182,7 @@ class Exercise(widgets.VBox):
             self.set_value(last["answer"])
         except (ValueError, TypeError, KeyError):  # the bank changed since: keep the control empty
             pass
-        self.feedback.value = feedback_box("Your last saved answer is shown. Press Check to see the feedback again.")
+        self.feedback.value = feedback_box(self.restored_note)
         self.status.value = self._status_text()
 
     def __repr__(self) -> str:

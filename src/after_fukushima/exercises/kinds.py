@@ -114,7 +114,19 @@ _NUMBER_PATTERN = re.compile(r"^([+-]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?
 LARGEST_SENSIBLE = 1e15
 
 
-def parse_number(value, units: list[str]) -> float:
+def _comma_groups_thousands(text: str, expected: float | None) -> bool:
+    """'1,000' groups thousands; '9,1' and '0,148' have a decimal comma. '5,623' could be either: it is read
+    the way that comes nearer the expected answer, so a decimal comma is never punished."""
+    if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?.*", text) or re.match(r"[+-]?0,", text):
+        return False
+    if text.count(",") == 1 and "." not in text and expected is not None:
+        as_thousands = float(_NUMBER_PATTERN.match(text.replace(",", "")).group(1))
+        as_decimal = float(_NUMBER_PATTERN.match(text.replace(",", ".")).group(1))
+        return abs(as_thousands - expected) <= abs(as_decimal - expected)
+    return True
+
+
+def parse_number(value, units: list[str], expected: float | None = None) -> float:
     """A number from what a student typed: '14', '14.5 m', '1,000', '9,1' (decimal comma), '−3'."""
     if isinstance(value, bool):
         raise InvalidAnswer("Give a number, not True or False.")
@@ -125,7 +137,7 @@ def parse_number(value, units: list[str]) -> float:
         text = text.replace("−", "-").replace("\u00a0", " ").rstrip(".!?;: ")  # '75 days.' ends a sentence
         if not text:
             raise InvalidAnswer("Type a number first, then press Check.")
-        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?.*", text):
+        if _comma_groups_thousands(text, expected):
             text = text.replace(",", "")  # thousands separators
         else:
             text = text.replace(",", ".", 1)  # a decimal comma
@@ -154,7 +166,11 @@ def grade_number(spec: dict, number: float) -> Verdict:
     for mistake in spec.get("mistakes", []):
         if abs(number - mistake["value"]) <= tolerance:
             return Verdict(WRONG, mistake["feedback"])
-    if number < spec["answer"]:
+    answer = spec["answer"]
+    if number.is_integer() and not float(answer).is_integer() and abs(number - answer) < 1:
+        return Verdict(WRONG, "Nearly: that looks like the right value, cut off or rounded too far. Round as the "
+                              "question says: to one decimal, 7.64 becomes 7.6; to a whole number, 7.6 becomes 8.")
+    if number < answer:
         return Verdict(WRONG, spec.get("too_low", "That is too low."))
     return Verdict(WRONG, spec.get("too_high", "That is too high."))
 
@@ -200,7 +216,7 @@ class NumberAnswer(Exercise):
         self.entry.value = f"{answer:g}"
 
     def parse(self, value):
-        return parse_number(value, _units(self.spec))
+        return parse_number(value, _units(self.spec), self.spec["answer"])
 
     def grade(self, answer):
         return grade_number(self.spec, answer)
@@ -395,6 +411,7 @@ class Reflection(Exercise):
 
 class CodeTask(Exercise):
     kind, label = "code_task", "Code task"
+    restored_note = "You answered this before; your answers are saved. Run your code cell again to check it once more."
     required = {"variable": str, "answer": (int, float, str), "solution": str}
     optional = {**NUMBER_OPTIONS, "otherwise": str}
 
@@ -438,8 +455,9 @@ class CodeTask(Exercise):
         shape = getattr(value, "shape", None)
         if shape not in (None, ()):
             kind = type(value).__name__
-            raise InvalidAnswer(f"{name} is a {kind} of shape {shape}, not a single value. Reduce it to one value, "
-                                "for example with .sum(), .max() or .iloc[0].")
+            raise InvalidAnswer(f"{name} is a {kind} of shape {shape}, not a single value. To count its rows, use "
+                                f"len(...) around it; to pick one value, choose the column and add .item(); to add "
+                                "values up, use .sum().")
         if isinstance(value, (tuple, list, set, dict)):
             kind = type(value).__name__
             raise InvalidAnswer(f"{name} is a {kind} of {len(value)} items, not a single value. To count rows use "
@@ -452,7 +470,7 @@ class CodeTask(Exercise):
                                     ".idxmax(), it gives a row label: read the name from its column, for example "
                                     ".loc[label, 'country'].")
             return " ".join(value.split())
-        return parse_number(value, _units(self.spec))
+        return parse_number(value, _units(self.spec), self.spec["answer"])
 
     def grade(self, answer):
         if isinstance(self.spec["answer"], str):
