@@ -121,6 +121,10 @@ def test_fleet_answers(fleet):
     started_in_2011 = units.loc[on_the_day & (units["commercial_operation"].dt.year == 2011), "unit"]
     assert set(started_in_2011) == {"Kaiga-4", "Shin-Kori-1"}  # named in the 443 feedback
     assert [m["value"] for m in POWER.entry("world-fleet-2010")["mistakes"]] == [fleet[("World", 2011)], on_the_day.sum()]
+    closed_2011 = units.loc[units["permanent_shutdown"].dt.year == 2011, "country"]
+    opened_2011 = units["commercial_operation"].dt.year == 2011
+    assert (len(closed_2011), (closed_2011 == "Germany").sum(), opened_2011.sum()) == (13, 8, 5)  # the 433 feedback
+    assert fleet[("World", 2010)] + opened_2011.sum() - len(closed_2011) == fleet[("World", 2011)]
     for country, count in POWER.entry("fleet-sizes")["pairs"].items():
         assert in_2010[country] == int(count), country
     assert in_2010.nlargest(5).sum() == POWER.entry("five-largest-fleets")["answer"]
@@ -151,7 +155,9 @@ def test_boiling_water_reactors_in_march_2011():
     assert [m["value"] for m in POWER.entry("bwr-fleet")["mistakes"]] == [
         is_bwr.sum(), never_shut.sum(), operational_in_2024.sum()]
     shut_later = units.loc[bwr & units["permanent_shutdown"].notna(), "unit"]
-    assert {"Fukushima Daiichi-1", "Fukushima Daiichi-4"} <= set(shut_later)  # named in the 60 feedback
+    named = {f"Fukushima Daiichi-{n}" for n in range(1, 7)} | {f"Fukushima Daini-{n}" for n in range(1, 5)}
+    assert named <= set(shut_later)  # named in the 60 feedback
+    assert (units.loc[bwr & units["permanent_shutdown"].notna(), "country"] == "Germany").sum() == 6
     assert units.loc[bwr, "country"].nunique() == 10  # "ten countries" in the explanations
 
 
