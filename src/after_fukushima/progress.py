@@ -129,11 +129,11 @@ class ProgressStore:
 def summary(store: ProgressStore, banks) -> list[dict]:
     """Per lesson: exercises, how many answered, how many done (answered correctly once, or a reflection saved
     at its suggested length)."""
-    from after_fukushima.exercises.kinds import count_words
+    from after_fukushima.exercises.kinds import long_enough
 
     def done_by(attempt, bank) -> bool:
         if attempt["kind"] == "reflection":
-            return count_words(str(attempt["answer"] or "")) >= bank.entry(attempt["exercise"]).get("min_words", 0)
+            return long_enough(str(attempt["answer"] or ""), bank.entry(attempt["exercise"]))
         return attempt["correct"] is True
 
     attempts = store.attempts()

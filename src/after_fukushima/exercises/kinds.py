@@ -368,6 +368,11 @@ def count_words(text: str) -> int:
     return len(re.findall(r"\w+(?:['’-]\w+)*", text or ""))
 
 
+def long_enough(text: str, spec: dict) -> bool:
+    """Whether a reflection reaches its suggested length (min_words), which reveals the model answer."""
+    return count_words(text) >= spec.get("min_words", 0)
+
+
 class Reflection(Exercise):
     kind, label = "reflection", "Written reflection (kept, not graded)"
     check_label = "Save"
@@ -400,10 +405,9 @@ class Reflection(Exercise):
     def grade(self, answer):
         n = count_words(answer)
         kept = f"{n} word{'s' if n != 1 else ''} kept."
-        wanted = self.spec.get("min_words", 0)
-        if n < wanted:
-            return Verdict(SAVED, f"{kept} Aim for at least {wanted} words: add a little more and press Save "
-                                  "again, and you will see what a strong answer might mention.", reveal=False)
+        if not long_enough(answer, self.spec):
+            return Verdict(SAVED, f"{kept} Aim for at least {self.spec['min_words']} words: add a little more and "
+                                  "press Save again, and you will see what a strong answer might mention.", reveal=False)
         return Verdict(SAVED, f"{kept} Compare with this:")
 
 
@@ -456,7 +460,7 @@ class CodeTask(Exercise):
         if shape not in (None, ()):
             kind = type(value).__name__
             raise InvalidAnswer(f"{name} is a {kind} of shape {shape}, not a single value. To count its rows, use "
-                                f"len(...) around it; to pick one value, choose the column and add .item(); to add "
+                                "len(...) around it; to pick one value, choose the column and add .item(); to add "
                                 "values up, use .sum().")
         if isinstance(value, (tuple, list, set, dict)):
             kind = type(value).__name__
