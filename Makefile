@@ -31,10 +31,17 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(VENV)/.installed $@
 
-lab: $(VENV)/.installed
+# JupyterLab's defaults for this course: no news or update checks (no network at run time, and no pop-up
+# asking students about them).
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_OVERRIDES): | $(BIN)/python
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $@
+
+lab: $(VENV)/.installed $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(LAB_OVERRIDES)
 	$(BIN)/python -m pytest
 
 execute: $(VENV)/.installed-test

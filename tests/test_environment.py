@@ -36,3 +36,19 @@ def test_both_ask_for_python_3_11_or_newer():
     assert project["requires-python"] == ">=3.11"
     environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     assert "python>=3.11" in environment["dependencies"]
+
+
+def test_the_lab_settings_that_make_writes_are_ones_jupyterlab_knows():
+    """`make lab` turns off JupyterLab's news and update checks; a renamed setting would silently do nothing."""
+    import json
+    import sys
+
+    written = re.search(r"printf '%s\\n' '(\{.*\})' > \$@", (ROOT / "Makefile").read_text(encoding="utf-8"))
+    overrides = json.loads(written.group(1))
+    schemas = Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas"
+    for plugin, settings in overrides.items():
+        package, name = plugin.split(":")
+        properties = json.loads((schemas / package / f"{name}.json").read_text(encoding="utf-8"))["properties"]
+        for key, value in settings.items():
+            allowed = [choice["const"] for choice in properties[key].get("oneOf", [])]
+            assert value in allowed if allowed else isinstance(value, bool), (plugin, key, value)
