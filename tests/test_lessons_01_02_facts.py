@@ -27,6 +27,20 @@ def fleet():
     return load_table("reactor_fleet").set_index(["country", "year"])["reactors"]
 
 
+DAY_OF_THE_ACCIDENT = pd.Timestamp("2011-03-11")
+
+
+@pytest.fixture(scope="module")
+def units():
+    return load_table("reactor_units")
+
+
+def in_service_on(units, day):
+    """Units in commercial operation on `day` and not yet retired: the rule lesson 02 and its worksheet use."""
+    retired = units["permanent_shutdown"]
+    return (units["commercial_operation"] <= day) & (retired.isna() | (retired > day))
+
+
 def event_time(timeline, words: str):
     rows = timeline[timeline["event"].str.contains(words, regex=False)]
     assert len(rows) == 1, words
@@ -110,17 +124,15 @@ def test_counts_from_the_accident_and_opinion_tables():
         (survey["support_pct"] >= 50).sum(), (survey["support_pct"] <= 50).sum()}
 
 
-def test_fleet_answers(fleet):
+def test_fleet_answers(fleet, units):
     in_2010 = fleet.xs(2010, level="year").drop("World")
     assert in_2010.idxmax() == POWER.entry("check-largest-fleet")["answer"]
     assert fleet[("World", 2010)] == POWER.entry("world-fleet-2010")["answer"]
-    units = load_table("reactor_units")
-    day = pd.Timestamp("2011-03-11")
-    on_the_day = (units["commercial_operation"] <= day) & (
-        units["permanent_shutdown"].isna() | (units["permanent_shutdown"] > day))
+    on_the_day = in_service_on(units, DAY_OF_THE_ACCIDENT)
     started_in_2011 = units.loc[on_the_day & (units["commercial_operation"].dt.year == 2011), "unit"]
     assert set(started_in_2011) == {"Kaiga-4", "Shin-Kori-1"}  # named in the 443 feedback
-    assert [m["value"] for m in POWER.entry("world-fleet-2010")["mistakes"]] == [fleet[("World", 2011)], on_the_day.sum()]
+    mistakes = [m["value"] for m in POWER.entry("world-fleet-2010")["mistakes"]]
+    assert mistakes == [fleet[("World", 2011)], on_the_day.sum()]
     closed_2011 = units.loc[units["permanent_shutdown"].dt.year == 2011, "country"]
     opened_2011 = units["commercial_operation"].dt.year == 2011
     assert (len(closed_2011), (closed_2011 == "Germany").sum(), opened_2011.sum()) == (13, 8, 5)  # the 433 feedback
@@ -141,23 +153,19 @@ def test_share_ranking_and_top_share():
     assert ordered[1] == "Slovakia"
 
 
-def test_boiling_water_reactors_in_march_2011():
-    units = load_table("reactor_units")
+def test_boiling_water_reactors_in_march_2011(units):
     assert set(units.loc[units["site"] == "Fukushima Daiichi", "reactor_type"]) == {"BWR"}
-    day = pd.Timestamp("2011-03-11")
-    running = (units["commercial_operation"] <= day) & (
-        units["permanent_shutdown"].isna() | (units["permanent_shutdown"] > day))
-    bwr = running & (units["reactor_type"] == "BWR")
-    assert bwr.sum() == POWER.entry("bwr-fleet")["answer"]
     is_bwr = units["reactor_type"] == "BWR"
-    never_shut = (units["commercial_operation"] <= day) & units["permanent_shutdown"].isna() & is_bwr
+    bwr = in_service_on(units, DAY_OF_THE_ACCIDENT) & is_bwr
+    assert bwr.sum() == POWER.entry("bwr-fleet")["answer"]
+    never_shut = (units["commercial_operation"] <= DAY_OF_THE_ACCIDENT) & units["permanent_shutdown"].isna() & is_bwr
     operational_in_2024 = is_bwr & (units["status_2024"] == "Operational")
     assert [m["value"] for m in POWER.entry("bwr-fleet")["mistakes"]] == [
         is_bwr.sum(), never_shut.sum(), operational_in_2024.sum()]
-    shut_later = units.loc[bwr & units["permanent_shutdown"].notna(), "unit"]
+    retired_later = units[bwr & units["permanent_shutdown"].notna()]
     named = {f"Fukushima Daiichi-{n}" for n in range(1, 7)} | {f"Fukushima Daini-{n}" for n in range(1, 5)}
-    assert named <= set(shut_later)  # named in the 60 feedback
-    assert (units.loc[bwr & units["permanent_shutdown"].notna(), "country"] == "Germany").sum() == 6
+    assert named <= set(retired_later["unit"])  # named in the 60 feedback
+    assert (retired_later["country"] == "Germany").sum() == 6  # "six German units"
     assert units.loc[bwr, "country"].nunique() == 10  # "ten countries" in the explanations
 
 
