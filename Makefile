@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 SOURCES ?= ../shared/sources
+REPORT  ?= ../shared/reference/china_daily_2011-05-25.txt
 
 .PHONY: lab test execute data answer-key bench clean help
 
@@ -13,7 +14,7 @@ help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
 	@echo "make test     set up .venv and run every test (unit tests, data checks, strict nbval)"
 	@echo "make execute  refresh the stored outputs of every notebook and worksheet"
-	@echo "make data     rebuild data/ from the raw sources (SOURCES=$(SOURCES))"
+	@echo "make data     rebuild data/ from the raw sources (SOURCES=$(SOURCES)), and the report's fingerprints for the copy check (REPORT=$(REPORT))"
 	@echo "make answer-key  rewrite teacher/answer_key.md from the question banks"
 	@echo "make bench    time loading each table and running each notebook"
 
@@ -49,6 +50,7 @@ execute: $(VENV)/.installed-test
 
 data: $(VENV)/.installed-test
 	$(BIN)/python -m after_fukushima.build_data --sources $(SOURCES)
+	$(BIN)/python -m after_fukushima.report_audit --report $(REPORT)
 
 answer-key: $(VENV)/.installed
 	$(BIN)/python -m after_fukushima.answer_key

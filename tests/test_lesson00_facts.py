@@ -37,8 +37,9 @@ def test_france_share_and_its_mistakes_come_from_the_data():
     assert shares.loc[2010, "nuclear_share_pct"] > 3 * germany  # "more than three times Germany's share"
 
 
-def test_the_argument_table_covers_every_kind_of_claim_and_names_only_confirmed_speakers():
+def test_the_argument_table_covers_every_kind_of_claim_and_every_expert_is_in_the_matching_exercise():
     argument = load_table("report_argument")
     assert set(argument["kind"]) == {"context", "proposal", "obstacle", "case for", "national response"}
-    named = set(argument["speaker"]) - {"unconfirmed", "the reporters"}
-    assert named <= set(BANK.entry("speakers-affiliations")["pairs"])
+    experts = set(argument["speaker"]) - {"the reporters"}
+    assert experts == set(BANK.entry("speakers-affiliations")["pairs"])
+    assert experts == set(BANK.entry("who-said-it")["categories"])

@@ -103,6 +103,33 @@ def release_estimates(accident: pd.DataFrame):
     return fig
 
 
+TOLL = {  # quantity in accident_figures -> bar label and colour: what killed people, kept apart
+    "deaths_quake_tsunami": ("Dead: earthquake and tsunami (all Japan)", PALETTE["blue"]),
+    "missing_quake_tsunami": ("Missing: earthquake and tsunami (all Japan)", PALETTE["sky"]),
+    "disaster_related_deaths": ("Disaster-related deaths of evacuees (Fukushima prefecture)", PALETTE["orange"]),
+    "acute_radiation_deaths": ("Deaths from acute radiation", PALETTE["vermillion"]),
+    "radiation_death_recognised": ("Worker's cancer death recognised as caused by radiation", PALETTE["vermillion"]),
+}
+
+
+def human_toll(accident: pd.DataFrame):
+    """The human toll of 11 March 2011 by cause, as people (one bar each), from accident_figures.
+
+    The causes are not added up: they count different things at different dates (see each row's note).
+    """
+    rows = accident.set_index("quantity").loc[list(TOLL)]
+    fig, ax = new_figure("The human toll, by cause (people)", ylabel="", xlabel="people",
+                         source=row_sources(rows), figsize=(8, 3.4))
+    for n, (quantity, (label, colour)) in enumerate(TOLL.items()):
+        value = rows.loc[quantity, "high"]
+        ax.barh(n, value, color=colour)
+        ax.text(value + 150, n, f"{value:,.0f}", va="center")
+    ax.set_yticks(range(len(TOLL)), [label for label, _ in TOLL.values()])
+    ax.invert_yaxis()
+    ax.set_xlim(0, rows["high"].max() * 1.15)
+    return fig
+
+
 def opinion_2011(survey: pd.DataFrame):
     survey = survey.sort_values("support_pct")
     fig, ax = new_figure("Support for nuclear electricity, May 2011 (% of adults surveyed online)", ylabel="",

@@ -26,6 +26,8 @@ def curated(name: str, title: str, description: str, fields: list[dict], primary
 TIMELINE_CATEGORIES = [
     "earthquake", "tsunami", "power", "government", "evacuation", "rating", "explosion", "damage", "recovery"]
 CLAIM_KINDS = ["context", "proposal", "obstacle", "case for", "national response"]
+REPORT_SPEAKERS = [
+    "the reporters", "Leslie Vinjamuri", "Chen Xiaoqiu", "Shao Beibei", "Richard Caplan"]
 REPORT_PARTS = ["opening", "the trigger", "the mechanism", "obstacles", "the case for it", "national responses"]
 RESPONSE_CATEGORIES = ["phase-out", "pause and review", "continue", "expand", "reversal"]
 INSTRUMENT_KINDS = ["organisation", "convention", "scale", "declaration", "review", "plan"]
@@ -133,18 +135,23 @@ BUILDERS = [
     ),
     curated(
         "report_argument", "The report's argument, claim by claim, in the course's own words",
-        "One row per claim of the China Daily report of 25 May 2011, in the report's order: who makes it, the "
-        "claim paraphrased (never quoted at length), what kind of claim it is, and the lesson that teaches it. "
-        "Our archived copy of the report keeps only its opening, so a speaker is named only where it confirms "
-        "who spoke; elsewhere the speaker is 'unconfirmed'.",
+        "One row per claim of the China Daily report of 25 May 2011, in the report's order: the paragraph it "
+        "comes from (the report has 15), who makes it as the report gives it, the claim paraphrased (never quoted "
+        "at length), what kind of claim it is, whether the report's wording is hedged ('may', 'likely'), and the "
+        "lesson that teaches it. Claims the report makes in its own voice have the speaker 'the reporters'.",
         [
             field("order", "integer", "Position of the claim in the report", required=True, minimum=1),
+            field("paragraph", "string", "Paragraph(s) of the report, counted from 1 (for example 6 or 6-7)",
+                  required=True, pattern="[0-9]{1,2}(-[0-9]{1,2})?"),
             field("part", "string", "Part of the report's argument", required=True, enum=REPORT_PARTS),
-            field("speaker", "string", "Who makes the claim ('unconfirmed' where our copy does not say)",
+            field("speaker", "string", "Who makes the claim, as the report names them", required=True,
+                  enum=REPORT_SPEAKERS),
+            field("affiliation", "string", "The speaker's affiliation as the report gives it, in our words",
                   required=True),
-            field("affiliation", "string", "The speaker's affiliation as the report gives it"),
             field("claim", "string", "The claim in the course's own words", required=True),
             field("kind", "string", "Kind of claim", required=True, enum=CLAIM_KINDS),
+            field("hedged", "string", "yes if the report's wording is hedged ('may', 'likely'): a paraphrase "
+                  "must keep the hedge", required=True, enum=["yes", "no"]),
             field("lesson", "string", "The lesson notebook that teaches it (two digits)", required=True,
                   pattern="[0-9]{2}"),
         ],

@@ -53,7 +53,8 @@ def deaths_per_twh(sources: Path):
     description = (
         "Deaths per terawatt-hour of electricity by energy source, as compiled by Our World in Data (labelled "
         "2021): fossil fuels from Markandya and Wilkinson (2007), solar and wind from Sovacool et al. (2016), "
-        "nuclear estimated by OWID from the Chernobyl and Fukushima death tolls. The sources define deaths "
+        "nuclear estimated by OWID from the Chernobyl and Fukushima death tolls (Fukushima's is mostly the deaths "
+        "of evacuees from the strain of evacuation, not deaths from radiation). The sources define deaths "
         "differently, so compare orders of magnitude, not decimals."
     )
     return with_columns(table, fields), resource(

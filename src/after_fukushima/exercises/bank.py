@@ -31,7 +31,9 @@ from after_fukushima.exercises.kinds import KINDS
 from after_fukushima.progress import ProgressStore
 
 COMMON_REQUIRED = {"id": str, "kind": str, "prompt": str}
-COMMON_OPTIONAL = {"hints": list, "explanation": str, "source": str}
+# claims: statement -> the `order` of the claim it paraphrases in data/report_argument.csv (tests check the kind
+# and speaker against that table, so what an exercise says of the report cannot drift from it).
+COMMON_OPTIONAL = {"hints": list, "explanation": str, "source": str, "claims": dict}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -79,6 +81,13 @@ def check_exercise(entry: dict) -> None:
     for name in ("feedback", "pairs", "items"):
         if isinstance(entry.get(name), dict) and not all(isinstance(x, str) for x in entry[name].values()):
             raise ValueError(f"every value in '{name}' must be text")
+    if "claims" in entry:
+        shown = set(entry.get("options", [])) | set(entry.get("items", [])) | set(entry.get("pairs", {}))
+        for statement, order in entry["claims"].items():
+            if statement not in shown:
+                raise ValueError(f"'claims' names a statement that the exercise does not show: '{statement}'")
+            if not _has_type(order, int) or order < 1:
+                raise ValueError(f"'claims' should give a claim's number in the argument table for '{statement}'")
     kind.check_spec(entry)
 
 

@@ -1,0 +1,254 @@
+"""Lesson 04's cooperation simulator: design a nuclear-safety mechanism and see who would join it.
+
+    attrs = course_attributes()                 # the 30 countries with reactors in service on 11 March 2011
+    CooperationSimulator(attrs)                 # controls, one ipympl figure, the outcome in words
+    table = weights_table(Weights())            # every assumption, editable
+    table.loc["kappa", "value"] = 6
+    CooperationSimulator(attrs, Weights.from_table(table))
+    sensitivity(attrs, Design(), Weights())     # which conclusions survive a weight halved or doubled
+
+The model (``after_fukushima.models.cooperation``) is a model for thinking, not a forecast; its payoffs are
+in arbitrary benefit units.
+"""
+
+from __future__ import annotations
+
+import html
+import statistics
+import time
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Patch
+
+from after_fukushima.errors import CourseError
+from after_fukushima.models.cooperation import (COST_RULES, DEPTH_LEVELS, Design, Weights, breadth_vs_depth,
+                                                distances_km, net_gain, payoffs, sensitivity, stable_memberships)
+from after_fukushima.plots import PALETTE, interactive_figure
+
+__all__ = ["CooperationSimulator", "weights_table", "sensitivity", "timing"]
+
+OUT = "#AAAAAA"
+DEPTH_TIPS = {
+    0.25: "Members invite peer reviews when they choose to.",
+    0.5: "Every member is reviewed regularly and the results are published.",
+    0.75: "Members must meet common safety standards.",
+    1.0: "Common standards, checked by inspectors, with consequences for a member that falls short.",
+}
+
+
+def weights_table(weights: Weights | None = None) -> pd.DataFrame:
+    """Every weight of the model: one row per weight (index: its name), columns symbol, value, meaning.
+
+    Edit the 'value' column and pass the table to ``Weights.from_table`` (or straight to the simulator).
+    """
+    weights = weights or Weights()
+    names = list(Weights.symbols())
+    return pd.DataFrame({
+        "symbol": [Weights.symbols()[name] for name in names],
+        "value": [getattr(weights, name) for name in names],
+        "meaning": [Weights.meanings()[name] for name in names],
+    }, index=pd.Index(names, name="weight"))
+
+
+def _names(countries) -> str:
+    return ", ".join(countries) if countries else "none"
+
+
+class CooperationSimulator(widgets.VBox):
+    """Four controls for the mechanism, a breadth-against-depth figure with who joins, and the outcome in words.
+
+    ``weights``: a Weights, an edited ``weights_table``, or None for the defaults. ``design`` sets the
+    controls' starting values; its depth must be one of the four levels (0.25, 0.5, 0.75, 1). ``source`` is
+    the figure's source line (by default the one ``course_attributes`` stored with the attributes).
+    """
+
+    def __init__(self, attrs: pd.DataFrame, weights: Weights | pd.DataFrame | None = None, *,
+                 design: Design | None = None, source: str | None = None):
+        if isinstance(weights, pd.DataFrame):
+            weights = Weights.from_table(weights)
+        self.attrs = attrs
+        self.weights = weights or Weights()
+        design = design or Design()
+        if design.depth not in DEPTH_LEVELS:
+            levels = ", ".join(f"{depth:g}" for depth in DEPTH_LEVELS)
+            raise CourseError(f"The simulator's depth is one of the four levels {levels}, not {design.depth:g}.")
+        self.depths = np.linspace(0, 1, 101)
+        self._distances = distances_km(attrs)  # once: the summary's world gain needs it at every change
+        self._total = int(attrs["reactors"].sum())
+        self._all = np.ones(len(attrs), bool)
+
+        wide = {"description_width": "initial"}
+        self.depth = widgets.ToggleButtons(
+            options=[(f"{label} ({depth:g})", depth) for depth, label in DEPTH_LEVELS.items()], value=design.depth,
+            description="Depth of the commitment:", tooltip="How much a member must change",
+            tooltips=[DEPTH_TIPS[depth] for depth in DEPTH_LEVELS], style=wide | {"button_width": "auto"})
+        self.portal = widgets.Checkbox(
+            value=design.portal, description="Shared portal for operating experience and accident information "
+                                             "(members only)", indent=False, style=wide,
+            tooltip="A channel open to members only: the more reactors its members run, the more it is worth")
+        self.vendor_duty = widgets.FloatSlider(
+            value=design.vendor_duty, min=0, max=1, step=0.05, readout_format=".2f", continuous_update=False,
+            description="Vendor duty (0 = none, 1 = all safety-relevant design information):", style=wide,
+            tooltip="How far reactor vendors must share safety-relevant design information",
+            layout=widgets.Layout(width="95%"))
+        self.cost_rule = widgets.ToggleButtons(
+            options=[(label, rule) for rule, label in COST_RULES.items()], value=design.cost_rule,
+            description="Secretariat paid in:", tooltip="Who pays for the secretariat",
+            tooltips=["Every member pays the same", "Each member pays in proportion to its reactors"],
+            style=wide | {"button_width": "auto"})
+
+        self.figure, self.axes = interactive_figure(
+            "Breadth against depth", ylabel="% of the reactors in service",
+            xlabel="depth D (0 = no commitment, 1 = binding standards with inspection)",
+            source=source or attrs.attrs.get("source", "Source: the course's tables in data/"), figsize=(10, 5.6))
+        self._draw_static()
+        self.summary = widgets.HTML()  # the figure in words: for screen readers, and for checking a reading
+        for control in (self.depth, self.portal, self.vendor_duty, self.cost_rule):
+            control.observe(self.update, names="value")
+        super().__init__(children=[self.depth, self.portal, self.vendor_duty, self.cost_rule, self.figure.canvas,
+                                   self.summary])
+        self.update()
+
+    # --- figure ---------------------------------------------------------------------------------
+
+    def _draw_static(self) -> None:
+        ax = self.axes
+        grid = self.figure.add_gridspec(1, 2, width_ratios=[3, 2])
+        ax.set_subplotspec(grid[0])
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 105)
+        zeros = np.zeros_like(self.depths)
+        self.band = ax.fill_between(self.depths, zeros, zeros, color=PALETTE["orange"], alpha=0.3, linewidth=0,
+                                    label="two stable outcomes")
+        (self.coverage_line,) = ax.plot(self.depths, zeros, color=PALETTE["blue"], lw=2,
+                                        label="coverage (from everybody)")
+        (self.coverage_low,) = ax.plot(self.depths, zeros, color=PALETTE["blue"], lw=1.2, ls="--",
+                                       label="coverage (from nobody)")
+        (self.protection_line,) = ax.plot(self.depths, zeros, color=PALETTE["vermillion"], lw=2,
+                                          label="protection = depth × coverage")
+        (self.protection_low,) = ax.plot(self.depths, zeros, color=PALETTE["vermillion"], lw=1.2, ls="--",
+                                         label="protection (from nobody)")
+        self.depth_line = ax.axvline(0.5, color="#555555", lw=1, ls=":")
+        (self.marker,) = ax.plot([], [], "o", color="black", markersize=6, zorder=4)
+        ax.legend(loc="lower left", fontsize=8, frameon=False)
+
+        order = self.attrs["reactors"].sort_values(ascending=False, kind="stable").index
+        self.order = [self.attrs.index.get_loc(name) for name in order]
+        self.bars_axes = self.figure.add_subplot(grid[1])
+        bars = self.bars_axes
+        positions = np.arange(len(order))
+        self.bars = bars.barh(positions, np.zeros(len(order)), color=OUT, height=0.7)
+        bars.set_yticks(positions, [f"{name} ({self.attrs.at[name, 'reactors']})" for name in order], fontsize=7)
+        bars.invert_yaxis()
+        bars.axvline(0, color="#555555", lw=0.8)
+        bars.grid(axis="y", visible=False)
+        bars.set_title("Who joins, and why", loc="left")
+        bars.set_xlabel("net gain of joining\n(benefit units a year; arbitrary)", fontsize=9)
+        bars.legend(handles=[Patch(color=PALETTE["blue"], label="member"),
+                             Patch(color=PALETTE["orange"], label="member only if all start in"),
+                             Patch(color=OUT, label="stays out")],
+                    loc="lower right", fontsize=7, frameon=False)
+
+    def design(self) -> Design:
+        """The mechanism the controls describe now."""
+        return Design(depth=self.depth.value, portal=self.portal.value, vendor_duty=self.vendor_duty.value,
+                      cost_rule=self.cost_rule.value)
+
+    def update(self, change=None) -> None:
+        """Recompute the outcome and update the figure's artists and the summary (no new figure)."""
+        design = self.design()
+        curve = breadth_vs_depth(self.attrs, design, self.weights, self.depths)
+        result = stable_memberships(self.attrs, design, self.weights)
+        self.curve, self.result = curve, result
+
+        low, high = curve["coverage_smallest"].to_numpy() * 100, curve["coverage_largest"].to_numpy() * 100
+        self.coverage_line.set_ydata(high)
+        self.coverage_low.set_ydata(low)
+        self.protection_line.set_ydata(curve["protection_largest"].to_numpy() * 100)
+        self.protection_low.set_ydata(curve["protection_smallest"].to_numpy() * 100)
+        self.band.set_data(self.depths, low, high, where=low != high)
+        covered = self._coverage(result.largest)
+        self.depth_line.set_xdata([design.depth, design.depth])
+        self.marker.set_data([design.depth, design.depth], [covered * 100, design.depth * covered * 100])
+
+        gains = net_gain(self.attrs, list(result.largest), design, self.weights)
+        inside, always = set(result.largest), set(result.smallest)
+        for bar, index in zip(self.bars, self.order):
+            name = self.attrs.index[index]
+            bar.set_width(gains[index])
+            bar.set_color(PALETTE["blue"] if name in always else PALETTE["orange"] if name in inside else OUT)
+        reach = max(1.0, float(np.abs(gains).max())) * 1.1
+        self.bars_axes.set_xlim(-reach, reach)
+        self.figure.canvas.draw_idle()
+        self.summary.value = self.describe(design, result)
+
+    def _coverage(self, members) -> float:
+        return float(self.attrs.loc[list(members), "reactors"].sum() / self._total)
+
+    # --- words ----------------------------------------------------------------------------------
+
+    def describe(self, design: Design, result) -> str:
+        """The outcome in words, as HTML with every piece of text escaped."""
+        n = len(self.attrs)
+        day = self.attrs.attrs.get("day_text", "")
+        reactors = f"the {self._total} reactors in service" + (f" on {day}" if day else "")
+        heading = (f"Depth {design.depth:g} ({design.level}); portal {'on' if design.portal else 'off'}; vendor "
+                   f"duty {design.vendor_duty:.2f}; secretariat paid in {COST_RULES[design.cost_rule]}.")
+        covered = self._coverage(result.largest)
+        if result.unique:
+            outcome = (f"{len(result.largest)} of {n} countries join, holding {covered:.0%} of {reactors}; "
+                       f"protection (depth × coverage) is {design.depth * covered:.2f}. There is one stable outcome.")
+        else:
+            low = self._coverage(result.smallest)
+            outcome = (f"There are two stable outcomes. Starting from nobody, {len(result.smallest)} of {n} "
+                       f"countries join, holding {low:.0%} of {reactors}; starting from everybody, "
+                       f"{len(result.largest)} join, holding {covered:.0%}. They differ on: "
+                       f"{_names(result.differ)}.")
+        outside = [name for name in self.attrs.index if name not in set(result.largest)]
+        world = payoffs(self.attrs, list(result.largest), design, self.weights, self._distances).sum()
+        everyone = payoffs(self.attrs, self._all, design, self.weights, self._distances).sum()
+        gains = (f"Staying out{' even when everybody starts in' if not result.unique else ''}: {_names(outside)}. "
+                 f"Together the {n} countries gain {world:.1f} benefit units a year, against {everyone:.1f} if "
+                 f"every country joined (benefit units are arbitrary: compare them only with each other).")
+        return "<br>".join(f"<b>{html.escape(heading)}</b>" if k == 0 else html.escape(text)
+                           for k, text in enumerate((heading, outcome, gains)))
+
+    def __repr__(self) -> str:
+        design, result, n = self.design(), self.result, len(self.attrs)
+        joined = (f"{len(result.largest)} of {n} countries join" if result.unique else
+                  f"{len(result.smallest)} or {len(result.largest)} of {n} countries join")
+        return f"<Cooperation simulator: depth {design.depth:g}, portal {'on' if design.portal else 'off'}, {joined}>"
+
+
+# --- speed ---------------------------------------------------------------------------------------
+
+def timing(simulator: CooperationSimulator | None = None, runs: int = 15) -> dict[str, float]:
+    """Median seconds from a control change to the redrawn figure, for each control.
+
+    Each run sets the control's value (its observer recomputes the model and updates the artists), then
+    renders the figure with ``fig.canvas.draw()``. The controls are put back as they were.
+    """
+    if simulator is None:
+        from after_fukushima.models.cooperation import course_attributes
+        simulator = CooperationSimulator(course_attributes())
+    controls = {
+        "depth": (simulator.depth, [0.75, 0.5]),
+        "portal": (simulator.portal, [True, False]),
+        "vendor duty": (simulator.vendor_duty, [0.75, 0.5]),
+        "cost rule": (simulator.cost_rule, ["fleet", "equal"]),
+    }
+    medians = {}
+    for label, (control, values) in controls.items():
+        before = control.value
+        times = []
+        for run in range(runs):
+            value = values[run % 2] if values[run % 2] != control.value else values[(run + 1) % 2]
+            start = time.perf_counter()
+            control.value = value
+            simulator.figure.canvas.draw()
+            times.append(time.perf_counter() - start)
+        control.value = before
+        medians[label] = statistics.median(times)
+    return medians
