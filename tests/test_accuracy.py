@@ -201,7 +201,7 @@ def not_before(source: date, precision: str, event: date) -> bool:
 
 
 def event_dates():
-    """(table, row label, event day, source) for every curated row that reports an event."""
+    """(table, row label, event day or None, source) for every curated row with a source."""
     rows = []
     for _, r in load_table("fukushima_timeline").iterrows():
         rows.append(("fukushima_timeline", r["event"][:50], r["date"].date(), r["source"]))
@@ -214,8 +214,11 @@ def event_dates():
         rows.append(("national_responses", f"{r['country']} {r['year']}", day, r["source"]))
     for _, r in load_table("safety_instruments").iterrows():
         known = [d for d in (r["adopted"], r["in_force"]) if pd.notna(d)]
-        if known:
-            rows.append(("safety_instruments", r["name"], min(known).date(), r["source"]))
+        rows.append(("safety_instruments", r["name"], min(known).date() if known else None, r["source"]))
+    for _, r in load_table("positions_2011").iterrows():
+        rows.append(("positions_2011", r["country"], r["date"].date(), r["source"]))
+    for _, r in load_table("reactor_vendors").iterrows():
+        rows.append(("reactor_vendors", r["reactor_model"], None, r["source"]))
     for _, r in load_table("accident_figures").iterrows():
         day = date(1986, 4, 26) if "chernobyl" in r["quantity"] else date(2011, 3, 11)
         rows.append(("accident_figures", r["quantity"], day, r["source"]))
@@ -236,7 +239,7 @@ def test_every_curated_source_names_a_publisher_and_a_date():
 
 def test_no_source_is_dated_before_the_event_it_reports():
     early = [(table, label, event, part.strip()[:80])
-             for table, label, event, source in event_dates() for part in source.split(";")
+             for table, label, event, source in event_dates() if event for part in source.split(";")
              for when, precision in source_dates(part)[:1] if not not_before(when, precision, event)]
     assert not early, "\n".join(map(str, early))
 

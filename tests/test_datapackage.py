@@ -97,7 +97,7 @@ def test_the_world_fleet_at_the_end_of_2010():
 def test_sites_include_fukushima_daiichi_with_six_units():
     sites = load_table("reactor_sites").set_index("site")
     daiichi = sites.loc["Fukushima Daiichi"]
-    assert (daiichi["units"], daiichi["units_operating_2011"], daiichi["status_now"]) == (6, 6, "shut down")
+    assert (daiichi["units"], daiichi["units_in_service_2011"], daiichi["status_now"]) == (6, 6, "shut down")
     assert 37 < daiichi["latitude"] < 38 and 140.5 < daiichi["longitude"] < 141.5
 
 

@@ -187,3 +187,35 @@ def test_claims_sorted_against_the_data(fleet):
     assert set(checks) == set(claims)
     for claim, holds in checks.items():
         assert claims[claim] == ("supported" if holds else "not supported"), claim
+
+
+# Fact sheet §10: the human toll, kept apart by cause.
+HUMAN_TOLL = {"deaths_quake_tsunami": 15894, "missing_quake_tsunami": 2562, "disaster_related_deaths": 2335,
+              "acute_radiation_deaths": 0, "radiation_death_recognised": 1}
+
+
+def test_the_human_toll_matches_the_fact_sheet(figures):
+    for quantity, people in HUMAN_TOLL.items():
+        assert figures.loc[quantity, "low"] == figures.loc[quantity, "high"] == people, quantity
+        assert figures.loc[quantity, "unit"] == "people"
+
+
+def test_lesson_01_rounds_the_toll_from_the_data(figures):
+    import json
+    from pathlib import Path
+
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "01_fukushima_accident.ipynb"
+    text = " ".join("".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"])
+    dead, missing, related = (figures.loc[q, "high"] for q in
+                              ("deaths_quake_tsunami", "missing_quake_tsunami", "disaster_related_deaths"))
+    assert f"about {round(dead, -2):,.0f} people" in text
+    assert f"more than {missing // 100 * 100:,.0f} more are still missing" in text
+    assert f"more than {related // 100 * 100:,.0f} *disaster-related deaths*" in text
+
+
+def test_the_timeline_tells_core_damage_before_it_tells_what_followed(timeline):
+    damage = timeline[timeline["event"].str.contains("core damage")]
+    assert list(damage["unit"]) == ["1-3"]
+    explosions = timeline[timeline["category"] == "explosion"]
+    assert "followed the core damage" in damage["event"].item()
+    assert sorted(explosions["unit"]) == ["1", "3", "4"]

@@ -96,3 +96,36 @@ def test_each_code_task_has_its_own_name(path):
     assert len(names) == len(set(names)), names
     checks = re.findall(r"^(\w+)\.check\(", "\n".join(cell.source for cell in read(path).cells), re.MULTILINE)
     assert set(checks) <= set(names), "every .check(...) goes through a task named in this notebook"
+
+
+def markdown_of(path) -> str:
+    return "\n".join(cell.source for cell in read(path).cells if cell.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def test_each_section_has_a_time_marker_and_they_add_up_to_the_lesson_time(path):
+    markdown = markdown_of(path)
+    sections = re.findall(r"^## (\d+)\. [^\n]*\n\n\*Time: about (\d+) minutes\.\*", markdown, re.MULTILINE)
+    numbered = re.findall(r"^## (\d+)\. ", markdown, re.MULTILINE)
+    assert [n for n, _ in sections] == numbered, "every numbered section starts with its time marker"
+    stated = int(re.search(r"\| \*\*Time\*\* \| (?:About )?(\d+) minutes", markdown).group(1))
+    assert sum(int(minutes) for _, minutes in sections) == stated
+
+
+LINK = re.compile(r"\]\(((?:\.\./exercises/)?[0-9]{2}_[a-z0-9_]+\.ipynb)\)")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def test_prerequisites_and_whats_next_link_to_lessons_that_exist(path):
+    markdown = markdown_of(path)
+    number = int(path.name[:2])
+    prerequisites = re.search(r"\| \*\*Prerequisites\*\* \|([^\n]*)", markdown).group(1)
+    earlier = [int(link[:2]) for link in LINK.findall(prerequisites)]
+    assert number == 0 or (earlier and all(n < number for n in earlier)), "prerequisites link earlier lessons"
+    nexts = markdown.split("## What's next", 1)
+    assert len(nexts) == 2, "a 'What's next' section"
+    linked = LINK.findall(nexts[1])
+    for link in [*LINK.findall(prerequisites), *linked]:
+        assert (path.parent / link).resolve().exists(), link
+    following = [link for link in linked if link.startswith(f"{number + 1:02d}_")]
+    assert following or number == 6, "links the next lesson (lesson 06 ends the course)"

@@ -142,4 +142,4 @@ def test_scorecard_counts_and_exports(store, tmp_path, monkeypatch):
     bank.exercise("days-after-quake", store=store).submit("70")  # answered, but not yet done
     bank.exercise("why-hesitate", store=store).submit("Sovereignty matters. " * 13)  # 26 words: done
     card.refresh()
-    assert "<td>3 / 8</td><td>2 / 8</td>" in re.sub(r" style='[^']*'", "", card.table.value)
+    assert f"<td>3 / {size}</td><td>2 / {size}</td>" in re.sub(r" style='[^']*'", "", card.table.value)

@@ -1,4 +1,5 @@
-"""How long the things students wait for take: loading each table, and running each notebook.
+"""How long the things students wait for take: loading each table, lesson 04's cooperation simulator (one
+breadth-against-depth curve, and each control change to the redrawn figure), and running each notebook.
 
     python -m after_fukushima.benchmark        (or: make bench)
 
@@ -11,6 +12,8 @@ import time
 
 from after_fukushima.data import load_table, table_names
 from after_fukushima.execute_notebooks import course_notebooks, execute_copy
+from after_fukushima.models.cooperation import Design, Weights, breadth_vs_depth, course_attributes
+from after_fukushima.models.simulator import CooperationSimulator, timing
 from after_fukushima.paths import course_root
 
 
@@ -23,10 +26,22 @@ def median_seconds(action, runs: int) -> float:
     return statistics.median(times)
 
 
+def simulator_rows() -> list[tuple[str, float]]:
+    """(what, median seconds) for lesson 04's simulator on the course data."""
+    attrs = course_attributes()
+    rows = [("breadth_vs_depth (30 countries, 101 depths)",
+             median_seconds(lambda: breadth_vs_depth(attrs, Design(), Weights()), 21))]
+    for control, seconds in timing(CooperationSimulator(attrs), runs=11).items():
+        rows.append((f"simulator: {control} change to redrawn figure", seconds))
+    return rows
+
+
 def main() -> int:
     print(f"{'what':<48} {'median':>9}")
     for name in table_names():
         print(f"{'load_table(' + repr(name) + ')':<48} {median_seconds(lambda: load_table(name), 5) * 1000:>7.1f} ms")
+    for label, seconds in simulator_rows():
+        print(f"{label:<48} {seconds * 1000:>7.1f} ms")
     for path in course_notebooks():
         label = f"run {path.relative_to(course_root())}"
         print(f"{label:<48} {median_seconds(lambda: execute_copy(path), 3):>7.2f} s")

@@ -104,11 +104,11 @@ def release_estimates(accident: pd.DataFrame):
 
 
 TOLL = {  # quantity in accident_figures -> bar label and colour: what killed people, kept apart
-    "deaths_quake_tsunami": ("Dead: earthquake and tsunami (all Japan)", PALETTE["blue"]),
-    "missing_quake_tsunami": ("Missing: earthquake and tsunami (all Japan)", PALETTE["sky"]),
-    "disaster_related_deaths": ("Disaster-related deaths of evacuees (Fukushima prefecture)", PALETTE["orange"]),
-    "acute_radiation_deaths": ("Deaths from acute radiation", PALETTE["vermillion"]),
-    "radiation_death_recognised": ("Worker's cancer death recognised as caused by radiation", PALETTE["vermillion"]),
+    "deaths_quake_tsunami": ("Dead: earthquake\nand tsunami", PALETTE["blue"]),
+    "missing_quake_tsunami": ("Missing: earthquake\nand tsunami", PALETTE["sky"]),
+    "disaster_related_deaths": ("Evacuees' disaster-related\ndeaths (Fukushima pref.)", PALETTE["orange"]),
+    "acute_radiation_deaths": ("Acute radiation deaths", PALETTE["vermillion"]),
+    "radiation_death_recognised": ("Cancer death recognised as\nfrom radiation (a worker)", PALETTE["vermillion"]),
 }
 
 
@@ -142,7 +142,7 @@ def opinion_2011(survey: pd.DataFrame):
     return fig
 
 
-SITE_COLOURS = {"operating": PALETTE["blue"], "under construction": PALETTE["orange"], "shut down": GREY}
+SITE_COLOURS = {"in service": PALETTE["blue"], "under construction": PALETTE["orange"], "shut down": GREY}
 
 
 def sites_map(outlines: dict, sites: pd.DataFrame):
@@ -155,7 +155,7 @@ def sites_map(outlines: dict, sites: pd.DataFrame):
             ax.fill([x for x, _ in outer], [y for _, y in outer], color="#EEEEEE", edgecolor="white", linewidth=0.4)
     for status, colour in SITE_COLOURS.items():
         chosen = sites[sites["status_2011"] == status]
-        sizes = 8 + chosen["capacity_operating_2011_mw"] / 80 if status == "operating" else 12
+        sizes = 8 + chosen["capacity_in_service_2011_mw"] / 80 if status == "in service" else 12
         ax.scatter(chosen["longitude"], chosen["latitude"], s=sizes, color=colour, alpha=0.8,
                    edgecolor="white", linewidth=0.3, label=f"{status} ({len(chosen)} sites)", zorder=3)
     ax.set_xlim(-180, 180)
@@ -171,7 +171,7 @@ def sites_map(outlines: dict, sites: pd.DataFrame):
 def largest_fleets(fleet: pd.DataFrame, year: int = 2010, top: int = 15):
     chosen = fleet[(fleet["year"] == year) & (fleet["country"] != "World")].nlargest(top, "reactors")
     chosen = chosen.sort_values("reactors")
-    fig, ax = new_figure(f"Reactors operating on 31 December {year}: the {top} largest fleets", ylabel="",
+    fig, ax = new_figure(f"Reactors in service on 31 December {year}: the {top} largest fleets", ylabel="",
                          xlabel="reactors", source=source_line("reactor_fleet"), figsize=(8, 5))
     ax.barh(chosen["country"], chosen["reactors"], color=PALETTE["blue"])
     for n, count in enumerate(chosen["reactors"]):
@@ -181,7 +181,7 @@ def largest_fleets(fleet: pd.DataFrame, year: int = 2010, top: int = 15):
 
 def world_buildout(fleet: pd.DataFrame):
     world = fleet[fleet["country"] == "World"]
-    fig, ax = new_figure("Reactors operating in the world at each year end", ylabel="reactors", xlabel="",
+    fig, ax = new_figure("Reactors in service in the world at each year end", ylabel="reactors", xlabel="",
                          source=source_line("reactor_fleet"))
     ax.plot(world["year"], world["reactors"], color=PALETTE["blue"])
     for year, label in [(1979, "Three Mile Island"), (1986, "Chernobyl"), (2011, "Fukushima")]:

@@ -4,21 +4,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from after_fukushima.datasets.schema import COURSE_TEXT, FACT_SHEET, REPORT, field, resource
+from after_fukushima.datasets.schema import COURSE_TEXT, FACT_SHEET, GEONUCLEARDATA, ODBL, REPORT, field, resource
 
 CURATION = Path(__file__).resolve().parents[3] / "curation"
 SOURCE = field("source", "string", "Where the row was checked (publisher, date, address)", required=True)
 
 
 def curated(name: str, title: str, description: str, fields: list[dict], primary_key: list[str],
-            sources=(FACT_SHEET,)):
+            sources=(FACT_SHEET,), licences=(COURSE_TEXT,)):
     """A builder that copies curation/<name>.csv, after checking it has exactly the schema's columns."""
     def build(_sources: Path):
         table = pd.read_csv(CURATION / f"{name}.csv", dtype=str, keep_default_na=False)
         expected = [f["name"] for f in fields]
         if list(table.columns) != expected:
             raise SystemExit(f"curation/{name}.csv has the columns {list(table.columns)}; expected {expected}")
-        return table, resource(name, title, description, fields, list(sources), [COURSE_TEXT], primary_key)
+        return table, resource(name, title, description, fields, list(sources), list(licences), primary_key)
     build.__name__ = name
     return build
 
@@ -30,7 +30,10 @@ REPORT_SPEAKERS = [
     "the reporters", "Leslie Vinjamuri", "Chen Xiaoqiu", "Shao Beibei", "Richard Caplan"]
 REPORT_PARTS = ["opening", "the trigger", "the mechanism", "obstacles", "the case for it", "national responses"]
 RESPONSE_CATEGORIES = ["phase-out", "pause and review", "continue", "expand", "reversal"]
-INSTRUMENT_KINDS = ["organisation", "convention", "scale", "declaration", "review", "plan"]
+INSTRUMENT_KINDS = ["organisation", "convention", "scale", "declaration", "review", "plan", "standards", "directive"]
+EXPERT_WISHES = ["accident information sharing", "emergency assistance", "peer review", "safety standards",
+                 "independent regulator", "operating experience"]
+REACTOR_TYPES = ["PWR", "BWR", "PHWR", "GCR", "LWGR", "FBR"]
 
 BUILDERS = [
     curated(
@@ -114,6 +117,11 @@ BUILDERS = [
             field("in_force", "date", "Day it entered into force, for treaties"),
             field("binding", "string", "Does it bind states in law?", required=True, enum=["yes", "no", "not applicable"]),
             field("what_it_does", "string", "What it does, in the course's words", required=True),
+            field("preceded_by", "string", "The crisis that preceded or prompted it, where the fact sheet says so "
+                  "(Chernobyl, Fukushima); empty otherwise"),
+            field("covers", "string", "Which of the experts' wishes it addresses, '; '-separated, from: "
+                  + "; ".join(EXPERT_WISHES) + " (empty if none)",
+                  pattern="(" + "|".join(EXPERT_WISHES) + ")(; (" + "|".join(EXPERT_WISHES) + "))*"),
             SOURCE,
         ],
         ["name"],
@@ -157,5 +165,47 @@ BUILDERS = [
         ],
         ["order"],
         sources=(REPORT,),
+    ),
+    curated(
+        "reactor_vendors", "Who designed the reactors of 2011: vendor and design family of each reactor model",
+        "One row per reactor_model string of reactor_units among units in service or under construction on 11 "
+        "March 2011, with its design family, the company that designed it (as it was then) and that company's "
+        "home country, spelled as in reactor_units. Soviet designs are given Russia, the successor state, and "
+        "say so in the note; generic labels ('PWR', 'VVER', 'Prototype') are resolved by the units that carry "
+        "them. 'partially' means the vendor rests on the model label or general knowledge, or on one weak "
+        "source, and was not checked unit by unit (IAEA PRIS is named as the place to check).",
+        [
+            field("reactor_model", "string", "The model exactly as reactor_units spells it", required=True),
+            field("reactor_type", "string", "Reactor type, as in reactor_units", required=True, enum=REACTOR_TYPES),
+            field("design_family", "string", "Design family (e.g. Westinghouse PWR, VVER, CANDU)", required=True),
+            field("original_vendor", "string", "Company or design bureau that designed it, as it was then",
+                  required=True),
+            field("vendor_country", "string", "The original vendor's home country, spelled as in reactor_units",
+                  required=True),
+            field("note", "string", "Licences, lineage, joint designs, how a generic label was resolved"),
+            SOURCE,
+            field("confidence", "string", "verified: a source read (or the fact sheet) names the vendor for this "
+                  "model or a unit carrying it; partially: label or general knowledge only, or a weak source",
+                  required=True, enum=["verified", "partially"]),
+        ],
+        ["reactor_model"],
+        # Keyed by GeoNuclearData's model strings: a table derived from that database, so it stays ODbL.
+        sources=(FACT_SHEET, GEONUCLEARDATA), licences=(ODBL,),
+    ),
+    curated(
+        "positions_2011", "Who wanted a stronger IAEA Action Plan in 2011, and who resisted",
+        "The positions that news agencies reported while the IAEA Action Plan on Nuclear Safety was negotiated "
+        "(August-September 2011): countries that wanted stronger international commitments, and countries "
+        "that resisted mandatory outside inspections or more authority for the IAEA. Only countries named in "
+        "the reports are listed; a country not listed took no reported position, not a neutral one.",
+        [
+            field("country", "string", "Country, spelled as in reactor_units", required=True),
+            field("stance", "string", "The position reported", required=True,
+                  enum=["for stronger commitments", "against mandatory inspection"]),
+            field("date", "date", "Day of the report", required=True, minimum="2011-03-11", maximum="2011-12-31"),
+            field("account", "string", "What was reported, in the course's words", required=True),
+            SOURCE,
+        ],
+        ["country"],
     ),
 ]

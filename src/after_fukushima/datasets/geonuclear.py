@@ -1,7 +1,7 @@
 """Reactor fleets by country and year, and plant sites for a world map, from GeoNuclearData (ODbL).
 
-A reactor counts as operating on a date D when it entered commercial operation on or before D and was not
-permanently shut down by D (OperationalFrom <= D < OperationalTo). The current Status column is ignored for
+A reactor counts as in service (the IAEA's 'operable') on a date D when it entered commercial operation on or
+before D and was not permanently shut down by D, whether or not it generated that day (OperationalFrom <= D < OperationalTo). The current Status column is ignored for
 history: it says where each unit stood in March 2024.
 """
 
@@ -19,7 +19,7 @@ LAST_FULL_YEAR = 2023  # the snapshot is of March 2024
 GAPS = (
     "Known gaps: Palisades (USA, operated 1971-2022) has no start date in the source, so US counts are one "
     "too low from 1971 (103 instead of 104 at the end of 2010); Japanese reactors idle since 2011 but never "
-    "formally retired count as operating, because 'operating' here means 'not permanently shut down', not "
+    "formally retired count as in service, because 'in service' means 'not permanently shut down', not "
     "'generating'; Monju never entered commercial operation and is never counted."
 )
 
@@ -41,7 +41,7 @@ def units(sources: Path) -> pd.DataFrame:
     return frame
 
 
-def operating_on(frame: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+def in_service_on(frame: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
     return (frame["OperationalFrom"] <= day) & (frame["OperationalTo"].isna() | (frame["OperationalTo"] > day))
 
 
@@ -51,7 +51,7 @@ def reactor_fleet(sources: Path):
     rows = []
     for (country, code), group in [*started.groupby(["country", "iso_code"]), (("World", "OWID_WRL"), started)]:
         for year in range(group["OperationalFrom"].min().year, LAST_FULL_YEAR + 1):
-            running = group[operating_on(group, pd.Timestamp(year=year, month=12, day=31))]
+            running = group[in_service_on(group, pd.Timestamp(year=year, month=12, day=31))]
             rows.append({"country": country, "iso_code": code, "year": year, "reactors": len(running),
                          "net_capacity_mw": int(running["Capacity"].sum())})
     fields = [
@@ -65,14 +65,14 @@ def reactor_fleet(sources: Path):
               required=True, minimum=0),
     ]
     description = (
-        "Reactors operating and their net capacity per country at each year end, from the country's first "
+        "Reactors in service and their net capacity per country at each year end, from the country's first "
         f"commercial reactor to {LAST_FULL_YEAR}, plus World. Method: a unit counts on 31 December of a year if "
         "its commercial operation began on or before that day and it had not been permanently shut down by then "
         "(GeoNuclearData's OperationalFrom and OperationalTo, which follow IAEA PRIS). " + GAPS
     )
     table = pd.DataFrame(rows).sort_values(["country", "year"]).reset_index(drop=True)
     return with_columns(table, fields), resource(
-        "reactor_fleet", "Reactors operating and net capacity by country at each year end", description,
+        "reactor_fleet", "Reactors in service and net capacity by country at each year end", description,
         fields, [GEONUCLEARDATA], [ODBL], ["iso_code", "year"])
 
 
@@ -106,7 +106,7 @@ def reactor_units(sources: Path):
     description = (
         "Every reactor unit in GeoNuclearData (power reactors, from the first in 1954 to those planned in 2024), "
         "with its design, capacity and dates: the table behind reactor_fleet and reactor_sites. "
-        "To count units operating on a day D: commercial_operation <= D and (permanent_shutdown is empty or "
+        "To count units in service on a day D: commercial_operation <= D and (permanent_shutdown is empty or "
         "later than D). " + GAPS
     )
     table = table.sort_values(["country", "unit"]).reset_index(drop=True)
@@ -115,7 +115,7 @@ def reactor_units(sources: Path):
         [GEONUCLEARDATA], [ODBL], ["unit", "iso_code"])
 
 
-SITE_STATUS_2011 = ["operating", "under construction", "shut down"]
+SITE_STATUS_2011 = ["in service", "under construction", "shut down"]
 SITE_STATUS_NOW = ["operating", "suspended", "under construction", "shut down"]
 
 
@@ -126,8 +126,8 @@ def site_name(unit_name: str) -> str:
 
 
 def _status_2011(group: pd.DataFrame) -> str:
-    if operating_on(group, ACCIDENT_DAY).any():
-        return "operating"
+    if in_service_on(group, ACCIDENT_DAY).any():
+        return "in service"
     building = (group["ConstructionStartAt"] <= ACCIDENT_DAY) & ~(group["OperationalTo"] <= ACCIDENT_DAY)
     if building.any():
         return "under construction"
@@ -151,14 +151,14 @@ def reactor_sites(sources: Path):
     frame["site"] = frame["Name"].map(site_name)
     rows = []
     for (code, site), group in frame.groupby(["iso_code", "site"]):
-        running_2011 = group[operating_on(group, ACCIDENT_DAY)]
+        running_2011 = group[in_service_on(group, ACCIDENT_DAY)]
         running_now = group[group["Status"] == "Operational"]
         rows.append({
             "site": site, "country": group["country"].iloc[0], "iso_code": code,
             "latitude": round(group["Latitude"].mean(), 4), "longitude": round(group["Longitude"].mean(), 4),
             "units": len(group),
-            "units_operating_2011": len(running_2011),
-            "capacity_operating_2011_mw": int(running_2011["Capacity"].sum()),
+            "units_in_service_2011": len(running_2011),
+            "capacity_in_service_2011_mw": int(running_2011["Capacity"].sum()),
             "status_2011": _status_2011(group),
             "units_operating_now": len(running_now),
             "capacity_operating_now_mw": int(running_now["Capacity"].sum()),
@@ -174,8 +174,8 @@ def reactor_sites(sources: Path):
               required=True, minimum=-180, maximum=180),
         field("units", "integer", "Units at the site that have operated or are under construction", required=True,
               minimum=1),
-        field("units_operating_2011", "integer", "Units operating on 11 March 2011", required=True, minimum=0),
-        field("capacity_operating_2011_mw", "integer", "Their design net capacity", "MW", required=True, minimum=0),
+        field("units_in_service_2011", "integer", "Units in service on 11 March 2011 (not permanently shut down; not necessarily generating)", required=True, minimum=0),
+        field("capacity_in_service_2011_mw", "integer", "Their design net capacity", "MW", required=True, minimum=0),
         field("status_2011", "string", "The site on 11 March 2011 (empty: nothing built or building yet)",
               enum=SITE_STATUS_2011),
         field("units_operating_now", "integer", "Units with the status Operational in March 2024", required=True,

@@ -46,9 +46,20 @@ Where this departs from the design note (shared/design/cooperation-model.md), an
   phase-out counts if it was decided in the year of ``day``.
 
 Defaults (``Weights``) follow the note's prototype (L = 500 km, α = 0.5, β = γ = σ = 1, c = 0.15, φ = 0.7,
-π = 3, V = 0.5), with κ = 2 and F = 3 chosen so that each effect can be seen on the course data: the portal
-widens membership at the deepest levels, and at intermediate depths it opens a gap between a small and a large
-stable outcome; the cost rule moves the smallest fleets in or out at shallow depths.
+π = 3, V = 0.5), with κ = 3 and F = 3 added so that each effect can be seen on the course data:
+
+- breadth against depth: without the portal, membership falls from 27 countries (90% of reactors) at D = 0.5
+  to 25 (62%) at D = 1; with the fleet cost rule protection (D x coverage) peaks below D = 1;
+- the portal brings in nearly everyone up to D = 0.75 (κ = 6 brings everyone in almost everywhere);
+- the cost rule: at D = 0.25 shares in proportion to the fleet keep the largest fleets out (56% against 79%);
+- two stable outcomes appear with the portal on where a group of exporters each joins only if the others do:
+  at very shallow depths with the default vendor duty, and at D = 0.25 (24 or 30 countries) with vendor
+  duty 1 and the fleet rule.
+
+Japan sits on a knife-edge at D = 1 (net gain +0.007 at the defaults). The note's prototype found 24 members
+(50%) there, which is what this model gives if Japan counts as an exporter; in lesson 04's vendor table the ABWR
+being built in Taiwan is a General Electric (United States) design, so Japan is not one, hence 25 (62%).
+``sensitivity`` shows how much each conclusion depends on the weights.
 """
 
 from __future__ import annotations
@@ -74,7 +85,7 @@ DEPTH_LEVELS = {
     0.75: "binding common standards",
     1.0: "binding standards with inspection and consequences",
 }
-COST_RULES = {"equal": "equal shares", "fleet": "in proportion to the fleet"}
+COST_RULES = {"equal": "equal shares", "fleet": "proportion to the fleet"}
 
 
 # --- the weights and the design ------------------------------------------------------------------
@@ -410,11 +421,11 @@ def _gain(c: _Countries, members: np.ndarray, depth, design: Design, w: Weights)
 
 def _mask(attrs: pd.DataFrame, members) -> np.ndarray:
     """A boolean mask over attrs' countries from a mask, a boolean Series or a collection of country names."""
-    if isinstance(members, pd.Series) and members.dtype == bool:
+    if isinstance(members, pd.Series) and pd.api.types.is_bool_dtype(members.dtype):
         unknown = members.index.difference(attrs.index)
         if len(unknown):
-            raise CourseError(f"'{unknown[0]}' is not one of the model's countries.")
-        return members.reindex(attrs.index, fill_value=False).to_numpy(bool)
+            raise CourseError(f"The model has no country called '{unknown[0]}'.")
+        return members.reindex(attrs.index, fill_value=False).fillna(False).to_numpy(bool)
     if isinstance(members, np.ndarray) and members.dtype == bool:
         if members.shape[-1] != len(attrs):
             raise CourseError(f"A membership mask needs one value per country ({len(attrs)}), not "
@@ -425,7 +436,7 @@ def _mask(attrs: pd.DataFrame, members) -> np.ndarray:
     names = list(members)
     unknown = [name for name in names if name not in attrs.index]
     if unknown:
-        raise CourseError(f"'{unknown[0]}' is not one of the model's countries.")
+        raise CourseError(f"The model has no country called '{unknown[0]}'.")
     return attrs.index.isin(names)
 
 

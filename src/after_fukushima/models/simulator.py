@@ -95,15 +95,23 @@ class CooperationSimulator(widgets.VBox):
             layout=widgets.Layout(width="95%"))
         self.cost_rule = widgets.ToggleButtons(
             options=[(label, rule) for rule, label in COST_RULES.items()], value=design.cost_rule,
-            description="Secretariat paid in:", tooltip="Who pays for the secretariat",
+            description="Secretariat cost shared in:", tooltip="Who pays for the secretariat",
             tooltips=["Every member pays the same", "Each member pays in proportion to its reactors"],
             style=wide | {"button_width": "auto"})
 
         self.figure, self.axes = interactive_figure(
             "Breadth against depth", ylabel="% of the reactors in service",
-            xlabel="depth D (0 = no commitment, 1 = binding standards with inspection)",
-            source=source or attrs.attrs.get("source", "Source: the course's tables in data/"), figsize=(10, 5.6))
+            xlabel="depth D (0 = no commitment, 1 = binding standards with inspection)", source="",
+            figsize=(10, 5.8))
+        # Two panels: the source goes under both, as in figures.release_estimates.
+        self.figure.supxlabel(source or attrs.attrs.get("source", "Source: the course's tables in data/"),
+                              x=0.01, ha="left", fontsize=8, color="#555555", wrap=True)
         self._draw_static()
+        # Nothing a control changes moves the panels, so lay the figure out once and again only after a resize:
+        # about a third of the time of a redraw.
+        canvas = self.figure.canvas
+        canvas.mpl_connect("draw_event", lambda event: self.figure.set_layout_engine("none"))
+        canvas.mpl_connect("resize_event", lambda event: self.figure.set_layout_engine("constrained"))
         self.summary = widgets.HTML()  # the figure in words: for screen readers, and for checking a reading
         for control in (self.depth, self.portal, self.vendor_duty, self.cost_rule):
             control.observe(self.update, names="value")
@@ -132,7 +140,6 @@ class CooperationSimulator(widgets.VBox):
                                          label="protection (from nobody)")
         self.depth_line = ax.axvline(0.5, color="#555555", lw=1, ls=":")
         (self.marker,) = ax.plot([], [], "o", color="black", markersize=6, zorder=4)
-        ax.legend(loc="lower left", fontsize=8, frameon=False)
 
         order = self.attrs["reactors"].sort_values(ascending=False, kind="stable").index
         self.order = [self.attrs.index.get_loc(name) for name in order]
@@ -146,10 +153,11 @@ class CooperationSimulator(widgets.VBox):
         bars.grid(axis="y", visible=False)
         bars.set_title("Who joins, and why", loc="left")
         bars.set_xlabel("net gain of joining\n(benefit units a year; arbitrary)", fontsize=9)
-        bars.legend(handles=[Patch(color=PALETTE["blue"], label="member"),
-                             Patch(color=PALETTE["orange"], label="member only if all start in"),
-                             Patch(color=OUT, label="stays out")],
-                    loc="lower right", fontsize=7, frameon=False)
+        handles = [self.coverage_line, self.protection_line, self.band, Patch(color=PALETTE["blue"], label="member"),
+                   self.coverage_low, self.protection_low, Patch(color=PALETTE["orange"],
+                                                                 label="member only if all start in"),
+                   Patch(color=OUT, label="stays out")]
+        self.figure.legend(handles=handles, loc="outside upper center", ncols=4, fontsize=8, frameon=False)
 
     def design(self) -> Design:
         """The mechanism the controls describe now."""
@@ -195,7 +203,7 @@ class CooperationSimulator(widgets.VBox):
         day = self.attrs.attrs.get("day_text", "")
         reactors = f"the {self._total} reactors in service" + (f" on {day}" if day else "")
         heading = (f"Depth {design.depth:g} ({design.level}); portal {'on' if design.portal else 'off'}; vendor "
-                   f"duty {design.vendor_duty:.2f}; secretariat paid in {COST_RULES[design.cost_rule]}.")
+                   f"duty {design.vendor_duty:.2f}; secretariat cost shared in {COST_RULES[design.cost_rule]}.")
         covered = self._coverage(result.largest)
         if result.unique:
             outcome = (f"{len(result.largest)} of {n} countries join, holding {covered:.0%} of {reactors}; "
