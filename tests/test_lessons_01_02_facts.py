@@ -209,7 +209,7 @@ def test_lesson_01_rounds_the_toll_from_the_data(figures):
     dead, missing, related = (figures.loc[q, "high"] for q in
                               ("deaths_quake_tsunami", "missing_quake_tsunami", "disaster_related_deaths"))
     assert f"about {round(dead, -2):,.0f} people" in text
-    assert f"more than {missing // 100 * 100:,.0f} more are still missing" in text
+    assert f"more than {missing // 100 * 100:,.0f} more were still missing" in text
     assert f"more than {related // 100 * 100:,.0f} *disaster-related deaths*" in text
 
 

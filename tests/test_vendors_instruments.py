@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from after_fukushima import load_table
-from after_fukushima.datasets.curated import EXPERT_WISHES, INSTRUMENT_KINDS
+from after_fukushima.datasets.curated import INSTRUMENT_KINDS, SAFETY_NEEDS
 
 DAY = pd.Timestamp("2011-03-11")
 ALSO_ALLOWED_COUNTRIES: frozenset[str] = frozenset()  # vendor countries that run no reactor; none needed so far
@@ -97,10 +97,10 @@ def test_no_instrument_enters_into_force_before_it_is_adopted(instruments):
     assert (both["in_force"] >= both["adopted"]).all()
 
 
-def test_covers_uses_the_fixed_vocabulary_and_preceded_by_names_a_crisis(instruments):
-    for name, covers in instruments["covers"].dropna().items():
-        items = covers.split("; ")
-        assert set(items) <= set(EXPERT_WISHES) and len(items) == len(set(items)), name
+def test_addresses_uses_the_fixed_vocabulary_and_preceded_by_names_a_crisis(instruments):
+    for name, addresses in instruments["addresses"].dropna().items():
+        items = addresses.split("; ")
+        assert set(items) <= set(SAFETY_NEEDS) and len(items) == len(set(items)), name
     assert set(instruments["preceded_by"].dropna()) <= {"Chernobyl", "Fukushima"}
     assert set(instruments["kind"]) <= set(INSTRUMENT_KINDS)
 

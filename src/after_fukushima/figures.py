@@ -190,3 +190,62 @@ def world_buildout(fleet: pd.DataFrame):
                     arrowprops={"arrowstyle": "-", "color": "#555555"}, fontsize=9)
     ax.set_ylim(0, world["reactors"].max() * 1.15)
     return fig
+
+
+def in_use_on(instruments: pd.DataFrame, day: str) -> pd.DataFrame:
+    """The instruments at work on ``day``: adopted by then (or undated) and working since that year or before.
+
+    Rows without a ``since`` year (IRRS, WANO peer reviews) are kept: the fact sheet lists them among what
+    existed before March 2011 without giving a start year.
+    """
+    when = pd.Timestamp(day)
+    adopted = instruments["adopted"].isna() | (instruments["adopted"] <= when)
+    started = instruments["since"].isna() | (instruments["since"] <= when.year)
+    return instruments[adopted & started & (instruments["binding"] != "not applicable")]
+
+
+def needs_addressed(instruments: pd.DataFrame, day: str = "2011-05-25"):
+    """A grid of the instruments at work on ``day`` (rows) against the safety needs the course lists (columns): needs named in the report or at the
+    2011 conferences.
+
+    A filled square: the instrument binds states and addresses that wish; a hollow one: it addresses it without
+    binding anyone. The row label gives the instrument's scope.
+    """
+    from after_fukushima.datasets.curated import SAFETY_NEEDS
+
+    rows = in_use_on(instruments, day).sort_values("since", na_position="last")
+    fig, ax = new_figure(f"What the instruments at work on {pd.Timestamp(day):%d %B %Y} addressed", ylabel="",
+                         xlabel="", source=source_line("safety_instruments"), figsize=(8, 0.36 * len(rows) + 2.4))
+    for y, (_, row) in enumerate(rows.iterrows()):
+        addressed = set(row["addresses"].split("; ")) if pd.notna(row["addresses"]) else set()
+        for x, need in enumerate(SAFETY_NEEDS):
+            if need in addressed:
+                bound = row["binding"] == "yes"
+                ax.scatter(x, y, marker="s", s=140, color=PALETTE["blue"] if bound else "white",
+                           edgecolor=PALETTE["blue"] if bound else PALETTE["orange"], linewidth=2)
+    ax.set_xticks(range(len(SAFETY_NEEDS)), [need.replace(" ", "\n") for need in SAFETY_NEEDS], fontsize=9)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(rows)), [f"{name} ({scope})" for name, scope in zip(rows["short_name"], rows["scope"])],
+                  fontsize=9)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(-0.5, len(SAFETY_NEEDS) - 0.5)
+    ax.scatter([], [], marker="s", color=PALETTE["blue"], label="addresses it and binds states")
+    ax.scatter([], [], marker="s", color="white", edgecolor=PALETTE["orange"], linewidth=2,
+               label="addresses it, binds no one")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=2, frameon=False, fontsize=9)
+    return fig
+
+
+def years_to_force(instruments: pd.DataFrame):
+    """Years from adoption to entry into force, for every instrument that has both dates (bars)."""
+    rows = instruments.dropna(subset=["adopted", "in_force"]).copy()
+    rows["years"] = (rows["in_force"] - rows["adopted"]).dt.days / 365.25
+    rows = rows.sort_values("years")
+    fig, ax = new_figure("From adoption to entry into force (years)", ylabel="", xlabel="years",
+                         source=source_line("safety_instruments"), figsize=(8, 0.45 * len(rows) + 1.8))
+    ax.barh(range(len(rows)), rows["years"], color=PALETTE["blue"])
+    for n, (years, adopted) in enumerate(zip(rows["years"], rows["adopted"])):
+        ax.text(years + 0.05, n, f"{years:.1f} (adopted {adopted.year})", va="center", fontsize=9)
+    ax.set_yticks(range(len(rows)), rows["short_name"], fontsize=9)
+    ax.set_xlim(0, rows["years"].max() * 1.45)
+    return fig

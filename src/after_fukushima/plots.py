@@ -9,6 +9,7 @@ import io
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+import pandas as pd
 from cycler import cycler
 
 from after_fukushima.datasets.curated import TIMELINE_CATEGORIES
@@ -133,6 +134,34 @@ class CountryExplorer(widgets.VBox):
         return f"<Interactive figure: {self.column} by year for {self.picker.value}>"
 
 
+def stepper(labels: list[str], name: str, show):
+    """A slider over ``labels`` with Previous and Next buttons; ``show(n)`` runs whenever position n is chosen.
+
+    Returns (slider, previous, next, HBox of the two buttons). The buttons disable themselves at either end.
+    """
+    slider = widgets.SelectionSlider(options=list(zip(labels, range(len(labels)))), value=0, description=name,
+                                     continuous_update=True, layout=widgets.Layout(width="95%"))
+    previous = widgets.Button(description="Previous", icon="arrow-left", tooltip=f"Previous {name.lower()}")
+    following = widgets.Button(description="Next", icon="arrow-right", tooltip=f"Next {name.lower()}")
+    previous.on_click(lambda _: step(slider, -1))
+    following.on_click(lambda _: step(slider, +1))
+
+    def changed(change):
+        previous.disabled = change["new"] == 0
+        following.disabled = change["new"] == len(labels) - 1
+        show(change["new"])
+
+    slider.observe(changed, names="value")
+    previous.disabled = True
+    following.disabled = len(labels) == 1
+    return slider, previous, following, widgets.HBox([previous, following])
+
+
+def step(slider: widgets.SelectionSlider, by: int) -> None:
+    """Move a stepper's slider by ``by`` positions, staying within its ends."""
+    slider.value = min(max(slider.value + by, 0), len(slider.options) - 1)
+
+
 class TimelineExplorer(widgets.VBox):
     """Step through the accident one event at a time: a slider and buttons, an ipympl chart, the event in words."""
 
@@ -159,21 +188,13 @@ class TimelineExplorer(widgets.VBox):
                            markerfacecolor="white" if hollow else "#999999")
         (self.marker,) = self.axes.plot([], [], "o", markersize=14, color=PALETTE["vermillion"], zorder=3)
         labels = [_label(moment, day) for moment, day in zip(events["time"], events["date"])]
-        self.slider = widgets.SelectionSlider(options=list(zip(labels, range(len(events)))), value=0,
-                                              description="Event", continuous_update=True,
-                                              layout=widgets.Layout(width="95%"))
-        self.previous = widgets.Button(description="Previous", icon="arrow-left", tooltip="Previous event")
-        self.next = widgets.Button(description="Next", icon="arrow-right", tooltip="Next event")
-        self.previous.on_click(lambda _: self.step(-1))
-        self.next.on_click(lambda _: self.step(+1))
+        self.slider, self.previous, self.next, buttons = stepper(labels, "Event", self.show)
         self.text = widgets.HTML()
-        self.slider.observe(lambda change: self.show(change["new"]), names="value")
-        super().__init__(children=[widgets.HBox([self.previous, self.next]), self.slider, self.figure.canvas,
-                                   self.text])
+        super().__init__(children=[buttons, self.slider, self.figure.canvas, self.text])
         self.show(0)
 
     def step(self, by: int) -> None:
-        self.slider.value = min(max(self.slider.value + by, 0), len(self.events) - 1)
+        step(self.slider, by)
 
     def show(self, n: int) -> None:
         row = self.events.iloc[n]
@@ -185,8 +206,6 @@ class TimelineExplorer(widgets.VBox):
         self.text.value = (f"<b>{html.escape(when)}</b> · {html.escape(where)} · "
                            f"{html.escape(row['category'])}<br>{html.escape(row['event'])}{html.escape(sure)}"
                            f"<br><small>Source: {html.escape(row['source'])}</small>")
-        self.previous.disabled = n == 0
-        self.next.disabled = n == len(self.events) - 1
 
     def __repr__(self) -> str:
         return f"<Timeline: {len(self.events)} events; showing {_label(*self.events.iloc[self.slider.value][['time', 'date']])}>"
@@ -200,3 +219,81 @@ def _label(moment, day) -> str:
     if moment is not None:
         return f"{moment.day} March {moment:%H:%M} JST" if moment.month == 3 else f"{moment:%d %B %H:%M} JST"
     return f"{day.day} {day:%B} (time not given)"
+
+
+SCOPE_COLOURS = {"worldwide": PALETTE["blue"], "European Union": PALETTE["orange"], "plant operators": PALETTE["green"],
+                 "OECD": PALETTE["sky"], "G8": PALETTE["purple"]}
+
+
+class InstrumentTimeline(widgets.VBox):
+    """The international safety instruments by the year they began to work, one lane per kind (ipympl).
+
+    ``instruments`` is load_table("safety_instruments"), ``accidents`` load_table("nuclear_accidents") (for the
+    crises named in ``preceded_by``). ``until`` (a date) leaves out what was adopted later. A filled marker binds
+    states in law, a hollow one does not; the colour is the scope. Rows with no ``since`` year are listed in the
+    stepper's text but cannot be placed on the time axis.
+    """
+
+    def __init__(self, instruments, accidents, *, source: str, until: str | None = None):
+        chosen = instruments
+        if until is not None:
+            day = pd.Timestamp(until)
+            chosen = chosen[chosen["adopted"].isna() | (chosen["adopted"] <= day)]
+        self.rows = chosen.assign(placed=chosen["since"].notna()).sort_values(["placed", "since"], ascending=[False, True],
+                                                                           kind="stable").reset_index(drop=True)
+        placed = self.rows[self.rows["placed"]]
+        lanes = [kind for kind in dict.fromkeys(placed["kind"])]
+        self.lane_of = {kind: n for n, kind in enumerate(lanes)}
+        last = int(placed["since"].max())
+        self.figure, self.axes = interactive_figure(
+            f"International nuclear safety instruments, {int(placed['since'].min())}-{last}", ylabel="",
+            xlabel="year it began to work", source=source, figsize=(8, 3.8))
+        self.axes.set_yticks(range(len(lanes)), lanes)
+        self.axes.set_ylim(-0.7, len(lanes) - 0.3)
+        self.axes.set_xlim(int(placed["since"].min()) - 3, last + 3)
+        for crisis in sorted({c for c in self.rows["preceded_by"].dropna()}):
+            when = accidents[accidents["event"].str.startswith(crisis)]["date"]
+            if len(when):
+                year = when.iloc[0].year + (when.iloc[0].dayofyear - 1) / 365
+                self.axes.axvline(year, color=PALETTE["vermillion"], linestyle="--", linewidth=1)
+                self.axes.text(year, -0.6, f"{crisis} ", color=PALETTE["vermillion"], fontsize=8, ha="right", va="bottom")
+        for _, row in placed.iterrows():
+            colour = SCOPE_COLOURS[row["scope"]]
+            self.axes.plot(row["since"], self.lane_of[row["kind"]], "o", markersize=7, color=colour,
+                           markerfacecolor=colour if row["binding"] == "yes" else "white")
+        (self.marker,) = self.axes.plot([], [], "o", markersize=15, markerfacecolor="none",
+                                        markeredgecolor=PALETTE["black"], markeredgewidth=2, zorder=3)
+        handles = [self.axes.plot([], [], "o", color=c, label=s)[0] for s, c in SCOPE_COLOURS.items()
+                   if s in set(placed["scope"])]
+        handles += [self.axes.plot([], [], "o", color="#555555", label="binds states")[0],
+                    self.axes.plot([], [], "o", color="#555555", markerfacecolor="white", label="does not bind")[0]]
+        self.axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+        labels = [f"{'' if pd.isna(since) else int(since)} {name}".strip() for since, name
+                  in zip(self.rows["since"], self.rows["short_name"])]
+        self.slider, self.previous, self.next, buttons = stepper(labels, "Instrument", self.show)
+        self.text = widgets.HTML()
+        super().__init__(children=[buttons, self.slider, self.figure.canvas, self.text])
+        self.show(0)
+
+    def show(self, n: int) -> None:
+        row = self.rows.iloc[n]
+        if row["placed"]:
+            self.marker.set_data([row["since"]], [self.lane_of[row["kind"]]])
+        else:
+            self.marker.set_data([], [])
+        self.figure.canvas.draw_idle()
+        dates = [f"adopted {row['adopted']:%d %B %Y}" if pd.notna(row["adopted"]) else "",
+                 f"in force {row['in_force']:%d %B %Y}" if pd.notna(row["in_force"]) else "",
+                 f"working since {int(row['since'])}" if row["placed"] else "start year not in our sources"]
+        binding = {"yes": "binds states in law", "no": "does not bind states",
+                   "not applicable": "an organisation, not a rule"}[row["binding"]]
+        crisis = f" · came after {row['preceded_by']}" if pd.notna(row["preceded_by"]) else ""
+        needs = row["addresses"] if pd.notna(row["addresses"]) else "none of the needs in the course's list"
+        self.text.value = (
+            f"<b>{html.escape(row['name'])}</b> · {html.escape(row['kind'])} · {html.escape(row['scope'])}"
+            f"<br>{html.escape('; '.join(d for d in dates if d))} · <b>{binding}</b>{html.escape(crisis)}"
+            f"<br>{html.escape(row['what_it_does'])}<br>Addresses: {html.escape(needs)}"
+            f"<br><small>Source: {html.escape(row['source'])}</small>")
+
+    def __repr__(self) -> str:
+        return f"<Instrument timeline: {len(self.rows)} instruments; showing {self.rows.iloc[self.slider.value]['name']}>"

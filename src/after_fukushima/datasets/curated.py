@@ -30,8 +30,12 @@ REPORT_SPEAKERS = [
     "the reporters", "Leslie Vinjamuri", "Chen Xiaoqiu", "Shao Beibei", "Richard Caplan"]
 REPORT_PARTS = ["opening", "the trigger", "the mechanism", "obstacles", "the case for it", "national responses"]
 RESPONSE_CATEGORIES = ["phase-out", "pause and review", "continue", "expand", "reversal"]
+INSTRUMENT_SCOPES = ["worldwide", "OECD", "European Union", "G8", "plant operators"]
 INSTRUMENT_KINDS = ["organisation", "convention", "scale", "declaration", "review", "plan", "standards", "directive"]
-EXPERT_WISHES = ["accident information sharing", "emergency assistance", "peer review", "safety standards",
+# Needs named in the report (Chen Xiaoqiu: sharing information in an accident, no duplicated research; Shao
+# Beibei: emergency plans, management standards, an independent regulator) or at the 2011 conferences (peer
+# review, emergency assistance), as the course groups them.
+SAFETY_NEEDS = ["accident information sharing", "emergency assistance", "peer review", "safety standards",
                  "independent regulator", "operating experience"]
 REACTOR_TYPES = ["PWR", "BWR", "PHWR", "GCR", "LWGR", "FBR"]
 
@@ -56,8 +60,9 @@ BUILDERS = [
         ["date", "unit", "event"],
     ),
     curated(
-        "accident_figures", "Fukushima Daiichi in numbers: the tsunami, the evacuation zones, the releases",
-        "Heights, distances and release estimates for lesson 01, each with its source. Where sources give a "
+        "accident_figures", "Fukushima Daiichi in numbers: the tsunami, the evacuation zones, the releases, the human toll",
+        "Heights, distances, release estimates and the human toll (by cause, never added up) for lesson 01, each "
+        "with its source. Where sources give a "
         "range, low and high differ; a single figure has low = high. Release estimates were revised during 2011 "
         "and still differ between studies, so they are shown side by side, never as one number.",
         [
@@ -112,16 +117,22 @@ BUILDERS = [
         "whether states are bound by it in law (for an organisation, by its founding treaty).",
         [
             field("name", "string", "Name", required=True),
+            field("short_name", "string", "Short name for figures", required=True),
             field("kind", "string", "What it is", required=True, enum=INSTRUMENT_KINDS),
             field("adopted", "date", "Day it was adopted, signed or founded"),
             field("in_force", "date", "Day it entered into force, for treaties"),
+            field("since", "integer", "Year it began to work: entry into force for a treaty or body, first use for "
+                  "a review or a standard (empty where the fact sheet gives no year)", minimum=1950, maximum=2030),
             field("binding", "string", "Does it bind states in law?", required=True, enum=["yes", "no", "not applicable"]),
+            field("scope", "string", "Whom it reaches: worldwide (open to every state; a treaty binds its parties), "
+                  "a group of states, or plant operators", required=True, enum=INSTRUMENT_SCOPES),
             field("what_it_does", "string", "What it does, in the course's words", required=True),
             field("preceded_by", "string", "The crisis that preceded or prompted it, where the fact sheet says so "
                   "(Chernobyl, Fukushima); empty otherwise"),
-            field("covers", "string", "Which of the experts' wishes it addresses, '; '-separated, from: "
-                  + "; ".join(EXPERT_WISHES) + " (empty if none)",
-                  pattern="(" + "|".join(EXPERT_WISHES) + ")(; (" + "|".join(EXPERT_WISHES) + "))*"),
+            field("addresses", "string", "Which safety needs it addresses, '; '-separated, from the course's list "
+                  "of needs named in the report or at the 2011 conferences: " + "; ".join(SAFETY_NEEDS)
+                  + " (empty if none)",
+                  pattern="(" + "|".join(SAFETY_NEEDS) + ")(; (" + "|".join(SAFETY_NEEDS) + "))*"),
             SOURCE,
         ],
         ["name"],
