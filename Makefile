@@ -8,7 +8,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 SOURCES ?= ../shared/sources
 REPORT  ?= ../shared/reference/china_daily_2011-05-25.txt
 
-.PHONY: lab test execute data answer-key bench clean help
+.PHONY: lab test execute data answer-key cards bench clean help
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
@@ -16,6 +16,7 @@ help:
 	@echo "make execute  refresh the stored outputs of every notebook and worksheet"
 	@echo "make data     rebuild data/ from the raw sources (SOURCES=$(SOURCES)), and the report's fingerprints for the copy check (REPORT=$(REPORT))"
 	@echo "make answer-key  rewrite teacher/answer_key.md from the question banks"
+	@echo "make cards    rewrite teacher/role_play_cards.md (lesson 04's role-play) from data/ and the model"
 	@echo "make bench    time loading each table and running each notebook"
 
 $(BIN)/python:
@@ -54,6 +55,9 @@ data: $(VENV)/.installed-test
 
 answer-key: $(VENV)/.installed
 	$(BIN)/python -m after_fukushima.answer_key
+
+cards: $(VENV)/.installed
+	$(BIN)/python -m after_fukushima.role_play
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m after_fukushima.benchmark

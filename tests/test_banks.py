@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from after_fukushima import load_table
+from after_fukushima import figures, load_table
 from after_fukushima.answer_key import render
 from after_fukushima.exercises.bank import BankError, all_banks, load_bank, read_bank
 from after_fukushima.exercises.kinds import KINDS
@@ -33,7 +33,7 @@ def right_answer(entry: dict):
     if kind == "reflection":
         return " ".join(["considered"] * max(entry.get("min_words", 0), 10))  # long enough to see the model answer
     if kind == "code_task":
-        namespace = {"load_table": load_table, "pd": pd}  # what a worksheet's first cell imports
+        namespace = {"load_table": load_table, "pd": pd, "figures": figures}  # what a worksheet's first cell imports
         exec(entry["solution"], namespace)  # the reference solution, run as a student would
         return namespace[entry["variable"]]
     raise AssertionError(f"no right answer known for {kind}")

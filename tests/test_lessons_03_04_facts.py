@@ -109,3 +109,142 @@ def test_the_lesson_grid_shows_only_what_was_at_work_on_the_day_of_the_report(in
     in_use = set(figures.in_use_on(instruments.reset_index(drop=True), "2011-05-25")["short_name"])
     assert "IAEA Action Plan" not in in_use and "G8 Deauville Declaration" not in in_use
     assert {"IRRS", "WANO peer reviews", "Directive 2009/71/Euratom"} <= in_use
+
+
+# --- lesson 04 -----------------------------------------------------------------------------------------
+
+from datetime import date  # noqa: E402
+
+from after_fukushima.models.cooperation import (Design, Weights, course_attributes, positions,  # noqa: E402
+                                                stable_memberships)
+
+OBSTACLES = load_bank("04_the_obstacles")
+
+
+@pytest.fixture(scope="module")
+def designs():
+    return figures.designed_abroad(load_table("reactor_units"), load_table("reactor_vendors"))
+
+
+@pytest.fixture(scope="module")
+def attrs():
+    return course_attributes()
+
+
+def test_the_reported_stances(instruments):
+    stances = load_table("positions_2011").set_index("country")["stance"]
+    entry = OBSTACLES.entry("check-stances")
+    assert set(entry["answers"]) == {c for c in entry["options"] if stances.get(c) == "for stronger commitments"}
+    assert all(c in stances for c in entry["options"]), "every option has a reported stance"
+    for country, stance in OBSTACLES.entry("sort-stances")["items"].items():
+        assert stances[country] == stance, country
+
+
+def test_countries_running_designs_from_abroad(designs):
+    entry = OBSTACLES.entry("check-foreign-designs")
+    by_country = designs.groupby("country")["abroad"].any()
+    assert "Of the 30 countries" in entry["prompt"] and len(by_country) == 30
+    assert entry["answer"] == by_country.sum()
+    only_own = sorted(by_country[~by_country].index)
+    assert {m["value"] for m in entry["mistakes"]} == {len(by_country), len(only_own)}
+    assert all(country in entry["explanation"] for country in only_own)
+
+
+def test_us_designs_abroad_and_the_soviet_share(designs):
+    us = designs[(designs["vendor_country"] == "United States") & designs["abroad"]]
+    entry = OBSTACLES.entry("us-designs-abroad")
+    assert entry["answer"] == len(us)
+    assert f"{len(us)} reactors in {us['country'].nunique()} countries, {(us['country'] == 'Japan').sum()} of them in Japan" \
+        in entry["explanation"]
+    everyone_us = (designs["vendor_country"] == "United States").sum()
+    us_fleet = (designs["country"] == "United States").sum()
+    assert {m["value"] for m in entry["mistakes"]} == {everyone_us, us_fleet}
+    soviet = OBSTACLES.entry("soviet-share")
+    share = (designs["vendor_country"] == "Russia").mean() * 100
+    assert abs(soviet["answer"] - share) <= soviet["tolerance"]
+    assert {m["value"] for m in soviet["mistakes"]} == {(designs["vendor_country"] == "Russia").sum(),
+                                                        round(share / 100, 4)}
+
+
+def test_vendor_countries_of_the_matched_designs():
+    vendors = load_table("reactor_vendors").set_index("reactor_model")["vendor_country"]
+    models = {"VVER": "VVER V-320", "CANDU": "CANDU 6", "EPR": "EPR", "AP1000": "AP-1000", "APR-1400": "APR-1400"}
+    for design, country in OBSTACLES.entry("match-vendors")["pairs"].items():
+        assert vendors[models[design]] == country, design
+
+
+# Fact sheet part 2, §4a-4b.
+TECHNOLOGY_EVENTS = {
+    "Toshiba completes its purchase of Westinghouse": date(2006, 10, 17),
+    "China chooses Westinghouse's AP1000, with technology transfer": date(2006, 12, 16),
+    "The UAE chooses a Korean team led by KEPCO for its first plant": date(2009, 12, 27),
+    "India's law lets operators claim damages from suppliers": date(2010, 9, 21),
+    "Canada agrees to sell AECL's reactor division but keeps the CANDU designs": date(2011, 6, 29),
+    "Westinghouse sues KEPCO and KHNP over the APR-1400": date(2022, 10, 21),
+}
+
+
+def test_technology_events_are_in_date_order():
+    items = OBSTACLES.entry("order-technology-events")["items"]
+    assert set(items) == set(TECHNOLOGY_EVENTS)
+    assert items == sorted(items, key=TECHNOLOGY_EVENTS.get)
+
+
+def coverage(attrs, members) -> float:
+    return attrs.loc[list(members), "reactors"].sum() / attrs["reactors"].sum() * 100
+
+
+def test_the_simulator_answers(attrs):
+    weights = Weights()
+    half = stable_memberships(attrs, Design(depth=0.5), weights)
+    full = stable_memberships(attrs, Design(depth=1.0), weights)
+    assert half.unique and full.unique
+    assert len(full.largest) < len(half.largest) and coverage(attrs, full.largest) < coverage(attrs, half.largest)
+    predict = OBSTACLES.entry("predict-depth")
+    assert predict["answer"].startswith("Fewer countries join")
+    assert f"{len(half.largest)} of the 30 countries join, with {coverage(attrs, half.largest):.0f}%" \
+        in predict["explanation"]
+    assert f"only {len(full.largest)}, with {coverage(attrs, full.largest):.0f}%" in predict["explanation"]
+    depth_one = OBSTACLES.entry("depth-one-coverage")
+    assert abs(depth_one["answer"] - coverage(attrs, full.largest)) <= depth_one["tolerance"]
+    mistakes = {m["value"] for m in depth_one["mistakes"]}
+    assert mistakes == {round(coverage(attrs, half.largest)), round(len(full.largest) / len(attrs) * 100)}
+    out = sorted(set(attrs.index) - set(full.largest))
+    assert all(country in depth_one["explanation"] for country in out)
+    portal = stable_memberships(attrs, Design(depth=0.5, portal=True), weights)
+    assert portal.unique and len(portal.largest) == 30
+    assert OBSTACLES.entry("check-portal")["answer"] == "All 30 countries join"
+
+
+def test_doubling_the_ip_cost_brings_no_exporter_in(attrs):
+    exporters = set(attrs.index[attrs["exporter"] == 1])
+    for depth in (0.25, 0.5, 0.75, 1.0):
+        for portal in (False, True):
+            design = Design(depth=depth, portal=portal)
+            before = set(stable_memberships(attrs, design, Weights()).largest)
+            after = set(stable_memberships(attrs, design, Weights(pi=6.0)).largest)
+            assert (after - before) & exporters == set(), (depth, portal)
+    assert OBSTACLES.entry("raise-ip-cost")["answer"].startswith("No")
+
+
+def test_the_model_positions_in_the_sort(attrs):
+    model = positions(attrs, Weights())["position"]
+    for country, position in OBSTACLES.entry("sort-positions")["items"].items():
+        assert model[country] == position, country
+    assert model["France"] == "dragger"  # the puzzle of the reflection
+    assert load_table("positions_2011").set_index("country").loc["France", "stance"] == "for stronger commitments"
+
+
+def test_what_lesson_04_says_survives_the_sensitivity_check(attrs):
+    """'With every one of these changes, depth 1 attracts no more members than depth 0.5.'"""
+    from after_fukushima.models.cooperation import sensitivity
+
+    deep = sensitivity(attrs, Design(depth=1.0), Weights())
+    shallow = sensitivity(attrs, Design(depth=0.5), Weights())
+    assert (deep["members_largest"] <= shallow["members_largest"]).all()
+    halved_beta = deep[(deep["weight"] == "beta") & (deep["change"] == "halved")]
+    doubled_beta = deep[(deep["weight"] == "beta") & (deep["change"] == "doubled")]
+    assert halved_beta["members_largest"].item() == 1 and doubled_beta["members_largest"].item() == 30
+    for weight in ("kappa", "phi", "decay_km"):  # "change nothing at this depth"
+        rows = deep[deep["weight"] == weight]
+        assert (rows["members_largest"] == deep.loc[0, "members_largest"]).all(), weight

@@ -104,8 +104,8 @@ def release_estimates(accident: pd.DataFrame):
 
 
 TOLL = {  # quantity in accident_figures -> bar label and colour: what killed people, kept apart
-    "deaths_quake_tsunami": ("Dead: earthquake\nand tsunami", PALETTE["blue"]),
-    "missing_quake_tsunami": ("Missing: earthquake\nand tsunami", PALETTE["sky"]),
+    "deaths_quake_tsunami": ("Dead: earthquake and\ntsunami (all Japan)", PALETTE["blue"]),
+    "missing_quake_tsunami": ("Missing: earthquake and\ntsunami (all Japan)", PALETTE["sky"]),
     "disaster_related_deaths": ("Evacuees' disaster-related\ndeaths (Fukushima pref.)", PALETTE["orange"]),
     "acute_radiation_deaths": ("Acute radiation deaths", PALETTE["vermillion"]),
     "radiation_death_recognised": ("Cancer death recognised as\nfrom radiation (a worker)", PALETTE["vermillion"]),
@@ -118,7 +118,7 @@ def human_toll(accident: pd.DataFrame):
     The causes are not added up: they count different things at different dates (see each row's note).
     """
     rows = accident.set_index("quantity").loc[list(TOLL)]
-    fig, ax = new_figure("The human toll, by cause (people)", ylabel="", xlabel="people",
+    fig, ax = new_figure("The human toll: five counts kept apart (people)", ylabel="", xlabel="people",
                          source=row_sources(rows), figsize=(8, 3.4))
     for n, (quantity, (label, colour)) in enumerate(TOLL.items()):
         value = rows.loc[quantity, "high"]
@@ -215,14 +215,14 @@ def needs_addressed(instruments: pd.DataFrame, day: str = "2011-05-25"):
 
     rows = in_use_on(instruments, day).sort_values("since", na_position="last")
     fig, ax = new_figure(f"What the instruments at work on {pd.Timestamp(day):%d %B %Y} addressed", ylabel="",
-                         xlabel="", source=source_line("safety_instruments"), figsize=(8, 0.36 * len(rows) + 2.4))
+                         xlabel="", source=source_line("safety_instruments"), figsize=(7, 0.3 * len(rows) + 2.2))
     for y, (_, row) in enumerate(rows.iterrows()):
         addressed = set(row["addresses"].split("; ")) if pd.notna(row["addresses"]) else set()
         for x, need in enumerate(SAFETY_NEEDS):
             if need in addressed:
                 bound = row["binding"] == "yes"
-                ax.scatter(x, y, marker="s", s=140, color=PALETTE["blue"] if bound else "white",
-                           edgecolor=PALETTE["blue"] if bound else PALETTE["orange"], linewidth=2)
+                ax.scatter(x, y, marker="s", s=120, color=PALETTE["blue"] if bound else "white",
+                           edgecolor=PALETTE["blue"], linewidth=2)
     ax.set_xticks(range(len(SAFETY_NEEDS)), [need.replace(" ", "\n") for need in SAFETY_NEEDS], fontsize=9)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(rows)), [f"{name} ({scope})" for name, scope in zip(rows["short_name"], rows["scope"])],
@@ -230,9 +230,9 @@ def needs_addressed(instruments: pd.DataFrame, day: str = "2011-05-25"):
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(-0.5, len(SAFETY_NEEDS) - 0.5)
     ax.scatter([], [], marker="s", color=PALETTE["blue"], label="addresses it and binds states")
-    ax.scatter([], [], marker="s", color="white", edgecolor=PALETTE["orange"], linewidth=2,
+    ax.scatter([], [], marker="s", color="white", edgecolor=PALETTE["blue"], linewidth=2,
                label="addresses it, binds no one")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=2, frameon=False, fontsize=9)
+    ax.legend(loc="lower right", frameon=True, framealpha=0.9, fontsize=9)
     return fig
 
 
@@ -248,4 +248,69 @@ def years_to_force(instruments: pd.DataFrame):
         ax.text(years + 0.05, n, f"{years:.1f} (adopted {adopted.year})", va="center", fontsize=9)
     ax.set_yticks(range(len(rows)), rows["short_name"], fontsize=9)
     ax.set_xlim(0, rows["years"].max() * 1.45)
+    return fig
+
+
+def designed_abroad(units: pd.DataFrame, vendors: pd.DataFrame, day: str = "2011-03-11") -> pd.DataFrame:
+    """The reactors in service on ``day`` with their design's vendor country (one row per unit).
+
+    Columns: unit, country, reactor_model, design_family, vendor_country, abroad (True where the vendor's home
+    country is not the country running the unit). Data: reactor_units (GeoNuclearData) and reactor_vendors.
+    """
+    from after_fukushima.models.cooperation import in_service
+
+    running = units[in_service(units, day)]
+    joined = running.merge(vendors[["reactor_model", "design_family", "vendor_country"]], on="reactor_model",
+                           how="left")
+    joined["abroad"] = joined["vendor_country"] != joined["country"]
+    return joined[["unit", "country", "reactor_model", "design_family", "vendor_country", "abroad"]]
+
+
+def foreign_designs(units: pd.DataFrame, vendors: pd.DataFrame, day: str = "2011-03-11"):
+    """Bars: reactors in service abroad on ``day``, by the home country of their design's vendor."""
+    abroad = designed_abroad(units, vendors, day).query("abroad")
+    by_vendor = abroad.groupby("vendor_country").agg(units=("unit", "size"), countries=("country", "nunique"))
+    by_vendor = by_vendor.sort_values("units")
+    fig, ax = new_figure(f"Reactors in service abroad on {pd.Timestamp(day):%d %B %Y}, by the vendor's home country",
+                         ylabel="", xlabel="reactors in service in other countries",
+                         source=source_line("reactor_units", "reactor_vendors"), figsize=(8, 3.6))
+    ax.barh(by_vendor.index, by_vendor["units"], color=PALETTE["blue"])
+    for n, (count, countries) in enumerate(zip(by_vendor["units"], by_vendor["countries"])):
+        ax.text(count + 0.8, n, f"{count} in {countries} {'country' if countries == 1 else 'countries'}", va="center")
+    ax.set_xlim(0, by_vendor["units"].max() * 1.35)
+    return fig
+
+
+POSITION_COLOURS = {"pusher": PALETTE["green"], "dragger": PALETTE["vermillion"], "intermediate": PALETTE["purple"],
+                    "bystander": PALETTE["sky"]}
+STANCE_MARKERS = {"for stronger commitments": "^", "against mandatory inspection": "v"}
+
+
+def pushers_and_draggers(positions: pd.DataFrame, stances: pd.DataFrame):
+    """The model's positions (vulnerability against cost of compliance), with the stances reported in 2011.
+
+    ``positions`` is models.cooperation.positions(...) (index: country); ``stances`` is positions_2011. Dots are
+    coloured by the model's position; a triangle marks a country whose stance was reported (up: wanted stronger
+    commitments, down: resisted mandatory inspection), and only those are named (the others are in the table of
+    positions). Dotted lines are the medians that split the positions.
+    """
+    fig, ax = new_figure("Pushers and draggers: the model's positions and the stances reported in 2011",
+                         ylabel="vulnerability: share of reactor risk from abroad", xlabel="cost of a binding "
+                         "commitment (benefit units a year)",
+                         source=source_line("reactor_units", "reactor_sites", "positions_2011"), figsize=(8, 5.6))
+    stance = stances.set_index("country")["stance"]
+    for position, colour in POSITION_COLOURS.items():
+        chosen = positions[positions["position"] == position]
+        ax.scatter(chosen["cost"], chosen["vulnerability"], s=30, color=colour, label=position, zorder=3)
+    for marker_stance, marker in STANCE_MARKERS.items():
+        reported = positions[positions.index.isin(stance[stance == marker_stance].index)]
+        ax.scatter(reported["cost"], reported["vulnerability"], s=160, marker=marker, facecolor="none",
+                   edgecolor=PALETTE["black"], linewidth=1.2, label=f"reported: {marker_stance}", zorder=4)
+    for country, row in positions[positions.index.isin(stance.index)].iterrows():  # the rest: see the table
+        ax.annotate(country, (row["cost"], row["vulnerability"]), xytext=(7, 4), textcoords="offset points",
+                    fontsize=8)
+    ax.axvline(positions["cost"].median(), color=GREY, linestyle=":")
+    ax.axhline(positions["vulnerability"].median(), color=GREY, linestyle=":")
+    ax.set_ylim(-0.05, 1.05)
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
     return fig

@@ -211,6 +211,11 @@ class TimelineExplorer(widgets.VBox):
         return f"<Timeline: {len(self.events)} events; showing {_label(*self.events.iloc[self.slider.value][['time', 'date']])}>"
 
 
+def _day(moment) -> str:
+    """'5 September 1997': a day without a leading zero."""
+    return f"{moment.day} {moment:%B %Y}"
+
+
 def _noon(day, like):
     return like.replace(year=day.year, month=day.month, day=day.day, hour=12, minute=0)
 
@@ -247,7 +252,7 @@ class InstrumentTimeline(widgets.VBox):
         last = int(placed["since"].max())
         self.figure, self.axes = interactive_figure(
             f"International nuclear safety instruments, {int(placed['since'].min())}-{last}", ylabel="",
-            xlabel="year it began to work", source=source, figsize=(8, 3.8))
+            xlabel="year it began to work", source=source, figsize=(6.6, 4.2))
         self.axes.set_yticks(range(len(lanes)), lanes)
         self.axes.set_ylim(-0.7, len(lanes) - 0.3)
         self.axes.set_xlim(int(placed["since"].min()) - 3, last + 3)
@@ -257,9 +262,15 @@ class InstrumentTimeline(widgets.VBox):
                 year = when.iloc[0].year + (when.iloc[0].dayofyear - 1) / 365
                 self.axes.axvline(year, color=PALETTE["vermillion"], linestyle="--", linewidth=1)
                 self.axes.text(year, -0.6, f"{crisis} ", color=PALETTE["vermillion"], fontsize=8, ha="right", va="bottom")
-        for _, row in placed.iterrows():
+        self.y_of = {}  # points within two years of the previous one in their lane are nudged up, to stay visible
+        last: dict[str, tuple[float, float]] = {}  # lane -> (year, y) of the latest point drawn in it
+        for index, row in placed.iterrows():
+            lane = self.lane_of[row["kind"]]
+            year, y = last.get(row["kind"], (-100, lane))
+            self.y_of[index] = lane + 0.22 if row["since"] - year < 2 and y == lane else lane
+            last[row["kind"]] = (row["since"], self.y_of[index])
             colour = SCOPE_COLOURS[row["scope"]]
-            self.axes.plot(row["since"], self.lane_of[row["kind"]], "o", markersize=7, color=colour,
+            self.axes.plot(row["since"], self.y_of[index], "o", markersize=7, color=colour,
                            markerfacecolor=colour if row["binding"] == "yes" else "white")
         (self.marker,) = self.axes.plot([], [], "o", markersize=15, markerfacecolor="none",
                                         markeredgecolor=PALETTE["black"], markeredgewidth=2, zorder=3)
@@ -267,7 +278,7 @@ class InstrumentTimeline(widgets.VBox):
                    if s in set(placed["scope"])]
         handles += [self.axes.plot([], [], "o", color="#555555", label="binds states")[0],
                     self.axes.plot([], [], "o", color="#555555", markerfacecolor="white", label="does not bind")[0]]
-        self.axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+        self.axes.legend(handles=handles, loc="upper left", fontsize=8, frameon=False, ncols=2)
         labels = [f"{'' if pd.isna(since) else int(since)} {name}".strip() for since, name
                   in zip(self.rows["since"], self.rows["short_name"])]
         self.slider, self.previous, self.next, buttons = stepper(labels, "Instrument", self.show)
@@ -278,17 +289,23 @@ class InstrumentTimeline(widgets.VBox):
     def show(self, n: int) -> None:
         row = self.rows.iloc[n]
         if row["placed"]:
-            self.marker.set_data([row["since"]], [self.lane_of[row["kind"]]])
+            self.marker.set_data([row["since"]], [self.y_of[n]])
         else:
             self.marker.set_data([], [])
         self.figure.canvas.draw_idle()
-        dates = [f"adopted {row['adopted']:%d %B %Y}" if pd.notna(row["adopted"]) else "",
-                 f"in force {row['in_force']:%d %B %Y}" if pd.notna(row["in_force"]) else "",
+        founded = "founded" if row["kind"] == "organisation" else "adopted"
+        dates = [f"{founded} {_day(row['adopted'])}" if pd.notna(row["adopted"]) else "",
+                 f"in force {_day(row['in_force'])}" if pd.notna(row["in_force"]) else "",
                  f"working since {int(row['since'])}" if row["placed"] else "start year not in our sources"]
         binding = {"yes": "binds states in law", "no": "does not bind states",
                    "not applicable": "an organisation, not a rule"}[row["binding"]]
         crisis = f" · came after {row['preceded_by']}" if pd.notna(row["preceded_by"]) else ""
-        needs = row["addresses"] if pd.notna(row["addresses"]) else "none of the needs in the course's list"
+        if pd.notna(row["addresses"]):
+            needs = row["addresses"]
+        elif row["kind"] == "organisation":
+            needs = "counted through the instruments it runs or hosts, listed separately"
+        else:
+            needs = "none of the needs in the course's list"
         self.text.value = (
             f"<b>{html.escape(row['name'])}</b> · {html.escape(row['kind'])} · {html.escape(row['scope'])}"
             f"<br>{html.escape('; '.join(d for d in dates if d))} · <b>{binding}</b>{html.escape(crisis)}"

@@ -1,4 +1,4 @@
-"""Lessons 01 and 02 and the worksheets open, run and show their widgets in JupyterLab without errors."""
+"""Lessons 01-04 and their worksheets open, run and show their widgets in JupyterLab without errors."""
 
 import pytest
 
@@ -9,6 +9,10 @@ NOTEBOOKS = [
     ("notebooks/02_nuclear_power_in_2011.ipynb", 3),
     ("exercises/01_fukushima_accident.ipynb", 10),
     ("exercises/02_nuclear_power_in_2011.ipynb", 9),
+    ("notebooks/03_the_proposal.ipynb", 4),
+    ("exercises/03_the_proposal.ipynb", 10),
+    ("notebooks/04_the_obstacles.ipynb", 4),
+    ("exercises/04_the_obstacles.ipynb", 10),
 ]
 
 
@@ -32,4 +36,36 @@ def test_the_timeline_steps_through_the_accident(page, lab):
     timeline.get_by_text("Station blackout").wait_for(timeout=15_000)
     page.wait_for_timeout(1000)
     assert canvas.screenshot() != before
+    assert page.js_errors == []
+
+
+def test_the_instrument_timeline_steps_through_the_toolbox(page, lab):
+    open_and_run_all(page, lab, "lab/tree/notebooks/03_the_proposal.ipynb", 4)
+    timeline = page.locator(".widget-vbox").filter(has=page.get_by_role("button", name="Next")).last
+    timeline.get_by_text("International Atomic Energy Agency (IAEA)").first.wait_for(timeout=15_000)
+    canvas = timeline.locator(".jupyter-matplotlib canvas").first
+    before = canvas.screenshot()
+    for _ in range(3):  # IAEA 1957 -> NEA 1958 -> standards 1958 -> OSART 1982
+        timeline.get_by_role("button", name="Next").click()
+    timeline.get_by_text("Operational Safety Review Team (OSART)").first.wait_for(timeout=15_000)
+    page.wait_for_timeout(1000)
+    assert canvas.screenshot() != before
+    assert page.js_errors == []
+
+
+def test_the_cooperation_simulator_answers_its_controls(page, lab):
+    open_and_run_all(page, lab, "lab/tree/notebooks/04_the_obstacles.ipynb", 4)
+    simulator = page.locator(".widget-vbox").filter(has=page.get_by_text("Depth of the commitment:")).first
+    simulator.get_by_text("27 of 30 countries join").wait_for(timeout=15_000)
+    canvas = simulator.locator(".jupyter-matplotlib canvas").first
+    before = canvas.screenshot()
+    simulator.get_by_role("button", name="binding standards with inspection and consequences (1)").click()
+    simulator.get_by_text("25 of 30 countries join").wait_for(timeout=15_000)
+    page.wait_for_timeout(1000)
+    after_depth = canvas.screenshot()
+    assert after_depth != before
+    simulator.get_by_role("checkbox").check()
+    simulator.get_by_text("29 of 30 countries join").wait_for(timeout=15_000)
+    page.wait_for_timeout(1000)
+    assert canvas.screenshot() != after_depth
     assert page.js_errors == []

@@ -371,6 +371,29 @@ def course_attributes(day=DAY, decay_km: float = 500) -> pd.DataFrame:
     return attrs
 
 
+def interests_2011(attrs: pd.DataFrame, stances: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+    """The countries of ``attrs`` side by side: what they had at stake in 2011 and what they did and said.
+
+    One row per country (index: country), sorted by fleet: reactors in service, nuclear share of electricity in
+    2010 (%), reactor exporter (yes/no), their first decision of 2011 in national_responses (its category, or
+    'not in the course table'), and the stance reported while the IAEA Action Plan was negotiated
+    (positions_2011, or 'none reported'). Data: reactor_units, nuclear_share, reactor_vendors,
+    national_responses, positions_2011.
+    """
+    _need(stances, "positions_2011", ("country", "stance"))
+    _need(responses, "national_responses", ("country", "year", "date", "category"))
+    first = (responses[responses["year"] == 2011].sort_values("date", na_position="last")
+             .groupby("country")["category"].first())
+    table = pd.DataFrame({
+        "reactors": attrs["reactors"].astype(int),
+        "share_2010_pct": (attrs["share"] * 100).round(1),
+        "exporter": np.where(attrs["exporter"] == 1, "yes", "no"),
+        "first_response_2011": first.reindex(attrs.index).fillna("not in the course table"),
+        "stance_2011": stances.set_index("country")["stance"].reindex(attrs.index).fillna("none reported"),
+    }, index=attrs.index)
+    return table.sort_values(["reactors", "share_2010_pct"], ascending=False)
+
+
 # --- the payoffs ---------------------------------------------------------------------------------
 
 class _Countries(NamedTuple):

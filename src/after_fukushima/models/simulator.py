@@ -102,7 +102,7 @@ class CooperationSimulator(widgets.VBox):
         self.figure, self.axes = interactive_figure(
             "Breadth against depth", ylabel="% of the reactors in service",
             xlabel="depth D (0 = no commitment, 1 = binding standards with inspection)", source="",
-            figsize=(10, 5.8))
+            figsize=(8.4, 5.8))
         # Two panels: the source goes under both, as in figures.release_estimates.
         self.figure.supxlabel(source or attrs.attrs.get("source", "Source: the course's tables in data/"),
                               x=0.01, ha="left", fontsize=8, color="#555555", wrap=True)
