@@ -314,3 +314,69 @@ def pushers_and_draggers(positions: pd.DataFrame, stances: pd.DataFrame):
     ax.set_ylim(-0.05, 1.05)
     ax.legend(loc="upper right", fontsize=8, frameon=False)
     return fig
+
+
+MIX_LINES = {"nuclear_share_pct": ("nuclear", PALETTE["vermillion"]),
+             "fossil_share_pct": ("fossil fuels (coal, gas, oil)", PALETTE["black"]),
+             "renewables_share_pct": ("renewables", PALETTE["green"])}
+
+
+def what_replaced_nuclear(mix: pd.DataFrame, countries=("Germany", "Japan"), first: int = 2000, last: int = 2024):
+    """Shares of electricity generation (%) by source, one panel per country, from electricity_mix (OWID).
+
+    ``last`` defaults to 2024, the last full year (2025 is preliminary in the data). A dotted line marks 2011.
+    """
+    fig, ax = new_figure("", ylabel="", xlabel="", source="", figsize=(8, 3.8))
+    fig.delaxes(ax)
+    for n, country in enumerate(countries):
+        axes = fig.add_subplot(1, len(countries), n + 1)
+        rows = mix[(mix["country"] == country) & mix["year"].between(first, last)]
+        for column, (label, colour) in MIX_LINES.items():
+            axes.plot(rows["year"], rows[column], color=colour, label=label, linewidth=2)
+        axes.axvline(2011, color=GREY, linestyle=":")
+        axes.set_ylim(0, 100)
+        axes.set_title(country, loc="left", fontsize=11)
+        axes.set_ylabel("% of electricity generated" if n == 0 else "")
+    fig.suptitle(f"What generated the electricity, {first}-{last} (% of generation)", x=0.01, ha="left",
+                 fontweight="bold")
+    fig.axes[0].legend(loc="upper left", fontsize=8, frameon=True, framealpha=0.9)
+    fig.supxlabel(source_line("electricity_mix"), x=0.01, ha="left", fontsize=8, color="#555555", wrap=True)
+    return fig
+
+
+def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = False):
+    """The countries of national_responses coloured by their first decision after March 2011 (or their latest)."""
+    from after_fukushima.plots import RESPONSE_COLOURS
+
+    ordered = responses.sort_values(["year", "date"], na_position="last")
+    pick = ordered.groupby("country").last() if latest else ordered.groupby("country").first()
+    codes = dict(zip(responses["country"], responses.get("iso_code", pd.Series(dtype=str))))
+    when = "latest decision in the course table" if latest else "first decision after March 2011"
+    fig, ax = new_figure(f"National responses: each country's {when}", ylabel="", xlabel="",
+                         source=source_line("national_responses", "country_outlines"), figsize=(9, 4.6))
+    by_name = {feature["properties"]["name"]: feature for feature in outlines["features"]}
+    names = {"United States": "United States of America", "Taiwan": "Taiwan", "South Korea": "South Korea"}
+    for feature in outlines["features"]:
+        for polygon in feature["geometry"]["coordinates"]:
+            outer = polygon[0]
+            ax.fill([x for x, _ in outer], [y for _, y in outer], color="#EEEEEE", edgecolor="white", linewidth=0.4)
+    for country, row in pick.iterrows():
+        feature = by_name.get(names.get(country, country))
+        if feature is None:
+            continue
+        for polygon in feature["geometry"]["coordinates"]:
+            outer = polygon[0]
+            ax.fill([x for x, _ in outer], [y for _, y in outer], color=RESPONSE_COLOURS[row["category"]],
+                    edgecolor="white", linewidth=0.4)
+    for category, colour in RESPONSE_COLOURS.items():
+        count = int((pick["category"] == category).sum())
+        if count:
+            ax.fill([], [], color=colour, label=f"{category} ({count})")
+    ax.set_xlim(-130, 150)
+    ax.set_ylim(-40, 72)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
+    return fig

@@ -9,6 +9,8 @@ import io
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 import pandas as pd
 from cycler import cycler
 
@@ -314,3 +316,86 @@ class InstrumentTimeline(widgets.VBox):
 
     def __repr__(self) -> str:
         return f"<Instrument timeline: {len(self.rows)} instruments; showing {self.rows.iloc[self.slider.value]['name']}>"
+
+
+RESPONSE_COLOURS = {"pause and review": PALETTE["orange"], "phase-out": PALETTE["vermillion"],
+                    "continue": PALETTE["sky"], "expand": PALETTE["green"], "reversal": PALETTE["purple"]}
+
+
+class ResponseExplorer(widgets.VBox):
+    """One country's nuclear power over time and its decisions after March 2011, on one time axis (ipympl).
+
+    ``fleet`` is load_table("reactor_fleet") (reactors in service at each year end), ``shares``
+    load_table("nuclear_share") and ``responses`` load_table("national_responses"). Bars: reactors in service
+    (left axis); line: nuclear share of electricity generation in % (right axis, always 0-100 so that
+    countries compare); vertical lines: the country's decisions, coloured by category.
+    """
+
+    def __init__(self, fleet, shares, responses, *, source: str, start: str = "Japan", first_year: int = 1990):
+        self.fleet, self.shares, self.responses = fleet, shares, responses
+        countries = sorted(responses["country"].unique())
+        self.picker = widgets.Dropdown(options=countries, value=start, description="Country")
+        last_year = int(max(fleet["year"].max(), shares["year"].max()))
+        self.figure, self.axes = interactive_figure(
+            "Reactors in service, nuclear share, and decisions after March 2011", ylabel="reactors in service",
+            source=source, figsize=(7.6, 4.2))
+        self.share_axes = self.axes.twinx()
+        self.share_axes.set_ylabel("nuclear share of electricity (%)")
+        self.share_axes.set_ylim(0, 100)
+        self.share_axes.spines["right"].set_visible(True)
+        self.axes.set_xlim(first_year - 0.5, last_year + 0.5)
+        self.first_year = first_year
+        self.bars = None
+        (self.line,) = self.share_axes.plot([], [], color=PALETTE["black"], marker=".", label="nuclear share (%)")
+        self.marks = []
+        handles = [Line2D([], [], color=colour, linewidth=2, label=category)
+                   for category, colour in RESPONSE_COLOURS.items()]
+        handles += [Patch(color=PALETTE["blue"], alpha=0.5, label="reactors in service"), self.line]
+        self.axes.legend(handles=handles, loc="upper left", fontsize=8, ncols=2, frameon=True, framealpha=0.9)
+        self.summary = widgets.HTML()
+        self.picker.observe(lambda change: self.show(change["new"]), names="value")
+        super().__init__(children=[self.picker, self.figure.canvas, self.summary])
+        self.show(start)
+
+    def show(self, country: str) -> None:
+        fleet = self.fleet[(self.fleet["country"] == country) & (self.fleet["year"] >= self.first_year)]
+        shares = self.shares[(self.shares["country"] == country) & (self.shares["year"] >= self.first_year)
+                             & self.shares["nuclear_share_pct"].notna()]
+        decisions = self.responses[self.responses["country"] == country].sort_values(["year", "date"])
+        if self.bars is not None:
+            self.bars.remove()
+        for mark in self.marks:
+            mark.remove()
+        self.bars = self.axes.bar(fleet["year"], fleet["reactors"], color=PALETTE["blue"], alpha=0.5, width=0.8)
+        self.axes.set_ylim(0, max(5, int(fleet["reactors"].max() if len(fleet) else 0) * 1.75))
+        self.line.set_data(shares["year"].astype(float), shares["nuclear_share_pct"])
+        self.marks = [self.axes.axvline(_year_fraction(day, year), color=RESPONSE_COLOURS[category], linewidth=2)
+                      for day, year, category in zip(decisions["date"], decisions["year"], decisions["category"])]
+        self.figure.canvas.draw_idle()
+        self.summary.value = self.describe(country, fleet, shares, decisions)
+
+    def describe(self, country, fleet, shares, decisions) -> str:
+        def at(table, column, year):
+            rows = table[table["year"] == year]
+            return rows[column].iloc[0] if len(rows) else None
+
+        latest_fleet, latest_share = int(fleet["year"].max()), int(shares["year"].max())
+        parts = [f"<b>{html.escape(country)}</b>: {at(fleet, 'reactors', 2010)} reactors in service at the end of "
+                 f"2010 and {at(fleet, 'reactors', latest_fleet)} at the end of {latest_fleet}; nuclear share "
+                 f"{at(shares, 'nuclear_share_pct', 2010):.1f}% in 2010 and "
+                 f"{at(shares, 'nuclear_share_pct', latest_share):.1f}% in {latest_share}."]
+        for day, year, category, action in zip(decisions["date"], decisions["year"], decisions["category"],
+                                               decisions["action"]):
+            when = _day(day) if pd.notna(day) else str(year)
+            parts.append(f"{html.escape(when)} ({html.escape(category)}): {html.escape(action)}")
+        return "<br>".join(parts)
+
+    def __repr__(self) -> str:
+        return f"<Country explorer: reactors, nuclear share and decisions for {self.picker.value}>"
+
+
+def _year_fraction(day, year) -> float:
+    """A decision's place on a yearly axis: its day as a fraction of the year, or mid-year if only the year is known."""
+    if pd.isna(day):
+        return year + 0.5
+    return day.year + (day.dayofyear - 1) / 365

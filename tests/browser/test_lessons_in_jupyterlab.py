@@ -1,4 +1,4 @@
-"""Lessons 01-04 and their worksheets open, run and show their widgets in JupyterLab without errors."""
+"""Lessons 01-05 and their worksheets open, run and show their widgets in JupyterLab without errors."""
 
 import pytest
 
@@ -13,6 +13,8 @@ NOTEBOOKS = [
     ("exercises/03_the_proposal.ipynb", 10),
     ("notebooks/04_the_obstacles.ipynb", 4),
     ("exercises/04_the_obstacles.ipynb", 10),
+    ("notebooks/05_national_responses.ipynb", 3),
+    ("exercises/05_national_responses.ipynb", 9),
 ]
 
 
@@ -68,4 +70,17 @@ def test_the_cooperation_simulator_answers_its_controls(page, lab):
     simulator.get_by_text("29 of 30 countries join").wait_for(timeout=15_000)
     page.wait_for_timeout(1000)
     assert canvas.screenshot() != after_depth
+    assert page.js_errors == []
+
+
+def test_the_country_explorer_switches_country(page, lab):
+    open_and_run_all(page, lab, "lab/tree/notebooks/05_national_responses.ipynb", 3)
+    explorer = page.locator(".widget-vbox").filter(has=page.get_by_label("Country")).first
+    explorer.get_by_text("54 reactors in service at the end of 2010").wait_for(timeout=15_000)
+    canvas = explorer.locator(".jupyter-matplotlib canvas").first
+    before = canvas.screenshot()
+    explorer.get_by_label("Country").select_option("Germany")
+    explorer.get_by_text("17 reactors in service at the end of 2010").wait_for(timeout=15_000)
+    page.wait_for_timeout(1000)
+    assert canvas.screenshot() != before
     assert page.js_errors == []

@@ -1,0 +1,113 @@
+"""Every answer in the banks of lessons 05 and 06 that comes from data, recomputed here from data/."""
+
+import pandas as pd
+import pytest
+
+from after_fukushima import load_bank, load_table
+
+RESPONSES = load_bank("05_national_responses")
+
+
+@pytest.fixture(scope="module")
+def responses():
+    return load_table("national_responses")
+
+
+@pytest.fixture(scope="module")
+def shares():
+    return load_table("nuclear_share").set_index(["country", "year"])
+
+
+@pytest.fixture(scope="module")
+def mix():
+    return load_table("electricity_mix").set_index(["country", "year"])
+
+
+def dated(responses, country: str, starts: dict[str, str]) -> dict[str, pd.Timestamp]:
+    """Item -> the date of the one row of `country` whose action starts with the given words."""
+    rows = responses[responses["country"] == country]
+    found = {}
+    for item, words in starts.items():
+        match = rows[rows["action"].str.startswith(words)]
+        assert len(match) == 1, (country, words)
+        found[item] = match["date"].item()
+    return found
+
+
+def test_germanys_steps_are_in_date_order(responses):
+    dates = dated(responses, "Germany", {
+        "A three-month moratorium on the lifetime extension of 2010": "Announces a three-month moratorium",
+        "Eight reactors stand idle: the seven oldest and Krümmel": "Orders its seven reactors",
+        "The Bundestag votes to close those eight for good and the rest by the end of 2022": "The Bundestag votes",
+        "The amended Atomic Energy Act enters into force": "The amended Atomic Energy Act",
+        "The last three reactors shut down": "Its last three reactors",
+    })
+    items = RESPONSES.entry("check-germany-steps")["items"]
+    assert set(items) == set(dates) and items == sorted(items, key=dates.get)
+
+
+def test_japans_steps_are_in_date_order(responses):
+    dates = dated(responses, "Japan", {
+        "Prime Minister Kan says the energy plan will be rethought from a clean slate": "Prime Minister Naoto Kan",
+        "No reactor is operating for the first time since 1970": "No reactor is operating",
+        "The Nuclear Regulation Authority starts work": "A new regulator",
+        "A new energy plan calls nuclear power an important baseload source": "The cabinet's fourth",
+        "Sendai 1 restarts": "Sendai 1 restarts",
+        "The cabinet decides to use nuclear power to the maximum extent": "A cabinet decision on green",
+        "Shimane 2 restarts, the fourteenth reactor to do so": "Shimane 2 restarts",
+    })
+    items = RESPONSES.entry("order-japan")["items"]
+    assert set(items) == set(dates) and items == sorted(items, key=dates.get)
+
+
+def test_japan_in_service_but_not_generating_in_2014(shares):
+    fleet = load_table("reactor_fleet").set_index(["country", "year"])["reactors"]
+    entry = RESPONSES.entry("check-in-service-2014")
+    assert shares.loc[("Japan", 2014), "nuclear_twh"] == 0
+    assert entry["answer"] == fleet[("Japan", 2014)]
+    assert {m["value"] for m in entry["mistakes"]} == {fleet[("Japan", 2010)], shares.loc[("Japan", 2014), "nuclear_twh"]}
+    assert fleet[("Japan", fleet.loc["Japan"].index.max())] == 33  # "the count fell to 33" (lesson 05)
+    lowest = RESPONSES.entry("japan-lowest-year")
+    after = shares.loc["Japan"].loc[2011:, "nuclear_twh"]
+    assert lowest["answer"] == after.idxmin()
+    assert {m["value"] for m in lowest["mistakes"]} == {2011, 2012}
+
+
+def test_germanys_mix_and_generation(mix, shares):
+    germany = mix.loc["Germany"]
+    entry = RESPONSES.entry("check-germany-mix")
+    for year, column in [(2010, "renewables_share_pct"), (2024, "renewables_share_pct"), (2010, "nuclear_share_pct"),
+                         (2010, "fossil_share_pct"), (2024, "fossil_share_pct")]:
+        assert f"{germany.loc[year, column]:.1f}%" in entry["explanation"], (year, column)
+    assert germany.loc[2024, "nuclear_share_pct"] == 0
+    generation = shares.loc["Germany", "electricity_twh"]
+    assert f"from {generation[2010]:.0f} to {generation[2024]:.0f} TWh" in entry["explanation"]
+    assert f"{germany.loc[2010, 'coal_share_pct']:.0f}% in 2010 to {germany.loc[2024, 'coal_share_pct']:.0f}% in 2024" \
+        in entry["feedback"]["Coal replaced nuclear power"]
+    rise = RESPONSES.entry("germany-renewables-rise")
+    assert abs(rise["answer"] - (germany.loc[2024, "renewables_share_pct"] - germany.loc[2010, "renewables_share_pct"])) < 1e-9
+    assert {m["value"] for m in rise["mistakes"]} == {
+        -rise["answer"], round(germany.loc[2025, "renewables_share_pct"] - germany.loc[2010, "renewables_share_pct"], 3)}
+    fall = RESPONSES.entry("germany-generation-fall")
+    assert abs(fall["answer"] - (generation[2010] - generation[2024])) < 1e-9
+    assert f"{generation[2010]:.2f} TWh in 2010 and {generation[2024]:.2f} TWh in 2024" in fall["prompt"]
+    assert {m["value"] for m in fall["mistakes"]} == {round(generation[2010] + generation[2024], 2)}
+
+
+def test_the_kinds_of_response_come_from_the_table(responses):
+    rows = {
+        "Switzerland decides not to replace its reactors (2011)": ("Switzerland", "2011-05-25"),
+        "China suspends approvals of new plants (2011)": ("China", "2011-03-16"),
+        "Belgium repeals its phase-out law (2025)": ("Belgium", "2025-05-15"),
+        "France runs stress tests and keeps its fleet running (2011)": ("France", None),
+        "The UK approves Hinkley Point C (2016)": ("United Kingdom", "2016-09-15"),
+        "Italy's voters repeal the law to bring nuclear power back (2011)": ("Italy", "2011-06-13"),
+    }
+    for item, category in RESPONSES.entry("sort-responses")["items"].items():
+        country, day = rows[item]
+        chosen = responses[responses["country"] == country]
+        chosen = chosen[chosen["date"] == pd.Timestamp(day)] if day else chosen[chosen["date"].isna() & (chosen["year"] == 2011)]
+        assert chosen["category"].tolist() == [category], item
+    phase_outs = set(responses.loc[responses["category"] == "phase-out", "country"])
+    entry = RESPONSES.entry("phase-outs")
+    assert set(entry["answers"]) == set(entry["options"]) & phase_outs
