@@ -50,9 +50,9 @@ def test_every_claim_has_a_paragraph_and_the_speaker_of_that_paragraph():
 
 
 def test_hedged_claims_keep_their_hedge():
-    hedge = re.compile(r"\b(may|might|could|likely)\b", re.IGNORECASE)
+    hedge = re.compile(r"\b(may|might|could|likely|seen as)\b", re.IGNORECASE)
     hedged = ARGUMENT[ARGUMENT["hedged"] == "yes"]
-    assert len(hedged) >= 4  # paragraphs 6, 7, 9 and 11 of the report hedge
+    assert len(hedged) >= 5  # paragraphs 6, 7, 8, 9 and 11 of the report hedge
     for order, claim in hedged["claim"].items():
         assert hedge.search(claim), f"claim {order} drops the report's hedge: {claim}"
 
@@ -63,7 +63,7 @@ def test_implementation_is_an_obstacle_and_shaos_lessons_are_not_features_of_the
     lessons = ARGUMENT[ARGUMENT["claim"].str.contains("emergency plans")]
     assert list(lessons["speaker"]) == ["Shao Beibei"]
     assert "mechanism" not in lessons["claim"].item()  # a lesson of Fukushima, not something a mechanism brings
-    assert "independent" in lessons["claim"].item()  # "third party" explained
+    assert "third party" in lessons["claim"].item()  # the report's term; the course's gloss stays outside the claim
 
 
 # --- exercises that paraphrase a claim -----------------------------------------------------------------

@@ -20,5 +20,6 @@ def test_one_card_per_country_with_its_model_position():
     for country in attrs.index:
         card = text.split(f"\n## {country}\n", 1)[1].split("\n## ", 1)[0]
         assert f"Reactors in service on 11 March 2011: {int(attrs.loc[country, 'reactors'])};" in card
-        assert f"The model calls you a **{model.loc[country, 'position']}**." in card
+        position = model.loc[country, "position"]
+        assert f"The model calls you {'an' if position == 'intermediate' else 'a'} **{position}**." in card
     assert set(SMALL_CLASS) <= set(attrs.index)

@@ -17,26 +17,33 @@ from after_fukushima.models.cooperation import DEPTH_LEVELS, Design, Weights, co
 
 TARGET = ("teacher", "role_play_cards.md")
 QUESTION = {  # what each position has to weigh, in the negotiation
-    "pusher": "Much of the risk you face comes from your neighbours' reactors, and a binding commitment costs you "
-              "little. What do you need the others to accept, and what can you offer the large fleets to bring "
-              "them in?",
-    "dragger": "A binding commitment would cost you a lot, and little of your risk comes from abroad. What depth "
-               "could you accept, and what would you want in return (a portal, help, a say in the rules)?",
-    "intermediate": "You face risk from abroad and a binding commitment would also cost you. Which matters more "
-                    "to you, and which side of the table will you stand with?",
-    "bystander": "Few reactors and few neighbours' reactors nearby: little is at stake for you either way. What "
-                 "would make the mechanism worth joining, or worth supporting from outside?",
+    "pusher": "More of the risk you face comes from abroad than for most countries, and a binding commitment "
+              "costs you less than most. What do you need the others to accept, and what can you offer the large "
+              "fleets to bring them in?",
+    "dragger": "A binding commitment would cost you more than most, and less of your risk comes from abroad than "
+               "for most countries. What depth could you accept, and what would you want in return (a portal, "
+               "help, a say in the rules)?",
+    "intermediate": "More of your risk comes from abroad than for most countries, and a binding commitment would "
+                    "also cost you more than most. Which matters more to you, and which side will you stand with?",
+    "bystander": "Less of your risk comes from abroad than for most countries, and a binding commitment costs you "
+                 "less than most: less is at stake for you. What would make the mechanism worth joining, or worth "
+                 "supporting from outside?",
 }
 SMALL_CLASS = ["United States", "France", "Japan", "Russia", "South Korea", "Canada", "India", "United Kingdom",
                "Germany", "China", "Switzerland", "Pakistan"]
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
 
 
 def _designs_line(country: str, designs: pd.DataFrame) -> str:
     own = designs[designs["country"] == country]
     abroad = designs[(designs["vendor_country"] == country) & designs["abroad"]]
     if len(abroad):
-        return (f"Reactor exporter: yes. Designs from your vendors ran in {abroad['country'].nunique()} other "
-                f"countries ({len(abroad)} reactors).")
+        places, count = abroad["country"].nunique(), len(abroad)
+        return (f"Reactor exporter: yes. Designs from your vendors ran in {places} other "
+                f"{'country' if places == 1 else 'countries'} ({count} {'reactor' if count == 1 else 'reactors'}).")
     foreign = own[own["abroad"]].groupby("vendor_country").size().sort_values(ascending=False)
     if foreign.empty:
         return "Reactor exporter: no. All your reactors are of your own vendors' designs."
@@ -72,7 +79,7 @@ def cards() -> str:
         row = attrs.loc[country]
         decided = responses[(responses["country"] == country) & (responses["year"] == 2011)].sort_values("date")
         decisions = "; ".join(
-            (f"{day:%d %B}: " if pd.notna(day) else "during the year: ") + action
+            (f"{day.day} {day:%B}: " if pd.notna(day) else "during the year: ") + action.rstrip(".")
             for day, action in zip(decided["date"], decided["action"])) or "none in the course's table"
         stance = (f"{stances.loc[country, 'stance']} ({stances.loc[country, 'account']})" if country in stances.index
                   else "none reported")
@@ -85,7 +92,8 @@ def cards() -> str:
             f"{row['share'] * 100:.1f}%.",
             f"- {_designs_line(country, designs)}",
             f"- Risk from abroad (the model's vulnerability, 0 to 1): {position['vulnerability']:.2f}; cost of a "
-            f"binding commitment: {position['cost']:.2f}. The model calls you a **{position['position']}**.",
+            f"binding commitment: {position['cost']:.2f}. The model calls you {_article(position['position'])} "
+            f"**{position['position']}**.",
             f"- Your decisions of 2011: {decisions}",
             f"- Your stance reported in September 2011: {stance}",
             f"- Net gain of joining, by depth: {gain}.",

@@ -121,8 +121,9 @@ BUILDERS = [
             field("kind", "string", "What it is", required=True, enum=INSTRUMENT_KINDS),
             field("adopted", "date", "Day it was adopted, signed or founded"),
             field("in_force", "date", "Day it entered into force, for treaties"),
-            field("since", "integer", "Year it began to work: entry into force for a treaty or body, first use for "
-                  "a review or a standard (empty where the fact sheet gives no year)", minimum=1950, maximum=2030),
+            field("since", "integer", "Year it began to work: entry into force for a treaty or body, the start of "
+                  "a review programme or the first standard (empty where the fact sheet gives no year)",
+                  minimum=1950, maximum=2030),
             field("binding", "string", "Does it bind states in law?", required=True, enum=["yes", "no", "not applicable"]),
             field("scope", "string", "Whom it reaches: worldwide (open to every state; a treaty binds its parties), "
                   "a group of states, or plant operators", required=True, enum=INSTRUMENT_SCOPES),
@@ -212,7 +213,7 @@ BUILDERS = [
         [
             field("country", "string", "Country, spelled as in reactor_units", required=True),
             field("stance", "string", "The position reported", required=True,
-                  enum=["for stronger commitments", "against mandatory inspection"]),
+                  enum=["for stronger commitments", "against mandatory inspection", "against more IAEA authority"]),
             field("date", "date", "Day of the report", required=True, minimum="2011-03-11", maximum="2011-12-31"),
             field("account", "string", "What was reported, in the course's words", required=True),
             SOURCE,

@@ -13,7 +13,8 @@ It rests on two standard ideas from the study of international agreements:
   Papers 46, 1994, with the stability test of d'Aspremont, Jacquemin, Gabszewicz and Weymark, Canadian Journal of
   Economics 16(1), 1983): no authority can force a state to join, so a membership is stable only if no member
   gains by leaving and no outsider gains by joining (``stable_memberships``, ``is_stable``). Deeper agreements
-  tend to be narrower (Downs, Rocke and Barsoom, International Organization 50(3), 1996: ``breadth_vs_depth``).
+  tend to be narrower (Downs, Rocke and Barsoom, "Managing the Evolution of Multilateralism", International
+  Organization 52(2), 1998: ``breadth_vs_depth``).
 
 The countries (``country_attributes``): those with at least one reactor in service on 11 March 2011, with
 n_i reactors in service, s_i the nuclear share of their electricity in 2010, x_i their exposure to other
@@ -567,7 +568,7 @@ def is_stable(attrs: pd.DataFrame, members, design: Design, weights: Weights) ->
 
 
 def breadth_vs_depth(attrs: pd.DataFrame, design: Design, weights: Weights, depths=None) -> pd.DataFrame:
-    """Breadth against depth (Downs, Rocke and Barsoom 1996): the stable memberships for each depth.
+    """Breadth against depth (Downs, Rocke and Barsoom 1998): the stable memberships for each depth.
 
     The design's portal, vendor duty and cost rule are kept; its depth is replaced by each of ``depths``
     (default 0, 0.01, ..., 1). Returns a DataFrame indexed by depth with, for the smallest and the largest
