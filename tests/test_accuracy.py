@@ -74,7 +74,12 @@ def claimed_entries():
 
 def test_some_exercises_are_tied_to_the_argument_table():
     ids = {entry["id"] for _, entry in claimed_entries()}
-    assert {"sort-statements", "who-said-it", "obstacles-named"} <= ids
+    assert {"sort-statements", "who-said-it", "obstacles-named", "report-on-trial"} <= ids
+
+
+def test_the_trial_judges_every_claim_of_the_report_once():
+    trial = next(entry for _, entry in claimed_entries() if entry["id"] == "report-on-trial")
+    assert sorted(trial["claims"].values()) == list(ARGUMENT.index)
 
 
 @pytest.mark.parametrize("lesson, entry", claimed_entries(), ids=lambda x: x if isinstance(x, str) else x["id"])
@@ -94,6 +99,9 @@ def test_what_an_exercise_says_of_a_claim_matches_the_table(lesson, entry):
                 kinds = {ARGUMENT.loc[o, "kind"] for o in entry["claims"].values()}
                 assert len(kinds) == 1, "the claimed answers are all of one kind, the kind the question asks for"
                 assert kinds.pop() in entry["prompt"] + "s", entry["prompt"]
+        elif entry["kind"] == "sort" and ": " in statement:  # "<speaker>: <claim>", sorted by a verdict
+            said_by = statement.split(": ", 1)[0]
+            assert said_by.lower() == row["speaker"].lower(), (statement, row["speaker"])
         else:
             pytest.fail(f"no rule to check 'claims' in a {entry['kind']} exercise")
 

@@ -111,3 +111,70 @@ def test_the_kinds_of_response_come_from_the_table(responses):
     phase_outs = set(responses.loc[responses["category"] == "phase-out", "country"])
     entry = RESPONSES.entry("phase-outs")
     assert set(entry["answers"]) == set(entry["options"]) & phase_outs
+
+
+# --- lesson 06 -----------------------------------------------------------------------------------------
+
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+LOOKING_BACK = load_bank("06_looking_back")
+
+
+def lesson_text(name: str) -> str:
+    path = Path(__file__).resolve().parents[1] / "notebooks" / name
+    return " ".join("".join(cell["source"]) for cell in json.loads(path.read_text(encoding="utf-8"))["cells"])
+
+
+def test_the_worlds_share_after_2011(shares):
+    world = shares.loc["World"]
+    last = world["nuclear_share_pct"].last_valid_index()
+    assert last == 2019
+    entry = LOOKING_BACK.entry("check-world-share")
+    assert abs(entry["answer"] - world.loc[last, "nuclear_share_pct"]) < 1e-9
+    assert {m["value"] for m in entry["mistakes"]} == {world.loc[2010, "nuclear_share_pct"], world.loc[last, "nuclear_twh"]}
+    change = LOOKING_BACK.entry("world-share-change")
+    assert abs(change["answer"] - (world.loc[2019, "nuclear_share_pct"] - world.loc[2010, "nuclear_share_pct"])) < 1e-3
+    assert {m["value"] for m in change["mistakes"]} == {-change["answer"]}
+    assert f"from {world.loc[2010, 'nuclear_share_pct']:.1f}% to {world.loc[2019, 'nuclear_share_pct']:.1f}%" in change["explanation"]
+    assert f"from {world.loc[2010, 'nuclear_share_pct']:.1f}% in 2010 to {world.loc[2019, 'nuclear_share_pct']:.1f}% in 2019" \
+        in lesson_text("06_looking_back.ipynb")
+
+
+def test_the_fleets_after_2011():
+    fleet = load_table("reactor_fleet").set_index(["country", "year"])["reactors"]
+    last = fleet.loc["China"].index.max()
+    entry = LOOKING_BACK.entry("china-growth")
+    assert entry["answer"] == fleet[("China", last)] - fleet[("China", 2010)]
+    assert {m["value"] for m in entry["mistakes"]} == {fleet[("China", last)], fleet[("China", last)] - fleet[("China", 2011)]}
+    text = lesson_text("06_looking_back.ipynb")
+    assert f"China's grew from {fleet[('China', 2010)]} reactors to {fleet[('China', last)]}" in text
+    assert fleet[("Germany", last)] == 0
+    assert f"Japan's fell from {fleet[('Japan', 2010)]} to {fleet[('Japan', last)]} in service" in text
+
+
+def test_what_bound_states_after_2011():
+    instruments = load_table("safety_instruments").set_index("short_name")
+    def named(option: str) -> str:
+        return option.removeprefix("The ").replace("declaration", "Declaration")
+    entry = LOOKING_BACK.entry("binding-after")
+    assert set(entry["answers"]) == {o for o in entry["options"] if instruments.loc[named(o), "binding"] == "yes"}
+    by_item = {
+        "The EU agrees the specifications of its stress tests": "EU stress tests",
+        "The G8 adopts its Deauville declaration": "G8 Deauville Declaration",
+        "IAEA ministers adopt a declaration on nuclear safety in Vienna": "IAEA Ministerial Declaration",
+        "The IAEA Board approves the Action Plan on Nuclear Safety": "IAEA Action Plan",
+        "The EU adopts a directive with an EU-wide safety objective": "Directive 2014/87/Euratom",
+        "The parties to the Convention on Nuclear Safety adopt the Vienna Declaration": "Vienna Declaration",
+    }
+    items = LOOKING_BACK.entry("order-after")["items"]
+    assert set(items) == set(by_item)
+    dates = [instruments.loc[by_item[item], "adopted"] for item in items]
+    assert dates == sorted(dates) and len(set(dates)) == len(dates)
+
+
+def test_japans_restarts(responses):
+    latest = responses[responses["country"] == "Japan"].sort_values("date").iloc[-1]
+    assert "fourteenth" in latest["action"] and "33 reactors remain operable" in latest["action"]
+    entry = LOOKING_BACK.entry("japan-restarts")
+    assert entry["answer"] == 14 and {m["value"] for m in entry["mistakes"]} == {33}

@@ -143,3 +143,18 @@ def test_scorecard_counts_and_exports(store, tmp_path, monkeypatch):
     bank.exercise("why-hesitate", store=store).submit("Sovereignty matters. " * 13)  # 26 words: done
     card.refresh()
     assert f"<td>3 / {size}</td><td>2 / {size}</td>" in re.sub(r" style='[^']*'", "", card.table.value)
+
+
+def test_a_saved_prediction_is_read_back_escaped(store):
+    from after_fukushima.progress import your_answer
+
+    store.record("02_nuclear_power_in_2011", "check-prediction", "reflection", "Lower: <b>demand</b> grows faster.", None)
+    shown = your_answer("02_nuclear_power_in_2011", "check-prediction", store=store).value
+    assert "Your answer, saved" in shown and "&lt;b&gt;demand&lt;/b&gt;" in shown and "<b>demand</b>" not in shown
+
+
+def test_a_missing_prediction_gets_a_sentence_not_an_error(store):
+    from after_fukushima.progress import your_answer
+
+    shown = your_answer("02_nuclear_power_in_2011", "check-prediction", store=store).value
+    assert "You have not saved an answer to this question yet" in shown and "lesson 02" in shown

@@ -380,3 +380,30 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
     ax.set_yticks([])
     ax.legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
     return fig
+
+
+def after_2011(shares: pd.DataFrame, fleet: pd.DataFrame, countries=("China", "Germany", "Japan", "United States")):
+    """Two panels: the world's nuclear share of electricity (OWID, to its last year for World) and reactors in
+    service at each year end for a few countries (GeoNuclearData), with 2011 marked."""
+    fig, ax = new_figure("", ylabel="", xlabel="", source="", figsize=(8, 3.8))
+    fig.delaxes(ax)
+    world = shares[(shares["country"] == "World") & shares["nuclear_share_pct"].notna() & (shares["year"] >= 1990)]
+    left = fig.add_subplot(1, 2, 1)
+    left.plot(world["year"], world["nuclear_share_pct"], color=PALETTE["vermillion"], linewidth=2)
+    left.set_ylim(0, 20)
+    left.set_title("World: nuclear share of electricity (%)", loc="left", fontsize=10)
+    right = fig.add_subplot(1, 2, 2)
+    for colour, country in zip([PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["purple"]], countries):
+        rows = fleet[(fleet["country"] == country) & (fleet["year"] >= 2000)]
+        right.plot(rows["year"], rows["reactors"], color=colour, linewidth=2, label=country)
+        last = rows.iloc[-1]
+        right.annotate(country, (last["year"], last["reactors"]), xytext=(4, 0), textcoords="offset points",
+                       va="center", fontsize=8, color=colour)
+    right.set_xlim(2000, fleet["year"].max() + 9)
+    right.set_title("Reactors in service at each year end", loc="left", fontsize=10)
+    for axes in (left, right):
+        axes.axvline(2011, color=GREY, linestyle=":")
+    fig.suptitle("After 2011: the world's nuclear share and four fleets", x=0.01, ha="left", fontweight="bold")
+    fig.supxlabel(source_line("nuclear_share", "reactor_fleet"), x=0.01, ha="left", fontsize=8, color="#555555",
+                  wrap=True)
+    return fig

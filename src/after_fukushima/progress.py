@@ -194,3 +194,21 @@ class Scorecard(widgets.VBox):
         total = sum(r["exercises"] for r in rows)
         lessons = f"{len(rows)} lesson" + ("" if len(rows) == 1 else "s")
         return f"<Scorecard: {answered} of {total} exercises answered, {lessons}>"
+
+
+def your_answer(lesson: str, exercise: str, *, store: ProgressStore | None = None) -> widgets.HTML:
+    """A student's latest saved answer to one exercise, shown back to them (for example a prediction).
+
+    Shows the answer with the day it was saved, escaped; if nothing is saved yet, a sentence saying where to
+    answer it. Reads the progress file only (``store``: the default is the student's own file).
+    """
+    attempt = (store or ProgressStore()).latest(lesson, exercise)
+    if attempt is None or attempt.get("answer") in (None, ""):
+        text = (f"You have not saved an answer to this question yet. It is in lesson {lesson[:2]} "
+                f"(<code>{html.escape(lesson)}</code>, exercise <code>{html.escape(exercise)}</code>): "
+                "write it there, press Save, then run this cell again.")
+        return widgets.HTML(f"<div class='af-your-answer'>{text}</div>")
+    answer = attempt["answer"] if isinstance(attempt["answer"], str) else json.dumps(attempt["answer"])
+    saved = str(attempt.get("saved_at", ""))[:10]
+    return widgets.HTML(f"<div class='af-your-answer'><b>Your answer, saved {html.escape(saved)}:</b> "
+                        f"<blockquote>{html.escape(answer)}</blockquote></div>")

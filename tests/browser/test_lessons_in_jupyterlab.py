@@ -1,4 +1,4 @@
-"""Lessons 01-05 and their worksheets open, run and show their widgets in JupyterLab without errors."""
+"""Lessons 01-06 and their worksheets open, run and show their widgets in JupyterLab without errors."""
 
 import pytest
 
@@ -15,6 +15,8 @@ NOTEBOOKS = [
     ("exercises/04_the_obstacles.ipynb", 10),
     ("notebooks/05_national_responses.ipynb", 3),
     ("exercises/05_national_responses.ipynb", 9),
+    ("notebooks/06_looking_back.ipynb", 4),
+    ("exercises/06_looking_back.ipynb", 14),
 ]
 
 
