@@ -145,25 +145,35 @@ def opinion_2011(survey: pd.DataFrame):
 SITE_COLOURS = {"in service": PALETTE["blue"], "under construction": PALETTE["orange"], "shut down": GREY}
 
 
+def fill_country(ax, feature: dict, colour: str) -> None:
+    """Fill every polygon of one country outline (a GeoJSON feature of country_outlines) in one colour."""
+    for polygon in feature["geometry"]["coordinates"]:
+        outer = polygon[0]
+        ax.fill([x for x, _ in outer], [y for _, y in outer], color=colour, edgecolor="white", linewidth=0.4)
+
+
+def as_map(ax, longitudes: tuple[float, float], latitudes: tuple[float, float]) -> None:
+    """Turn axes into a plain map of the given extent (degrees): equal scale, no grid, no ticks."""
+    ax.set_xlim(*longitudes)
+    ax.set_ylim(*latitudes)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
 def sites_map(outlines: dict, sites: pd.DataFrame):
     """Nuclear power plant sites on 11 March 2011 over the world's countries."""
     fig, ax = new_figure("Nuclear power plant sites on 11 March 2011", ylabel="", xlabel="",
                          source=source_line("reactor_sites", "country_outlines"), figsize=(10, 5.2))
     for feature in outlines["features"]:
-        for polygon in feature["geometry"]["coordinates"]:
-            outer = polygon[0]
-            ax.fill([x for x, _ in outer], [y for _, y in outer], color="#EEEEEE", edgecolor="white", linewidth=0.4)
+        fill_country(ax, feature, "#EEEEEE")
     for status, colour in SITE_COLOURS.items():
         chosen = sites[sites["status_2011"] == status]
         sizes = 8 + chosen["capacity_in_service_2011_mw"] / 80 if status == "in service" else 12
         ax.scatter(chosen["longitude"], chosen["latitude"], s=sizes, color=colour, alpha=0.8,
                    edgecolor="white", linewidth=0.3, label=f"{status} ({len(chosen)} sites)", zorder=3)
-    ax.set_xlim(-180, 180)
-    ax.set_ylim(-60, 85)
-    ax.set_aspect("equal")
-    ax.grid(False)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    as_map(ax, (-180, 180), (-60, 85))
     ax.legend(loc="lower left", frameon=False, title="Site on 11 March 2011 (area: capacity)")
     return fig
 
@@ -350,34 +360,22 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
 
     ordered = responses.sort_values(["year", "date"], na_position="last")
     pick = ordered.groupby("country").last() if latest else ordered.groupby("country").first()
-    codes = dict(zip(responses["country"], responses.get("iso_code", pd.Series(dtype=str))))
     when = "latest decision in the course table" if latest else "first decision after March 2011"
     fig, ax = new_figure(f"National responses: each country's {when}", ylabel="", xlabel="",
                          source=source_line("national_responses", "country_outlines"), figsize=(9, 4.6))
     by_name = {feature["properties"]["name"]: feature for feature in outlines["features"]}
     names = {"United States": "United States of America", "Taiwan": "Taiwan", "South Korea": "South Korea"}
     for feature in outlines["features"]:
-        for polygon in feature["geometry"]["coordinates"]:
-            outer = polygon[0]
-            ax.fill([x for x, _ in outer], [y for _, y in outer], color="#EEEEEE", edgecolor="white", linewidth=0.4)
+        fill_country(ax, feature, "#EEEEEE")
     for country, row in pick.iterrows():
         feature = by_name.get(names.get(country, country))
-        if feature is None:
-            continue
-        for polygon in feature["geometry"]["coordinates"]:
-            outer = polygon[0]
-            ax.fill([x for x, _ in outer], [y for _, y in outer], color=RESPONSE_COLOURS[row["category"]],
-                    edgecolor="white", linewidth=0.4)
+        if feature is not None:
+            fill_country(ax, feature, RESPONSE_COLOURS[row["category"]])
     for category, colour in RESPONSE_COLOURS.items():
         count = int((pick["category"] == category).sum())
         if count:
             ax.fill([], [], color=colour, label=f"{category} ({count})")
-    ax.set_xlim(-130, 150)
-    ax.set_ylim(-40, 72)
-    ax.set_aspect("equal")
-    ax.grid(False)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    as_map(ax, (-130, 150), (-40, 72))
     ax.legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
     return fig
 

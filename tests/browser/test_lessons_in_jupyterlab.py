@@ -27,19 +27,25 @@ def test_notebook_runs_in_the_browser(page, lab, notebook, exercises):
     assert page.js_errors == []
 
 
+def redraws(panel, act, expected: str) -> bool:
+    """Do `act()` on an interactive figure's panel, wait for `expected` text in it; True if the figure changed."""
+    canvas = panel.locator(".jupyter-matplotlib canvas").first
+    before = canvas.screenshot()
+    act()
+    panel.get_by_text(expected).first.wait_for(timeout=15_000)
+    panel.page.wait_for_timeout(1000)
+    return canvas.screenshot() != before
+
+
 def test_the_timeline_steps_through_the_accident(page, lab):
     open_and_run_all(page, lab, "lab/tree/notebooks/01_fukushima_accident.ipynb", 3)
     timeline = page.locator(".widget-vbox").filter(has=page.get_by_role("button", name="Next")).last
     timeline.get_by_text("A magnitude 9.0 earthquake").wait_for(timeout=15_000)
     assert timeline.get_by_role("button", name="Previous").is_disabled()
-    timeline.get_by_role("button", name="Next").click()
+    next_event = timeline.get_by_role("button", name="Next")
+    next_event.click()
     timeline.get_by_text("The main tsunami wave reaches the plant").wait_for(timeout=15_000)
-    canvas = timeline.locator(".jupyter-matplotlib canvas").first
-    before = canvas.screenshot()
-    timeline.get_by_role("button", name="Next").click()
-    timeline.get_by_text("Station blackout").wait_for(timeout=15_000)
-    page.wait_for_timeout(1000)
-    assert canvas.screenshot() != before
+    assert redraws(timeline, next_event.click, "Station blackout")
     assert page.js_errors == []
 
 
@@ -47,13 +53,12 @@ def test_the_instrument_timeline_steps_through_the_toolbox(page, lab):
     open_and_run_all(page, lab, "lab/tree/notebooks/03_the_proposal.ipynb", 4)
     timeline = page.locator(".widget-vbox").filter(has=page.get_by_role("button", name="Next")).last
     timeline.get_by_text("International Atomic Energy Agency (IAEA)").first.wait_for(timeout=15_000)
-    canvas = timeline.locator(".jupyter-matplotlib canvas").first
-    before = canvas.screenshot()
-    for _ in range(3):  # IAEA 1957 -> NEA 1958 -> standards 1958 -> OSART 1982
-        timeline.get_by_role("button", name="Next").click()
-    timeline.get_by_text("Operational Safety Review Team (OSART)").first.wait_for(timeout=15_000)
-    page.wait_for_timeout(1000)
-    assert canvas.screenshot() != before
+
+    def three_steps():  # IAEA 1957 -> NEA 1958 -> standards 1958 -> OSART 1982
+        for _ in range(3):
+            timeline.get_by_role("button", name="Next").click()
+
+    assert redraws(timeline, three_steps, "Operational Safety Review Team (OSART)")
     assert page.js_errors == []
 
 
@@ -61,17 +66,9 @@ def test_the_cooperation_simulator_answers_its_controls(page, lab):
     open_and_run_all(page, lab, "lab/tree/notebooks/04_the_obstacles.ipynb", 4)
     simulator = page.locator(".widget-vbox").filter(has=page.get_by_text("Depth of the commitment:")).first
     simulator.get_by_text("27 of 30 countries join").wait_for(timeout=15_000)
-    canvas = simulator.locator(".jupyter-matplotlib canvas").first
-    before = canvas.screenshot()
-    simulator.get_by_role("button", name="binding standards with inspection and consequences (1)").click()
-    simulator.get_by_text("25 of 30 countries join").wait_for(timeout=15_000)
-    page.wait_for_timeout(1000)
-    after_depth = canvas.screenshot()
-    assert after_depth != before
-    simulator.get_by_role("checkbox").check()
-    simulator.get_by_text("29 of 30 countries join").wait_for(timeout=15_000)
-    page.wait_for_timeout(1000)
-    assert canvas.screenshot() != after_depth
+    deepest = simulator.get_by_role("button", name="binding standards with inspection and consequences (1)")
+    assert redraws(simulator, deepest.click, "25 of 30 countries join")
+    assert redraws(simulator, simulator.get_by_role("checkbox").check, "29 of 30 countries join")
     assert page.js_errors == []
 
 
@@ -79,10 +76,6 @@ def test_the_country_explorer_switches_country(page, lab):
     open_and_run_all(page, lab, "lab/tree/notebooks/05_national_responses.ipynb", 3)
     explorer = page.locator(".widget-vbox").filter(has=page.get_by_label("Country")).first
     explorer.get_by_text("54 reactors in service at the end of 2010").wait_for(timeout=15_000)
-    canvas = explorer.locator(".jupyter-matplotlib canvas").first
-    before = canvas.screenshot()
-    explorer.get_by_label("Country").select_option("Germany")
-    explorer.get_by_text("17 reactors in service at the end of 2010").wait_for(timeout=15_000)
-    page.wait_for_timeout(1000)
-    assert canvas.screenshot() != before
+    assert redraws(explorer, lambda: explorer.get_by_label("Country").select_option("Germany"),
+                   "17 reactors in service at the end of 2010")
     assert page.js_errors == []
