@@ -146,7 +146,8 @@ def test_countries_running_designs_from_abroad(designs):
     assert "Of the 30 countries" in entry["prompt"] and len(by_country) == 30
     assert entry["answer"] == by_country.sum()
     only_own = sorted(by_country[~by_country].index)
-    assert {m["value"] for m in entry["mistakes"]} == {len(by_country), len(only_own)}
+    abroad = designs[designs["abroad"]].groupby("vendor_country")["country"].nunique()
+    assert {m["value"] for m in entry["mistakes"]} == {len(by_country), len(only_own), abroad.sum()}
     assert all(country in entry["explanation"] for country in only_own)
 
 
@@ -208,7 +209,8 @@ def test_the_simulator_answers(attrs):
     depth_one = OBSTACLES.entry("depth-one-coverage")
     assert abs(depth_one["answer"] - coverage(attrs, full.largest)) <= depth_one["tolerance"]
     mistakes = {m["value"] for m in depth_one["mistakes"]}
-    assert mistakes == {round(coverage(attrs, half.largest)), round(len(full.largest) / len(attrs) * 100)}
+    assert mistakes == {round(coverage(attrs, half.largest)), round(len(full.largest) / len(attrs) * 100),
+                        round(coverage(attrs, full.largest) / 100, 2)}
     out = sorted(set(attrs.index) - set(full.largest))
     assert all(country in depth_one["explanation"] for country in out)
     portal = stable_memberships(attrs, Design(depth=0.5, portal=True), weights)

@@ -293,15 +293,16 @@ def foreign_designs(units: pd.DataFrame, vendors: pd.DataFrame, day: str = "2011
 
 POSITION_COLOURS = {"pusher": PALETTE["green"], "dragger": PALETTE["vermillion"], "intermediate": PALETTE["purple"],
                     "bystander": PALETTE["sky"]}
-STANCE_MARKERS = {"for stronger commitments": "^", "against mandatory inspection": "v"}
+STANCE_MARKERS = {"for stronger commitments": "^", "against mandatory inspection": "v", "against more IAEA authority": "D"}
 
 
 def pushers_and_draggers(positions: pd.DataFrame, stances: pd.DataFrame):
     """The model's positions (vulnerability against cost of compliance), with the stances reported in 2011.
 
     ``positions`` is models.cooperation.positions(...) (index: country); ``stances`` is positions_2011. Dots are
-    coloured by the model's position; a triangle marks a country whose stance was reported (up: wanted stronger
-    commitments, down: resisted mandatory inspection), and only those are named (the others are in the table of
+    coloured by the model's position; a marker shows a country whose stance was reported (triangle up: wanted
+    stronger commitments; down: resisted mandatory inspection; diamond: opposed more IAEA authority), and only those
+    are named (the others are in the table of
     positions). Dotted lines are the medians that split the positions.
     """
     fig, ax = new_figure("Pushers and draggers: the model's positions and the stances reported in 2011",

@@ -174,7 +174,7 @@ class Weights:
             if name in values:
                 raise CourseError(f"The table of weights has two rows for {label}; keep one.")
             try:
-                number = float(raw)
+                number = math.nan if raw is None else float(raw)
             except (TypeError, ValueError):
                 raise CourseError(f"The value of {label} in the table must be a number, not {raw!r}.") from None
             if math.isnan(number):

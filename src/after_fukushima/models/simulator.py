@@ -47,7 +47,8 @@ def weights_table(weights: Weights | None = None) -> pd.DataFrame:
     names = list(Weights.symbols())
     return pd.DataFrame({
         "symbol": [Weights.symbols()[name] for name in names],
-        "value": [getattr(weights, name) for name in names],
+        # object, not float: a student who types text gets Weights.from_table's sentence, not a pandas error
+        "value": pd.Series([getattr(weights, name) for name in names], index=names, dtype=object),
         "meaning": [Weights.meanings()[name] for name in names],
     }, index=pd.Index(names, name="weight"))
 
@@ -102,7 +103,7 @@ class CooperationSimulator(widgets.VBox):
         self.figure, self.axes = interactive_figure(
             "Breadth against depth", ylabel="% of the reactors in service",
             xlabel="depth D (0 = no commitment, 1 = binding standards with inspection)", source="",
-            figsize=(8.4, 5.8))
+            figsize=(7.6, 5.4))
         # Two panels: the source goes under both, as in figures.release_estimates.
         self.figure.supxlabel(source or attrs.attrs.get("source", "Source: the course's tables in data/"),
                               x=0.01, ha="left", fontsize=8, color="#555555", wrap=True)
