@@ -34,20 +34,15 @@ def dated(responses, country: str, starts: dict[str, str]) -> dict[str, pd.Times
     return found
 
 
-def test_germanys_steps_are_in_date_order(responses):
-    dates = dated(responses, "Germany", {
+STEPS = {  # exercise -> (country, item -> the words its row of national_responses starts with)
+    "check-germany-steps": ("Germany", {
         "A three-month moratorium on the lifetime extension of 2010": "Announces a three-month moratorium",
         "Eight reactors stand idle: the seven oldest and Krümmel": "Orders its seven reactors",
         "The Bundestag votes to close those eight for good and the rest by the end of 2022": "The Bundestag votes",
         "The amended Atomic Energy Act enters into force": "The amended Atomic Energy Act",
         "The last three reactors shut down": "Its last three reactors",
-    })
-    items = RESPONSES.entry("check-germany-steps")["items"]
-    assert set(items) == set(dates) and items == sorted(items, key=dates.get)
-
-
-def test_japans_steps_are_in_date_order(responses):
-    dates = dated(responses, "Japan", {
+    }),
+    "order-japan": ("Japan", {
         "Prime Minister Kan says the energy plan will be rethought from a clean slate": "Prime Minister Naoto Kan",
         "No reactor is operating for the first time since 1970": "No reactor is operating",
         "The Nuclear Regulation Authority starts work": "A new regulator",
@@ -55,8 +50,15 @@ def test_japans_steps_are_in_date_order(responses):
         "Sendai 1 restarts": "Sendai 1 restarts",
         "The cabinet decides to use nuclear power to the maximum extent": "A cabinet decision on green",
         "Shimane 2 restarts, the fourteenth reactor to do so": "Shimane 2 restarts",
-    })
-    items = RESPONSES.entry("order-japan")["items"]
+    }),
+}
+
+
+@pytest.mark.parametrize("exercise", STEPS)
+def test_a_countrys_steps_are_in_date_order(responses, exercise):
+    country, starts = STEPS[exercise]
+    dates = dated(responses, country, starts)
+    items = RESPONSES.entry(exercise)["items"]
     assert set(items) == set(dates) and items == sorted(items, key=dates.get)
 
 

@@ -9,7 +9,8 @@ import re
 import pytest
 
 from after_fukushima.exercises.bank import load_bank
-from after_fukushima.progress import ProgressStore, Scorecard, progress_path
+from after_fukushima.progress import ProgressStore, progress_path
+from after_fukushima.scorecard import Scorecard
 
 
 def test_the_environment_variable_chooses_the_file(tmp_path, monkeypatch):
