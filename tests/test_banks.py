@@ -175,3 +175,19 @@ def test_a_correct_answer_shows_its_source(store):
     exercise = load_bank("00_start_here").exercise("summit-place", store=store)
     exercise.submit("Deauville, France")
     assert "Source: G8 Research Group" in exercise.feedback.value
+
+
+@pytest.mark.parametrize("bank, entry", [(b, e) for b, e in EXERCISES if e["kind"] == "multiple_choice"],
+                         ids=[i for i, (b, e) in zip(IDS, EXERCISES) if e["kind"] == "multiple_choice"])
+def test_the_right_option_does_not_stand_out_by_its_length(bank, entry):
+    """Long options wrap and overlap in narrow windows, and a much longer option gives the answer away."""
+    lengths = [len(option) for option in entry["options"] if option != entry["answer"]]
+    assert max(len(option) for option in entry["options"]) <= 80
+    assert len(entry["answer"]) <= max(lengths) + 10
+
+
+@pytest.mark.parametrize("bank, entry", [(b, e) for b, e in EXERCISES if e["kind"] == "order"],
+                         ids=[i for i, (b, e) in zip(IDS, EXERCISES) if e["kind"] == "order"])
+def test_an_order_exercise_does_not_open_solved(bank, entry):
+    """The dropdowns list the items alphabetically: that must not be the answer."""
+    assert sorted(entry["items"]) != entry["items"]

@@ -36,11 +36,11 @@ def dated(responses, country: str, starts: dict[str, str]) -> dict[str, pd.Times
 
 STEPS = {  # exercise -> (country, item -> the words its row of national_responses starts with)
     "check-germany-steps": ("Germany", {
-        "A three-month moratorium on the lifetime extension of 2010": "Announces a three-month moratorium",
+        "Moratorium: the lifetime extension of 2010 is suspended for three months": "Announces a three-month moratorium",
         "Eight reactors stand idle: the seven oldest and Krümmel": "Orders its seven reactors",
-        "The Bundestag votes to close those eight for good and the rest by the end of 2022": "The Bundestag votes",
-        "The amended Atomic Energy Act enters into force": "The amended Atomic Energy Act",
-        "The last three reactors shut down": "Its last three reactors",
+        "Bundestag vote: close those eight for good and the rest by the end of 2022": "The Bundestag votes",
+        "Law in force: the amended Atomic Energy Act": "The amended Atomic Energy Act",
+        "Shutdown of the last three reactors": "Its last three reactors",
     }),
     "order-japan": ("Japan", {
         "Prime Minister Kan says the energy plan will be rethought from a clean slate": "Prime Minister Naoto Kan",
@@ -85,7 +85,7 @@ def test_germanys_mix_and_generation(mix, shares):
     generation = shares.loc["Germany", "electricity_twh"]
     assert f"from {generation[2010]:.0f} to {generation[2024]:.0f} TWh" in entry["explanation"]
     assert f"{germany.loc[2010, 'coal_share_pct']:.0f}% in 2010 to {germany.loc[2024, 'coal_share_pct']:.0f}% in 2024" \
-        in entry["feedback"]["Coal replaced nuclear power"]
+        in entry["feedback"]["Coal took over the electricity nuclear power had made"]
     rise = RESPONSES.entry("germany-renewables-rise")
     assert abs(rise["answer"] - (germany.loc[2024, "renewables_share_pct"] - germany.loc[2010, "renewables_share_pct"])) < 1e-9
     assert {m["value"] for m in rise["mistakes"]} == {

@@ -236,12 +236,13 @@ class InstrumentTimeline(widgets.VBox):
     """The international safety instruments by the year they began to work, one lane per kind (ipympl).
 
     ``instruments`` is load_table("safety_instruments"), ``accidents`` load_table("nuclear_accidents") (for the
-    crises named in ``preceded_by``). ``until`` (a date) leaves out what was adopted later. A filled marker binds
+    crises named in ``preceded_by``). ``until`` (a date) leaves out what was adopted later; ``start`` (a short
+    name) opens the stepper at that instrument. A filled marker binds
     states in law, a hollow one does not; the colour is the scope. Rows with no ``since`` year are listed in the
     stepper's text but cannot be placed on the time axis.
     """
 
-    def __init__(self, instruments, accidents, *, source: str, until: str | None = None):
+    def __init__(self, instruments, accidents, *, source: str, until: str | None = None, start: str | None = None):
         chosen = instruments
         if until is not None:
             day = pd.Timestamp(until)
@@ -254,7 +255,7 @@ class InstrumentTimeline(widgets.VBox):
         last = int(placed["since"].max())
         self.figure, self.axes = interactive_figure(
             f"International nuclear safety instruments, {int(placed['since'].min())}-{last}", ylabel="",
-            xlabel="year it began to work", source=source, figsize=(6.6, 4.2))
+            xlabel="year it began to work", source=source, figsize=(5.8, 4.2))
         self.axes.set_yticks(range(len(lanes)), lanes)
         self.axes.set_ylim(-0.7, len(lanes) - 0.3)
         self.axes.set_xlim(int(placed["since"].min()) - 3, last + 3)
@@ -264,6 +265,10 @@ class InstrumentTimeline(widgets.VBox):
                 year = when.iloc[0].year + (when.iloc[0].dayofyear - 1) / 365
                 self.axes.axvline(year, color=PALETTE["vermillion"], linestyle="--", linewidth=1)
                 self.axes.text(year, -0.6, f"{crisis} ", color=PALETTE["vermillion"], fontsize=8, ha="right", va="bottom")
+        # An instrument adopted in its 'since' year sits at its day (so 2011's fall after the accident's line).
+        self.x_of = {index: _year_fraction(row["adopted"], row["since"] - 0.5)
+                     if pd.notna(row["adopted"]) and row["adopted"].year == row["since"] else row["since"]
+                     for index, row in placed.iterrows()}
         self.y_of = {}  # points within two years of the previous one in their lane are nudged up, to stay visible
         last: dict[str, tuple[float, float]] = {}  # lane -> (year, y) of the latest point drawn in it
         for index, row in placed.iterrows():
@@ -272,7 +277,7 @@ class InstrumentTimeline(widgets.VBox):
             self.y_of[index] = lane + 0.22 if row["since"] - year < 2 and y == lane else lane
             last[row["kind"]] = (row["since"], self.y_of[index])
             colour = SCOPE_COLOURS[row["scope"]]
-            self.axes.plot(row["since"], self.y_of[index], "o", markersize=7, color=colour,
+            self.axes.plot(self.x_of[index], self.y_of[index], "o", markersize=7, color=colour,
                            markerfacecolor=colour if row["binding"] == "yes" else "white")
         (self.marker,) = self.axes.plot([], [], "o", markersize=15, markerfacecolor="none",
                                         markeredgecolor=PALETTE["black"], markeredgewidth=2, zorder=3)
@@ -287,11 +292,13 @@ class InstrumentTimeline(widgets.VBox):
         self.text = widgets.HTML()
         super().__init__(children=[buttons, self.slider, self.figure.canvas, self.text])
         self.show(0)
+        if start is not None:  # open at one instrument (its short name), for example the first after an event
+            self.slider.value = int(self.rows.index[self.rows["short_name"] == start][0])
 
     def show(self, n: int) -> None:
         row = self.rows.iloc[n]
         if row["placed"]:
-            self.marker.set_data([row["since"]], [self.y_of[n]])
+            self.marker.set_data([self.x_of[n]], [self.y_of[n]])
         else:
             self.marker.set_data([], [])
         self.figure.canvas.draw_idle()
@@ -337,13 +344,13 @@ class ResponseExplorer(widgets.VBox):
         self.picker = widgets.Dropdown(options=countries, value=start, description="Country")
         last_year = int(max(fleet["year"].max(), shares["year"].max()))
         self.figure, self.axes = interactive_figure(
-            "Reactors in service, nuclear share, and decisions after March 2011", ylabel="reactors in service",
-            source=source, figsize=(7.6, 4.2))
+            "Reactors in service, nuclear share, decisions", ylabel="reactors in service",
+            source=source, figsize=(5.8, 4.2))
         self.share_axes = self.axes.twinx()
         self.share_axes.set_ylabel("nuclear share of electricity (%)")
         self.share_axes.set_ylim(0, 100)
         self.share_axes.spines["right"].set_visible(True)
-        self.axes.set_xlim(first_year - 0.5, last_year + 0.5)
+        self.axes.set_xlim(first_year - 0.5, last_year + 1.5)  # room for decisions late in the last year
         self.first_year = first_year
         self.bars = None
         (self.line,) = self.share_axes.plot([], [], color=PALETTE["black"], marker=".", label="nuclear share (%)")

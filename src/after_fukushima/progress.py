@@ -135,8 +135,9 @@ def your_answer(lesson: str, exercise: str, *, store: ProgressStore | None = Non
     attempt = (store or ProgressStore()).latest(lesson, exercise)
     if attempt is None or attempt.get("answer") in (None, ""):
         text = (f"You have not saved an answer to this question yet. It is in lesson {lesson[:2]} "
-                f"(<code>{html.escape(lesson)}</code>, exercise <code>{html.escape(exercise)}</code>): "
-                "write it there, press Save, then run this cell again.")
+                f"(<code>notebooks/{html.escape(lesson)}.ipynb</code>, exercise <code>{html.escape(exercise)}</code>, "
+                "near its end): write it there, press Save, then run this cell again. If you write it now, say "
+                "in it that you wrote it after seeing the data.")
         return widgets.HTML(f"<div class='af-your-answer'>{text}</div>")
     answer = attempt["answer"] if isinstance(attempt["answer"], str) else json.dumps(attempt["answer"])
     saved = str(attempt.get("saved_at", ""))[:10]
