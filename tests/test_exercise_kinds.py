@@ -410,3 +410,30 @@ def test_code_task_text_answers(make_exercise):
     assert exercise.check("Japan").message == "Sort by the share."
     row_label = exercise.check(3)  # what .idxmax() gives on a table with a numbered index
     assert row_label.status == "invalid" and ".loc[label, 'country']" in row_label.message
+
+
+def test_input_that_looks_like_a_number_never_raises_and_the_box_shows_the_latest_check(store):
+    """Issue 12, fault 2: '1_' raised ValueError, '1 000' got the wrong sentence, a huge int overflowed."""
+    from after_fukushima import load_bank
+
+    task = load_bank("00_start_here").exercise("days-after-quake", store=store)
+    assert task.submit("75").status == "correct"
+    for value, words in [("1_", "Give the answer in days"), ("1 000", "Too many"), ("1\u00a0000", "Too many"),
+                         (float("nan"), "missing value (NaN)"), (10 ** 400, "far too large"),
+                         (object(), "not a number"), ({"a": 1}, "not a number")]:
+        verdict = task.submit(value)
+        assert verdict.status in ("invalid", "wrong"), value
+        assert words in verdict.message, (value, verdict.message)
+        assert "Correct" not in task.feedback.value, value  # the old verdict does not stay on screen
+
+
+def test_a_bank_saved_with_a_byte_order_mark_loads(tmp_path):
+    """Issue 12, fault 7: Notepad and PowerShell save UTF-8 with a BOM."""
+    from pathlib import Path
+
+    from after_fukushima.exercises.bank import read_bank
+
+    original = Path(__file__).resolve().parents[1] / "exercises" / "banks" / "00_start_here.toml"
+    copy = tmp_path / "00_start_here.toml"
+    copy.write_bytes(b"\xef\xbb\xbf" + original.read_bytes())
+    assert read_bank(copy).ids == read_bank(original).ids

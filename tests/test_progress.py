@@ -5,6 +5,7 @@ import json
 import multiprocessing
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -78,7 +79,60 @@ def test_an_unwritable_file_is_reported_in_the_feedback(tmp_path):
         exercise = load_bank("00_start_here").exercise("summit-place", store=store)
     verdict = exercise.submit("Deauville, France")
     assert verdict.correct is True
-    assert "could not be saved to the progress file" in exercise.feedback.value
+    shown = exercise.feedback.value
+    assert "Not saved: your answer could not be written to" in shown  # said first, before the verdict
+    assert shown.index("Not saved") < shown.index("Correct")
+    assert exercise.attempts == 0  # an attempt that was not kept does not count
+
+
+def test_a_reworded_bank_leaves_earlier_answers_harmless(store):
+    """Issue 12, fault 1: an answer saved under old options must not break the exercise."""
+    bank = load_bank("00_start_here")
+    for ident, old_answer in [("summit-place", "Deauville"), ("events-in-order", ["gone"] * 6),
+                              ("speakers-affiliations", ["gone"] * 4), ("sort-statements", ["gone"] * 7)]:
+        kind = bank.entry(ident)["kind"]
+        store.record(bank.lesson, ident, kind, old_answer, False)
+        exercise = bank.exercise(ident, store=store)
+        assert "has been edited since you last answered it" in exercise.feedback.value, ident
+        assert exercise.submit(exercise.value()).status in ("invalid", "wrong", "correct")
+
+
+def test_an_oddly_shaped_progress_file_is_read_without_errors(store):
+    """Issue 12, fault 3: attempts without 'correct' or 'kind' (an older or hand-edited file)."""
+    store.path.write_text(json.dumps({"format": "after-fukushima-progress", "version": 1, "attempts": [
+        {"lesson": "00_start_here", "exercise": "summit-place"},
+        {"lesson": "00_start_here", "exercise": "why-hesitate", "answer": None}, "not an attempt"]}),
+        encoding="utf-8")
+    bank = load_bank("00_start_here")
+    assert bank.exercise("summit-place", store=store).attempts == 1
+    assert repr(Scorecard(store=store)).startswith("<Scorecard: 2 of")
+
+
+def test_no_home_folder_falls_back_to_the_current_folder(monkeypatch, tmp_path):
+    """Issue 12, fault 5: a container run with an arbitrary user and no home."""
+    monkeypatch.delenv("AFTER_FUKUSHIMA_PROGRESS", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    with pytest.warns(UserWarning, match="There is no home folder here"):
+        path = progress_path()
+    assert path == tmp_path / ".after_fukushima" / "progress.json"
+
+
+def test_saving_goes_on_without_a_lock_when_locking_is_unavailable(store, monkeypatch):
+    """Issue 12, fault 6: an NFS home whose lock service is down (ENOLCK)."""
+    import errno
+
+    def refuse(*args, **kwargs):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(store._lock, "acquire", refuse)
+    with pytest.warns(UserWarning, match="cannot be locked"):
+        store.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)
+    assert store.latest("00_start_here", "summit-place")["answer"] == "Deauville, France"
 
 
 def _write_many(path: str, who: str, count: int) -> None:

@@ -23,8 +23,23 @@ CSV_COLUMNS = ["lesson", "exercise", "kind", "attempt", "correct", "answer", "sa
 
 
 def progress_path() -> Path:
+    """$AFTER_FUKUSHIMA_PROGRESS, else ~/.after_fukushima/progress.json; with no home folder (a container run as
+    an unnamed user), .after_fukushima/progress.json in the current folder, with a warning."""
     override = os.environ.get(PROGRESS_VARIABLE)
-    return Path(override).expanduser() if override else Path.home() / ".after_fukushima" / "progress.json"
+    if override:
+        return Path(override).expanduser()
+    try:
+        return Path.home() / ".after_fukushima" / "progress.json"
+    except (RuntimeError, KeyError):
+        fallback = Path.cwd() / ".after_fukushima" / "progress.json"
+        warnings.warn(f"There is no home folder here, so your progress is kept in {fallback}. "
+                      f"Set {PROGRESS_VARIABLE} to keep it elsewhere.", stacklevel=2)
+        return fallback
+
+
+def _complete(attempt: dict) -> dict:
+    """An attempt with every key the course reads, whatever an older or hand-edited file left out."""
+    return {"kind": "", "attempt": 1, "correct": None, "answer": None, "saved_at": "", **attempt}
 
 
 class ProgressStore:
@@ -61,7 +76,7 @@ class ProgressStore:
             content = json.loads(text)
             if content.get("format") != FORMAT or not isinstance(content.get("attempts"), list):
                 raise ValueError("not a progress file")
-            return [a for a in content["attempts"] if isinstance(a, dict) and {"lesson", "exercise"} <= a.keys()]
+            return [_complete(a) for a in content["attempts"] if isinstance(a, dict) and {"lesson", "exercise"} <= a.keys()]
         except (ValueError, AttributeError):
             self._set_aside()
             return []
@@ -85,21 +100,31 @@ class ProgressStore:
         """Save one attempt. Raises OSError if the file cannot be written."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with self._lock:
-                attempts = self._read()
-                number = 1 + sum(1 for a in attempts if a["lesson"] == lesson and a["exercise"] == exercise)
-                attempt = {
-                    "lesson": lesson,
-                    "exercise": exercise,
-                    "kind": kind,
-                    "attempt": number,
-                    "correct": correct,
-                    "answer": answer,
-                    "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                }
-                self._write([*attempts, attempt])
+            self._lock.acquire()
         except Timeout:
             raise OSError(f"the progress file {self.path} stayed locked for 10 seconds") from None
+        except OSError as exc:  # no locking here (an NFS home whose lock service is down): save without it
+            warnings.warn(f"Your progress file cannot be locked ({exc.strerror or exc}); saving without a lock, "
+                          "so do not answer in two notebooks at the same moment.", stacklevel=3)
+            return self._append(lesson, exercise, kind, answer, correct)
+        try:
+            return self._append(lesson, exercise, kind, answer, correct)
+        finally:
+            self._lock.release()
+
+    def _append(self, lesson: str, exercise: str, kind: str, answer, correct: bool | None) -> dict:
+        attempts = self._read()
+        number = 1 + sum(1 for a in attempts if a["lesson"] == lesson and a["exercise"] == exercise)
+        attempt = {
+            "lesson": lesson,
+            "exercise": exercise,
+            "kind": kind,
+            "attempt": number,
+            "correct": correct,
+            "answer": answer,
+            "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        self._write([*attempts, attempt])
         return attempt
 
     def _write(self, attempts: list[dict]) -> None:

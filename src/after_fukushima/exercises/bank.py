@@ -123,7 +123,7 @@ def read_bank(path: Path) -> Bank:
     """Load and check one bank file."""
     name = path.name
     try:
-        content = tomllib.loads(path.read_text(encoding="utf-8"))
+        content = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad and PowerShell add a BOM
     except FileNotFoundError:
         raise BankError(f"The question bank {name} is missing from exercises/banks/.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

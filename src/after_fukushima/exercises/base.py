@@ -9,6 +9,7 @@ import html
 from dataclasses import dataclass
 
 import ipywidgets as widgets
+from traitlets import TraitError
 
 from after_fukushima.progress import ProgressStore
 
@@ -112,18 +113,31 @@ class Exercise(widgets.VBox):
 
     # --- shared behaviour ---------------------------------------------------------------------------
     def submit(self, value) -> Verdict:
-        """Check one answer: the Check button and the tests both come through here."""
+        """Check one answer: the Check button and the tests both come through here.
+
+        Never raises for anything a widget or a student's variable can hold: what cannot be read is answered
+        with a sentence, and the feedback box always shows the verdict of this Check.
+        """
         try:
             answer = self.parse(value)
+            verdict = self.grade(answer)
         except InvalidAnswer as problem:
             verdict = Verdict(INVALID, str(problem))
             self._show(verdict)
             return verdict
-        verdict = self.grade(answer)
+        except Exception:  # a value no parser foresaw: say so plainly rather than show a traceback
+            verdict = Verdict(INVALID, f"This answer could not be read (it is a {type(value).__name__}). "
+                                       "Type it again, or store a single number or text in your variable.")
+            self._show(verdict)
+            return verdict
+        problem = self._save(answer, verdict)
+        if problem:  # say first, plainly, that nothing was kept; the attempt does not count
+            self._show(Verdict(INVALID, f"Not saved: {problem} The verdict on this answer: "
+                                        f"{SYMBOLS[verdict.status]} {verdict.message}".rstrip()))
+            return verdict
         self.attempts += 1
         self.solved = self.solved or verdict.status == CORRECT
-        saved_note = self._save(answer, verdict)
-        self._show(verdict, saved_note)
+        self._show(verdict)
         return verdict
 
     def next_hint(self) -> str | None:
@@ -144,10 +158,12 @@ class Exercise(widgets.VBox):
         self.hint_button.description = f"Hint ({left} left)" if left > 0 else "No more hints"
 
     def _save(self, answer, verdict: Verdict) -> str:
+        """Record the attempt; return '' or a sentence saying why it was not saved."""
         try:
             self.store.record(self.lesson, self.id, self.kind, answer, verdict.correct)
         except OSError as exc:
-            return f" (Your answer could not be saved to the progress file: {exc}.)"
+            reason = exc.strerror or str(exc)
+            return f"your answer could not be written to {self.store.path} ({reason})."
         return ""
 
     def _show(self, verdict: Verdict, note: str = "") -> None:
@@ -178,11 +194,13 @@ class Exercise(widgets.VBox):
         self.attempts = last.get("attempt", 1)
         self.solved = any(a["correct"] is True for a in self.store.attempts()
                           if a["lesson"] == self.lesson and a["exercise"] == self.id)
+        note = self.restored_note
         try:
             self.set_value(last["answer"])
-        except (ValueError, TypeError, KeyError):  # the bank changed since: keep the control empty
-            pass
-        self.feedback.value = feedback_box(self.restored_note)
+        except (ValueError, TypeError, KeyError, TraitError):  # the bank changed since the answer was saved
+            note = ("The question has been edited since you last answered it, so your saved answer no longer "
+                    "fits: answer it again (your earlier attempts are still in your progress file).")
+        self.feedback.value = feedback_box(html.escape(note))
         self.status.value = self._status_text()
 
     def __repr__(self) -> str:

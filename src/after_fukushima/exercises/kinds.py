@@ -110,7 +110,8 @@ class ChooseAll(Exercise):
 
 # --- numbers: a number exercise and the code task share this parsing and grading -------------------
 
-_NUMBER_PATTERN = re.compile(r"^([+-]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(.*)$", re.IGNORECASE)
+_NUMBER_PATTERN = re.compile(r"^([+-]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(.*)$", re.IGNORECASE)
+_SPACED_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))")  # '1 000', also with a no-break space
 LARGEST_SENSIBLE = 1e15
 
 
@@ -131,10 +132,13 @@ def parse_number(value, units: list[str], expected: float | None = None) -> floa
     if isinstance(value, bool):
         raise InvalidAnswer("Give a number, not True or False.")
     if isinstance(value, NUMBER):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer too large for a float
+            number = math.inf
     else:
         text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
-        text = text.replace("−", "-").replace("\u00a0", " ").rstrip(".!?;: ")  # '75 days.' ends a sentence
+        text = _SPACED_THOUSANDS.sub("", text.replace("−", "-")).replace("\u00a0", " ").rstrip(".!?;: ")  # '75 days.' ends a sentence
         if not text:
             raise InvalidAnswer("Type a number first, then press Check.")
         if _comma_groups_thousands(text, expected):
@@ -154,6 +158,8 @@ def parse_number(value, units: list[str], expected: float | None = None) -> floa
             number = float(match.group(1))
         except OverflowError:  # pragma: no cover - float() returns inf rather than raising
             number = math.inf
+    if math.isnan(number):
+        raise InvalidAnswer("That is not a number but a missing value (NaN): check that your code found a value.")
     if not math.isfinite(number) or abs(number) > LARGEST_SENSIBLE:
         raise InvalidAnswer("That number is far too large to be the answer; check the digits.")
     return number
