@@ -94,3 +94,14 @@ def test_the_ines_chart_shows_every_level_and_labels_each_bar():
     accidents = accidents.sort_values("date")
     labels = [text.get_text() for text in ax.texts if not text.get_text().startswith("Source: ")]
     assert labels == [str(level) for level in accidents["ines_level"]]
+
+
+def test_an_interactive_figure_raises_no_warning_a_student_would_see():
+    """With PYTHONWARNINGS=default an ipympl DeprecationWarning reached students as stderr (issue 12, fault 10)."""
+    import warnings
+
+    from after_fukushima.plots import interactive_figure
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        interactive_figure("A title", ylabel="y", source="Source: test")

@@ -5,6 +5,7 @@
 
 import html
 import io
+import warnings
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -80,7 +81,9 @@ def interactive_figure(title: str, *, ylabel: str, source: str, xlabel: str = ""
 
     use_course_style()
     fig = Figure(figsize=figsize, layout="constrained")
-    FigureManager(Canvas(fig), 0)
+    with warnings.catch_warnings():  # ipympl's toolbar passes traitlets an argument it deprecates; not ours to fix
+        warnings.filterwarnings("ignore", r"Passing unrecognized arguments to super\(Toolbar\)", DeprecationWarning)
+        FigureManager(Canvas(fig), 0)
     ax = fig.add_subplot()
     decorate(ax, title, ylabel=ylabel, source=source, xlabel=xlabel)
     fig.canvas.header_visible = False
@@ -262,7 +265,7 @@ class InstrumentTimeline(widgets.VBox):
         for crisis in sorted({c for c in self.rows["preceded_by"].dropna()}):
             when = accidents[accidents["event"].str.startswith(crisis)]["date"]
             if len(when):
-                year = when.iloc[0].year + (when.iloc[0].dayofyear - 1) / 365
+                year = _year_fraction(when.iloc[0], None)
                 self.axes.axvline(year, color=PALETTE["vermillion"], linestyle="--", linewidth=1)
                 self.axes.text(year, -0.6, f"{crisis} ", color=PALETTE["vermillion"], fontsize=8, ha="right", va="bottom")
         # An instrument adopted in its 'since' year sits at its day (so 2011's fall after the accident's line).
@@ -405,4 +408,4 @@ def _year_fraction(day, year) -> float:
     """A decision's place on a yearly axis: its day as a fraction of the year, or mid-year if only the year is known."""
     if pd.isna(day):
         return year + 0.5
-    return day.year + (day.dayofyear - 1) / 365
+    return day.year + (day.day_of_year - 1) / 365
