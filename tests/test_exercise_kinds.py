@@ -437,3 +437,14 @@ def test_a_bank_saved_with_a_byte_order_mark_loads(tmp_path):
     copy = tmp_path / "00_start_here.toml"
     copy.write_bytes(b"\xef\xbb\xbf" + original.read_bytes())
     assert read_bank(copy).ids == read_bank(original).ids
+
+
+def test_several_wrong_statements_are_named_in_words_and_each_feedback_numbered(store):
+    from after_fukushima import load_bank
+
+    sort = load_bank("00_start_here").exercise("sort-statements", store=store)
+    right = list(sort.spec["items"].values())
+    answer = ["proposal", "obstacle"] + right[2:]  # statements 1 and 2 wrong
+    verdict = sort.submit(answer)
+    assert verdict.message.startswith("Look again at statements 1 and 2. (1) ")
+    assert " (2) " in verdict.message

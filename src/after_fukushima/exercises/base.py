@@ -14,7 +14,8 @@ from traitlets import TraitError
 from after_fukushima.progress import ProgressStore
 
 CORRECT, WRONG, INVALID, SAVED = "correct", "wrong", "invalid", "saved"
-SYMBOLS = {CORRECT: "✔ Correct.", WRONG: "✘ Not yet.", INVALID: "✋", SAVED: "✔ Saved."}
+# Symbols from fonts every system has (an emoji such as a raised hand shows as an empty box without an emoji font).
+SYMBOLS = {CORRECT: "✔ Correct.", WRONG: "✘ Not yet.", INVALID: "⚠", SAVED: "✔ Saved."}
 # Inline styles, because widget HTML cannot rely on a stylesheet. The colours (Okabe-Ito) always come with a
 # symbol and words, so nobody needs to tell them apart.
 EDGE = {CORRECT: "#009E73", WRONG: "#D55E00", INVALID: "#E69F00", SAVED: "#0072B2", None: "#999999"}

@@ -363,9 +363,12 @@ class SortIntoCategories(_PickEach):
         wrong = [s for s, c in zip(statements, answer) if self.spec["items"][s] != c]
         if not wrong:
             return Verdict(CORRECT, "")
-        numbers = ", ".join(str(statements.index(s) + 1) for s in wrong)
-        return Verdict(WRONG, f"Look again at statement {numbers}. "
-                              + " ".join(self.spec["feedback"][s] for s in wrong))
+        numbers = [str(statements.index(s) + 1) for s in wrong]
+        which = (f"statement {numbers[0]}" if len(numbers) == 1
+                 else f"statements {', '.join(numbers[:-1])} and {numbers[-1]}")
+        return Verdict(WRONG, f"Look again at {which}. "
+                              + " ".join(f"({n}) {self.spec['feedback'][s]}" if len(wrong) > 1
+                                         else self.spec["feedback"][s] for n, s in zip(numbers, wrong)))
 
 
 # --- written reflection -----------------------------------------------------------------------------
