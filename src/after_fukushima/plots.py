@@ -269,7 +269,7 @@ class InstrumentTimeline(widgets.VBox):
                 self.axes.axvline(year, color=PALETTE["vermillion"], linestyle="--", linewidth=1)
                 self.axes.text(year, -0.6, f"{crisis} ", color=PALETTE["vermillion"], fontsize=8, ha="right", va="bottom")
         # An instrument adopted in its 'since' year sits at its day (so 2011's fall after the accident's line).
-        self.x_of = {index: _year_fraction(row["adopted"], row["since"] - 0.5)
+        self.x_of = {index: _year_fraction(row["adopted"], row["since"])
                      if pd.notna(row["adopted"]) and row["adopted"].year == row["since"] else row["since"]
                      for index, row in placed.iterrows()}
         self.y_of = {}  # points within two years of the previous one in their lane are nudged up, to stay visible
