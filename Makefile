@@ -8,11 +8,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 SOURCES ?= ../shared/sources
 REPORT  ?= ../shared/reference/china_daily_2011-05-25.txt
 
-.PHONY: lab test execute data answer-key cards bench clean help
+.PHONY: lab test test-latest constraints execute data answer-key cards bench clean help
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
 	@echo "make test     set up .venv and run every test (unit tests, data checks, strict nbval)"
+	@echo "make test-latest  run every test against the newest releases of the dependencies (in .venv-latest)"
+	@echo "make constraints  record the versions in .venv as constraints.txt (after make test-latest passes)"
 	@echo "make execute  refresh the stored outputs of every notebook and worksheet"
 	@echo "make data     rebuild data/ from the raw sources (SOURCES=$(SOURCES)), and the report's fingerprints for the copy check (REPORT=$(REPORT))"
 	@echo "make answer-key  rewrite teacher/answer_key.md from the question banks"
@@ -25,13 +27,29 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # The stamps re-install only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# constraints.txt holds the versions the tests passed with, so that a new release cannot break a class.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	@echo "Installing the course's packages into $(VENV) (about a minute the first time)..."
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	@echo "Installing the course's packages and test tools into $(VENV) (about a minute the first time)..."
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	@touch $(VENV)/.installed $@
+
+# The newest releases, without constraints, in a venv of their own: a breaking upgrade is found here first.
+test-latest:
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --upgrade -e ".[test]"
+	mkdir -p .venv-latest/share/jupyter/lab/settings && cp $(LAB_OVERRIDES) .venv-latest/share/jupyter/lab/settings/ 2>/dev/null || true
+	.venv-latest/bin/python -m pytest
+
+constraints: $(VENV)/.installed-test
+	@{ echo "# The versions every test passed with (python -m pip freeze of the test environment, Python 3.11, Linux)."; \
+	   echo "# make lab and make test install with these; make test-latest tries the newest releases; make constraints rewrites this file."; \
+	   $(BIN)/python -m pip freeze | grep -v -e '^-e' -e '^after-fukushima' -e '^#' | LC_ALL=C sort -f; } > constraints.txt
 
 # JupyterLab's defaults for this course: no news or update checks (no network at run time, and no pop-up
 # asking students about them).
@@ -63,4 +81,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m after_fukushima.benchmark
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .venv-latest .pytest_cache

@@ -52,3 +52,19 @@ def test_the_lab_settings_that_make_writes_are_ones_jupyterlab_knows():
         for key, value in settings.items():
             allowed = [choice["const"] for choice in properties[key].get("oneOf", [])]
             assert value in allowed if allowed else isinstance(value, bool), (plugin, key, value)
+
+
+def test_constraints_pin_every_dependency_at_or_above_its_minimum():
+    """make lab and make test install with constraints.txt: the versions the tests passed with."""
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[name.lower().replace("_", "-")] = version
+    for name, minimum in pip_requirements().items():
+        assert name in pins, f"{name} is not pinned in constraints.txt (run make constraints)"
+        if minimum:
+            low = [int(part) for part in re.findall(r"\d+", minimum)]
+            have = [int(part) for part in re.findall(r"\d+", pins[name])][:len(low)]
+            assert have >= low, (name, pins[name], minimum)
+    assert "-c constraints.txt" in (ROOT / "Makefile").read_text(encoding="utf-8")
