@@ -76,15 +76,28 @@ def ines_levels(accidents: pd.DataFrame):
     return fig
 
 
+def panels(title: str, source: str, rows: int, columns: int, figsize) -> tuple:
+    """A figure of rows x columns panels in the course style: one bold title and one source line for all.
+
+    Returns (figure, list of axes, left to right and top to bottom); each panel gets its own small title.
+    """
+    fig, ax = new_figure("", ylabel="", xlabel="", source="", figsize=figsize)
+    fig.delaxes(ax)
+    axes = [fig.add_subplot(rows, columns, n + 1) for n in range(rows * columns)]
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    fig.supxlabel(source, x=0.01, ha="left", fontsize=8, color="#555555", wrap=True)
+    return fig, axes
+
+
 def release_estimates(accident: pd.DataFrame):
     rows = accident.set_index("quantity")
-    fig, ax = new_figure("", ylabel="", xlabel="", source="", figsize=(8, 4.2))
-    fig.delaxes(ax)
     groups = [("Iodine-131 equivalent (PBq)", ["release_nisa_april", "release_nsc_april", "release_nisa_june",
                                                "release_chernobyl"]),
               ("Caesium-137 (PBq)", ["caesium_japan", "caesium_stohl", "caesium_chernobyl"])]
-    for n, (title, names) in enumerate(groups):
-        axes = fig.add_subplot(2, 1, n + 1)
+    used = rows.loc[[name for _, names in groups for name in names]]
+    fig, panes = panels("Estimates of radioactivity released to the air: Fukushima (red) and Chernobyl (black)",
+                        row_sources(used), 2, 1, figsize=(8, 4.2))
+    for axes, (title, names) in zip(panes, groups):
         for k, name in enumerate(names):
             low, high = rows.loc[name, ["low", "high"]]
             colour = PALETTE["black"] if "chernobyl" in name else PALETTE["vermillion"]
@@ -96,10 +109,6 @@ def release_estimates(accident: pd.DataFrame):
         axes.set_yticks(range(len(names)), [rows.loc[name, "label"].split(", ", 1)[1] for name in names])
         axes.invert_yaxis()
         axes.set_title(title, loc="left", fontsize=10)
-    fig.suptitle("Estimates of radioactivity released to the air: Fukushima (red) and Chernobyl (black)",
-                 x=0.01, ha="left", fontweight="bold")
-    used = rows.loc[[name for _, names in groups for name in names]]
-    fig.supxlabel(row_sources(used), x=0.01, ha="left", fontsize=8, color="#555555")
     return fig
 
 
@@ -337,10 +346,9 @@ def what_replaced_nuclear(mix: pd.DataFrame, countries=("Germany", "Japan"), fir
 
     ``last`` defaults to 2024, the last full year (2025 is preliminary in the data). A dotted line marks 2011.
     """
-    fig, ax = new_figure("", ylabel="", xlabel="", source="", figsize=(8, 3.8))
-    fig.delaxes(ax)
-    for n, country in enumerate(countries):
-        axes = fig.add_subplot(1, len(countries), n + 1)
+    fig, panes = panels(f"What generated the electricity, {first}-{last} (% of generation)",
+                        source_line("electricity_mix"), 1, len(countries), figsize=(8, 3.8))
+    for n, (axes, country) in enumerate(zip(panes, countries)):
         rows = mix[(mix["country"] == country) & mix["year"].between(first, last)]
         for column, (label, colour) in MIX_LINES.items():
             axes.plot(rows["year"], rows[column], color=colour, label=label, linewidth=2)
@@ -348,10 +356,7 @@ def what_replaced_nuclear(mix: pd.DataFrame, countries=("Germany", "Japan"), fir
         axes.set_ylim(0, 100)
         axes.set_title(country, loc="left", fontsize=11)
         axes.set_ylabel("% of electricity generated" if n == 0 else "")
-    fig.suptitle(f"What generated the electricity, {first}-{last} (% of generation)", x=0.01, ha="left",
-                 fontweight="bold")
-    fig.axes[0].legend(loc="upper left", fontsize=8, frameon=True, framealpha=0.9)
-    fig.supxlabel(source_line("electricity_mix"), x=0.01, ha="left", fontsize=8, color="#555555", wrap=True)
+    panes[0].legend(loc="upper left", fontsize=8, frameon=True, framealpha=0.9)
     return fig
 
 
@@ -384,14 +389,12 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
 def after_2011(shares: pd.DataFrame, fleet: pd.DataFrame, countries=("China", "Germany", "Japan", "United States")):
     """Two panels: the world's nuclear share of electricity (OWID, to its last year for World) and reactors in
     service at each year end for a few countries (GeoNuclearData), with 2011 marked."""
-    fig, ax = new_figure("", ylabel="", xlabel="", source="", figsize=(8, 3.8))
-    fig.delaxes(ax)
+    fig, (left, right) = panels("After 2011: the world's nuclear share and four fleets",
+                                source_line("nuclear_share", "reactor_fleet"), 1, 2, figsize=(8, 3.8))
     world = shares[(shares["country"] == "World") & shares["nuclear_share_pct"].notna() & (shares["year"] >= 1990)]
-    left = fig.add_subplot(1, 2, 1)
     left.plot(world["year"], world["nuclear_share_pct"], color=PALETTE["vermillion"], linewidth=2)
     left.set_ylim(0, 20)
     left.set_title("World: nuclear share of electricity (%)", loc="left", fontsize=10)
-    right = fig.add_subplot(1, 2, 2)
     for colour, country in zip([PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["purple"]], countries):
         rows = fleet[(fleet["country"] == country) & (fleet["year"] >= 2000)]
         right.plot(rows["year"], rows["reactors"], color=colour, linewidth=2, label=country)
@@ -402,7 +405,4 @@ def after_2011(shares: pd.DataFrame, fleet: pd.DataFrame, countries=("China", "G
     right.set_title("Reactors in service at each year end", loc="left", fontsize=10)
     for axes in (left, right):
         axes.axvline(2011, color=GREY, linestyle=":")
-    fig.suptitle("After 2011: the world's nuclear share and four fleets", x=0.01, ha="left", fontweight="bold")
-    fig.supxlabel(source_line("nuclear_share", "reactor_fleet"), x=0.01, ha="left", fontsize=8, color="#555555",
-                  wrap=True)
     return fig
