@@ -8,12 +8,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 SOURCES ?= ../shared/sources
 REPORT  ?= ../shared/reference/china_daily_2011-05-25.txt
 
-.PHONY: lab test test-latest constraints execute data answer-key cards bench clean help
+.PHONY: lab test test-latest test-oldest constraints execute data answer-key cards bench clean help
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
 	@echo "make test     set up .venv and run every test (unit tests, data checks, strict nbval)"
 	@echo "make test-latest  run every test against the newest releases of the dependencies (in .venv-latest)"
+	@echo "make test-oldest  run every test with the oldest versions pyproject.toml allows (in .venv-oldest)"
 	@echo "make constraints  record the versions in .venv as constraints.txt (after make test-latest passes)"
 	@echo "make execute  refresh the stored outputs of every notebook and worksheet"
 	@echo "make data     rebuild data/ from the raw sources (SOURCES=$(SOURCES)), and the report's fingerprints for the copy check (REPORT=$(REPORT))"
@@ -45,6 +46,17 @@ test-latest:
 	.venv-latest/bin/python -m pip install --quiet --upgrade -e ".[test]"
 	mkdir -p .venv-latest/share/jupyter/lab/settings && cp $(LAB_OVERRIDES) .venv-latest/share/jupyter/lab/settings/ 2>/dev/null || true
 	.venv-latest/bin/python -m pytest
+
+# The lower bounds of pyproject.toml's dependencies, installed exactly: a bound that is too low is found here.
+test-oldest:
+	$(PYTHON) -m venv .venv-oldest
+	.venv-oldest/bin/python -m pip install --quiet --upgrade pip
+	.venv-oldest/bin/python -c 'import re, tomllib; deps = tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]; print("\n".join(re.sub(r">=", "==", d) for d in deps))' > .venv-oldest/oldest.txt
+	.venv-oldest/bin/python -m pip install --quiet -c .venv-oldest/oldest.txt -e ".[test]"
+	mkdir -p .venv-oldest/share/jupyter/lab/settings && cp $(LAB_OVERRIDES) .venv-oldest/share/jupyter/lab/settings/ 2>/dev/null || true
+	@# At these old versions, libraries warn about each other's newer releases (matplotlib 3.8 about pyparsing,
+	@# ipympl 0.9.4 about IPython): not the course's code, so those warnings are not failures here.
+	PYTHONWARNINGS="ignore::DeprecationWarning" .venv-oldest/bin/python -m pytest
 
 constraints: $(VENV)/.installed-test
 	@{ echo "# The versions every test passed with (python -m pip freeze of the test environment, Python 3.11, Linux)."; \
@@ -81,4 +93,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m after_fukushima.benchmark
 
 clean:
-	rm -rf $(VENV) .venv-latest .pytest_cache
+	rm -rf $(VENV) .venv-latest .venv-oldest .pytest_cache

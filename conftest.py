@@ -1,5 +1,5 @@
 """Every test run saves progress to fresh temporary files, never to the student's own
-~/.after_fukushima/progress.json; each notebook that nbval runs starts with an empty one, as under
+~/.after_fukushima/progress.sqlite; each notebook that nbval runs starts with an empty one, as under
 `make execute`, so that stored outputs compare exactly."""
 
 import os
@@ -13,7 +13,7 @@ _scratch = Path(tempfile.mkdtemp(prefix="after-fukushima-test-"))
 
 
 def pytest_configure(config):
-    os.environ[VARIABLE] = str(_scratch / "progress.json")
+    os.environ[VARIABLE] = str(_scratch / "progress.sqlite")
     # Kernels started by nbval inherit this: a warning that would reach a student as stderr fails strict nbval.
     os.environ.setdefault("PYTHONWARNINGS", "default")
 
@@ -22,6 +22,6 @@ def pytest_configure(config):
 def pytest_runtest_setup(item):
     """Before nbval starts a notebook's kernel (at its first cell), point it at a new progress file."""
     if item.path.suffix == ".ipynb":
-        fresh = _scratch / f"{item.path.stem}.progress.json"
+        fresh = _scratch / f"{item.path.stem}.progress.sqlite"
         if os.environ.get(VARIABLE) != str(fresh):
             os.environ[VARIABLE] = str(fresh)

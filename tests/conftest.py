@@ -13,7 +13,7 @@ COURSE = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def store(tmp_path) -> ProgressStore:
-    return ProgressStore(tmp_path / "progress.json")
+    return ProgressStore(tmp_path / "progress.sqlite")
 
 
 @pytest.fixture

@@ -1,11 +1,16 @@
-"""The progress store: atomic writes, damaged files set aside, two writers at once, and the scorecard."""
+"""The progress store (SQLite): one row per attempt, saves that survive kills, full disks and missing locks,
+damaged files set aside, an older progress.json imported once, two writers at once, and the scorecard."""
 
 import csv
 import json
 import multiprocessing
-import os
 import re
+import shutil
+import sqlite3
+import subprocess
+from contextlib import closing
 from pathlib import Path
+from random import Random
 
 import pytest
 
@@ -15,57 +20,141 @@ from after_fukushima.scorecard import Scorecard
 
 
 def test_the_environment_variable_chooses_the_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("AFTER_FUKUSHIMA_PROGRESS", str(tmp_path / "mine.json"))
-    assert progress_path() == tmp_path / "mine.json"
+    monkeypatch.setenv("AFTER_FUKUSHIMA_PROGRESS", str(tmp_path / "mine.sqlite"))
+    assert progress_path() == tmp_path / "mine.sqlite"
     monkeypatch.delenv("AFTER_FUKUSHIMA_PROGRESS")
-    assert progress_path().parts[-2:] == (".after_fukushima", "progress.json")
+    assert progress_path().parts[-2:] == (".after_fukushima", "progress.sqlite")
 
 
-def test_attempts_are_numbered_and_kept(store):
+def test_a_json_name_from_an_older_setting_means_the_database_beside_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("AFTER_FUKUSHIMA_PROGRESS", str(tmp_path / "mine.json"))
+    store = ProgressStore()
+    assert store.path == tmp_path / "mine.sqlite" and store.legacy_path == tmp_path / "mine.json"
+
+
+def rows_in(path: Path) -> list[tuple]:
+    with closing(sqlite3.connect(path)) as connection:
+        return connection.execute("SELECT lesson, exercise, attempt, correct, answer FROM attempts ORDER BY id").fetchall()
+
+
+def test_attempts_are_numbered_and_kept_one_row_each(store):
     store.record("00", "a", "number", 12, False)
     store.record("00", "a", "number", 13, True)
-    store.record("00", "b", "reflection", "Some text", None)
-    assert [a["attempt"] for a in store.attempts()] == [1, 2, 1]
+    store.record("00", "b", "reflection", "Some text, ünïcode <b>", None)
+    store.record("00", "c", "match", ["x", 2, None], False)
+    assert [a["attempt"] for a in store.attempts()] == [1, 2, 1, 1]
     assert store.latest("00", "a")["answer"] == 13
-    content = json.loads(store.path.read_text(encoding="utf-8"))
-    assert content["format"] == "after-fukushima-progress" and len(content["attempts"]) == 3
+    assert store.attempts("00", "c")[0]["answer"] == ["x", 2, None]
+    assert [a["exercise"] for a in store.attempts("00")] == ["a", "a", "b", "c"] and store.attempts("01") == []
+    assert rows_in(store.path) == [("00", "a", 1, 0, "12"), ("00", "a", 2, 1, "13"),
+                                   ("00", "b", 1, None, '"Some text, ünïcode <b>"'), ("00", "c", 1, 0, '["x", 2, null]')]
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["progress.sqlite"]  # no journal or lock left
 
 
-def test_a_write_is_atomic_and_leaves_no_temporary_files(store, monkeypatch):
+def test_reading_a_store_that_does_not_exist_yet_creates_nothing(store):
+    assert store.attempts() == [] and store.latest("00", "a") is None and store.setting("name") is None
+    assert not store.path.exists()
+
+
+def test_a_failed_save_leaves_the_file_as_it_was(store, monkeypatch):
     store.record("00", "a", "number", 1, False)
-    before = store.path.read_bytes()
-
-    def fail(*_):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr("after_fukushima.progress._row", lambda attempt: 1 / 0)  # fails inside the transaction
+    with pytest.raises(ZeroDivisionError):
         store.record("00", "a", "number", 2, False)
-    assert store.path.read_bytes() == before  # the old file is intact
-    assert sorted(p.name for p in store.path.parent.iterdir()) == ["progress.json", "progress.json.lock"]
+    monkeypatch.undo()
+    assert [a["answer"] for a in store.attempts()] == [1]
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["progress.sqlite"]
 
 
-@pytest.mark.parametrize("damage", [b"{not json", b"", b'{"format": "something else"}', b"\xff\xfe\x00", b"[1, 2]"])
+def _save_forever(path: str) -> None:
+    store = ProgressStore(path)
+    number = 0
+    while True:
+        number += 1
+        store.record("00", "killed", "reflection", "x" * (number % 5000), None)
+
+
+def test_saves_killed_half_way_lose_nothing_that_was_saved(tmp_path):
+    """Fault 8: a kernel killed mid-save. SQLite's journal rolls the half-done save back; no file is left."""
+    path = tmp_path / "progress.sqlite"
+    context = multiprocessing.get_context("spawn")
+    random = Random(12)
+    for _ in range(12):
+        writer = context.Process(target=_save_forever, args=(str(path),))
+        writer.start()
+        writer.join(0.3 + random.random() * 0.4)  # starting takes most of this; then a few hundred saves
+        writer.kill()
+        writer.join()
+    attempts = ProgressStore(path).attempts()
+    numbers = [a["attempt"] for a in attempts]
+    assert numbers == list(range(1, len(numbers) + 1))  # none lost in between, none doubled
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    ProgressStore(path).record("00", "after", "number", 1, False)  # the next save rolls back any journal left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.sqlite"]
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"\xff\xfe\x00" * 200, b"SQLite format 3\x00" + b"\x00" * 84])
 def test_a_damaged_file_is_set_aside_with_a_warning(store, damage):
     store.path.write_bytes(damage)
-    with pytest.warns(UserWarning, match="kept as progress.damaged-1.json and a fresh one was started"):
+    with pytest.warns(UserWarning, match="kept as progress.damaged-1.sqlite and a fresh one was started"):
         assert store.attempts() == []
-    assert (store.path.parent / "progress.damaged-1.json").read_bytes() == damage
+    assert (store.path.parent / "progress.damaged-1.sqlite").read_bytes() == damage
     store.record("00", "a", "number", 1, True)
     assert len(store.attempts()) == 1
 
 
+def test_someone_elses_database_is_not_used(store):
+    with closing(sqlite3.connect(store.path)) as connection:
+        connection.execute("CREATE TABLE attempts (something_else TEXT)")
+        connection.commit()
+    with pytest.warns(UserWarning, match="kept as progress.damaged-1.sqlite"):
+        store.record("00", "a", "number", 1, True)
+    assert [a["answer"] for a in store.attempts()] == [1]
+
+
 def test_a_second_damaged_file_does_not_overwrite_the_first(store):
     for number in (1, 2):
-        store.path.write_text("broken", encoding="utf-8")
+        store.path.write_text("broken" * 100, encoding="utf-8")
         with pytest.warns(UserWarning, match=f"damaged-{number}"):
             store.attempts()
-    assert {p.name for p in store.path.parent.glob("*.damaged-*")} == {"progress.damaged-1.json",
-                                                                     "progress.damaged-2.json"}
+    assert {p.name for p in store.path.parent.glob("*.damaged-*")} == {"progress.damaged-1.sqlite",
+                                                                     "progress.damaged-2.sqlite"}
+
+
+def legacy_file(path: Path, attempts: list) -> None:
+    path.write_text(json.dumps({"format": "after-fukushima-progress", "version": 1, "attempts": attempts}),
+                    encoding="utf-8")
+
+
+def test_an_older_progress_json_is_imported_once_and_kept(store):
+    old = [{"lesson": "00_start_here", "exercise": "summit-place", "kind": "multiple_choice", "attempt": 1,
+            "correct": False, "answer": "Vienna, Austria", "saved_at": "2026-10-01T09:00:00+00:00"},
+           {"lesson": "00_start_here", "exercise": "summit-place", "kind": "multiple_choice", "attempt": 2,
+            "correct": True, "answer": "Deauville, France", "saved_at": "2026-10-01T09:01:00+00:00"},
+           {"lesson": "00_start_here", "exercise": "why-hesitate"}]  # a hand-edited attempt, keys missing
+    legacy_file(store.legacy_path, old)
+    original = store.legacy_path.read_bytes()
+    assert store.attempts()[:2] == old[:2]
+    assert store.attempts()[2]["exercise"] == "why-hesitate" and store.attempts()[2]["correct"] is None
+    assert not store.legacy_path.exists()
+    assert (store.path.parent / "progress.json.backup").read_bytes() == original
+    store.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)
+    assert store.latest("00_start_here", "summit-place")["attempt"] == 3
+    legacy_file(store.legacy_path, old)  # a copy put back later is not imported twice
+    assert len(ProgressStore(store.path).attempts()) == 4
+    assert store.setting("imported_from") == "progress.json"
+
+
+def test_a_damaged_older_progress_json_is_kept_not_imported(store):
+    store.legacy_path.write_text("{{{", encoding="utf-8")
+    with pytest.warns(UserWarning, match="was damaged, so it was kept as progress.damaged.json"):
+        assert store.attempts() == []
+    assert (store.path.parent / "progress.damaged.json").read_text(encoding="utf-8") == "{{{"
 
 
 def test_a_damaged_file_never_stops_an_exercise(store, recwarn):
-    store.path.write_text("{{{", encoding="utf-8")
+    store.path.write_text("{{{" * 100, encoding="utf-8")
     exercise = load_bank("00_start_here").exercise("summit-place", store=store)
     assert exercise.submit("Deauville, France").correct is True
     assert store.latest("00_start_here", "summit-place")["correct"] is True
@@ -74,9 +163,8 @@ def test_a_damaged_file_never_stops_an_exercise(store, recwarn):
 def test_an_unwritable_file_is_reported_in_the_feedback(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    store = ProgressStore(blocker / "progress.json")  # its folder cannot be created
-    with pytest.warns(UserWarning, match="Could not read your progress file"):
-        exercise = load_bank("00_start_here").exercise("summit-place", store=store)
+    store = ProgressStore(blocker / "progress.sqlite")  # its folder cannot be created
+    exercise = load_bank("00_start_here").exercise("summit-place", store=store)  # nothing to read: no warning
     verdict = exercise.submit("Deauville, France")
     assert verdict.correct is True
     shown = exercise.feedback.value
@@ -99,10 +187,9 @@ def test_a_reworded_bank_leaves_earlier_answers_harmless(store):
 
 def test_an_oddly_shaped_progress_file_is_read_without_errors(store):
     """Issue 12, fault 3: attempts without 'correct' or 'kind' (an older or hand-edited file)."""
-    store.path.write_text(json.dumps({"format": "after-fukushima-progress", "version": 1, "attempts": [
-        {"lesson": "00_start_here", "exercise": "summit-place"},
-        {"lesson": "00_start_here", "exercise": "why-hesitate", "answer": None}, "not an attempt"]}),
-        encoding="utf-8")
+    legacy_file(store.legacy_path, [{"lesson": "00_start_here", "exercise": "summit-place"},
+                                    {"lesson": "00_start_here", "exercise": "why-hesitate", "answer": None},
+                                    "not an attempt"])
     bank = load_bank("00_start_here")
     assert bank.exercise("summit-place", store=store).attempts == 1
     assert repr(Scorecard(store=store)).startswith("<Scorecard: 2 of")
@@ -119,20 +206,69 @@ def test_no_home_folder_falls_back_to_the_current_folder(monkeypatch, tmp_path):
     monkeypatch.setattr(Path, "home", staticmethod(no_home))
     with pytest.warns(UserWarning, match="There is no home folder here"):
         path = progress_path()
-    assert path == tmp_path / ".after_fukushima" / "progress.json"
+    assert path == tmp_path / ".after_fukushima" / "progress.sqlite"
 
 
 def test_saving_goes_on_without_a_lock_when_locking_is_unavailable(store, monkeypatch):
-    """Issue 12, fault 6: an NFS home whose lock service is down (ENOLCK)."""
+    """Issue 12, fault 6: an NFS home whose lock service is down answers ENOLCK to every lock."""
     import errno
+
+    from after_fukushima import progress
 
     def refuse(*args, **kwargs):
         raise OSError(errno.ENOLCK, "No locks available")
 
-    monkeypatch.setattr(store._lock, "acquire", refuse)
-    with pytest.warns(UserWarning, match="cannot be locked"):
+    monkeypatch.setattr(progress.fcntl, "lockf", refuse)
+    monkeypatch.setattr(progress, "_LOCKING", {})
+    with pytest.warns(UserWarning, match="cannot be locked .No locks available.; your progress is saved without"):
         store.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)
-    assert store.latest("00_start_here", "summit-place")["answer"] == "Deauville, France"
+    store.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)  # warned once
+    assert [a["attempt"] for a in store.attempts()] == [1, 2]
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["progress.sqlite"]  # the probe is removed
+
+
+def test_a_full_disk_is_said_plainly_and_nothing_is_counted(store, monkeypatch):
+    """Issue 12, fault 4, on SQLite's own full-disk path: the database may not grow by a single page."""
+    from after_fukushima import progress
+
+    store.record("00_start_here", "summit-place", "multiple_choice", "Vienna, Austria", False)
+    real_connect = sqlite3.connect
+
+    def no_room(*args, **kwargs):
+        connection = real_connect(*args, **kwargs)
+        pages = connection.execute("PRAGMA page_count").fetchone()[0]
+        connection.execute(f"PRAGMA max_page_count = {pages}")
+        return connection
+
+    monkeypatch.setattr(progress.sqlite3, "connect", no_room)
+    exercise = load_bank("00_start_here").exercise("why-hesitate", store=store)
+    exercise.submit("A long reflection that needs room on the disk. " * 200)
+    assert exercise.feedback.value.count("Not saved") == 1 and "the disk is full" in exercise.feedback.value
+    assert exercise.attempts == 0
+    monkeypatch.undo()
+    assert [a["exercise"] for a in store.attempts()] == ["summit-place"]
+
+
+def test_a_full_tmpfs_is_said_plainly(tmp_path):
+    """The same on a real full file system: a 64 KiB tmpfs, where the test may mount one (root on Linux)."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+                             capture_output=True, check=False) if shutil.which("mount") else None
+    if mounted is None or mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (not root); test_a_full_disk_is_said_plainly... covers the path")
+    try:
+        store = ProgressStore(folder / "progress.sqlite")
+        exercise = load_bank("00_start_here").exercise("why-hesitate", store=store)
+        for number in range(40):
+            exercise.submit(f"Reflection {number}: " + "words that fill the disk " * 400)
+            if "Not saved" in exercise.feedback.value:
+                break
+        assert "Not saved" in exercise.feedback.value and "the disk is full" in exercise.feedback.value
+        saved = exercise.attempts
+        assert len(store.attempts()) == saved > 0  # every save said to be kept is there
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
 
 
 def _write_many(path: str, who: str, count: int) -> None:
@@ -142,7 +278,7 @@ def _write_many(path: str, who: str, count: int) -> None:
 
 
 def test_two_notebooks_writing_at_once_lose_nothing(tmp_path):
-    path = str(tmp_path / "progress.json")
+    path = str(tmp_path / "progress.sqlite")
     context = multiprocessing.get_context("spawn")
     writers = [context.Process(target=_write_many, args=(path, who, 40)) for who in ("left", "right")]
     for writer in writers:

@@ -39,7 +39,7 @@ def execute_copy(path: Path):
     """The notebook at `path`, run top to bottom in a fresh kernel with an empty progress file (not saved)."""
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as scratch:
-        os.environ[PROGRESS_VARIABLE] = str(Path(scratch) / "progress.json")
+        os.environ[PROGRESS_VARIABLE] = str(Path(scratch) / "progress.sqlite")
         client = NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False,
                                 store_widget_state=False, resources={"metadata": {"path": str(path.parent)}})
         client.execute()

@@ -16,6 +16,7 @@ import pandas as pd
 from cycler import cycler
 
 from after_fukushima.datasets.curated import TIMELINE_CATEGORIES
+from after_fukushima.live import keep_one
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -115,6 +116,7 @@ class CountryExplorer(widgets.VBox):
         (self.line,) = self.axes.plot([], [], marker=".", color=PALETTE["blue"])
         self.picker.observe(lambda change: self.show(change["new"]), names="value")
         super().__init__(children=[self.picker, self.figure.canvas, self.summary])
+        keep_one(("CountryExplorer", title), self)  # re-running the cell closes the copy made before
         self.show(start)
 
     def show(self, country: str) -> None:
@@ -196,6 +198,7 @@ class TimelineExplorer(widgets.VBox):
         self.slider, self.previous, self.next, buttons = stepper(labels, "Event", self.show)
         self.text = widgets.HTML()
         super().__init__(children=[buttons, self.slider, self.figure.canvas, self.text])
+        keep_one(("TimelineExplorer", until), self)
         self.show(0)
 
     def step(self, by: int) -> None:
@@ -294,6 +297,7 @@ class InstrumentTimeline(widgets.VBox):
         self.slider, self.previous, self.next, buttons = stepper(labels, "Instrument", self.show)
         self.text = widgets.HTML()
         super().__init__(children=[buttons, self.slider, self.figure.canvas, self.text])
+        keep_one(("InstrumentTimeline", until, start), self)
         self.show(0)
         if start is not None:  # open at one instrument (its short name), for example the first after an event
             self.slider.value = int(self.rows.index[self.rows["short_name"] == start][0])
@@ -365,6 +369,7 @@ class ResponseExplorer(widgets.VBox):
         self.summary = widgets.HTML()
         self.picker.observe(lambda change: self.show(change["new"]), names="value")
         super().__init__(children=[self.picker, self.figure.canvas, self.summary])
+        keep_one(("ResponseExplorer", first_year), self)
         self.show(start)
 
     def show(self, country: str) -> None:

@@ -1,37 +1,78 @@
-"""Every answer a student gives is kept in one small JSON file per user, and summarised by a scorecard.
+"""Every answer a student gives is kept in one small SQLite database per user (the standard library's sqlite3).
 
-The file is ~/.after_fukushima/progress.json unless $AFTER_FUKUSHIMA_PROGRESS names another.
-Each save takes a lock, re-reads the file, appends, and replaces the file atomically, so two notebooks
-open at once lose nothing. A damaged file is set aside (renamed) with a warning and a fresh one started.
+Where it lives: ~/.after_fukushima/progress.sqlite, unless $AFTER_FUKUSHIMA_PROGRESS names another file (a name
+ending in .json, as older versions of the course used, means the database beside it with .sqlite instead).
+
+- One row per attempt; every save is one transaction, so two notebooks open at once lose nothing, a save that
+  is killed half-way leaves the file as it was, and the cost of a save does not grow with the history.
+- The rollback journal is used, not WAL, so that the file also works on a network (NFS) home. Where files
+  cannot be locked at all, saving goes on without locking, with a warning.
+- A progress.json written by an older version of the course is imported once, nothing lost, and kept as
+  progress.json.backup.
+- A damaged file is set aside (renamed) with a warning and a fresh one started. Reading never raises; a save
+  that fails raises OSError with a sentence a student can act on.
+
+This module depends on nothing else in the course: the exercises and the scorecard sit above it.
 """
 
-import csv
+import contextlib
+import errno
 import html
 import json
 import os
-import tempfile
+import sqlite3
 import warnings
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 import ipywidgets as widgets
-from filelock import FileLock, Timeout
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 PROGRESS_VARIABLE = "AFTER_FUKUSHIMA_PROGRESS"
-FORMAT = "after-fukushima-progress"
-CSV_COLUMNS = ["lesson", "exercise", "kind", "attempt", "correct", "answer", "saved_at"]
+FILE_NAME = "progress.sqlite"
+LEGACY_FORMAT = "after-fukushima-progress"  # the "format" of the JSON files older versions wrote
+APPLICATION_ID = 0x41465052  # "AFPR", stored in the database header to recognise the course's files
+SCHEMA_VERSION = 1
+LOCK_TIMEOUT = 10  # seconds a save waits for another notebook's save to finish
+ATTEMPT_KEYS = ["lesson", "exercise", "kind", "attempt", "correct", "answer", "saved_at"]
+CSV_COLUMNS = ATTEMPT_KEYS
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS attempts (
+    id       INTEGER PRIMARY KEY,
+    lesson   TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    kind     TEXT NOT NULL DEFAULT '',
+    attempt  INTEGER NOT NULL,
+    correct  INTEGER,               -- 1 right, 0 wrong, NULL not marked (a reflection)
+    answer   TEXT,                  -- the answer as JSON
+    saved_at TEXT NOT NULL DEFAULT ''  -- UTC, ISO 8601, to the second
+);
+CREATE INDEX IF NOT EXISTS attempts_by_exercise ON attempts (lesson, exercise);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
+PRAGMA application_id = {APPLICATION_ID};
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
 
 
 def progress_path() -> Path:
-    """$AFTER_FUKUSHIMA_PROGRESS, else ~/.after_fukushima/progress.json; with no home folder (a container run as
-    an unnamed user), .after_fukushima/progress.json in the current folder, with a warning."""
+    """The student's progress database: $AFTER_FUKUSHIMA_PROGRESS, else ~/.after_fukushima/progress.sqlite.
+
+    With no home folder (a container run as an unnamed user), .after_fukushima/progress.sqlite in the current
+    folder, with a warning.
+    """
     override = os.environ.get(PROGRESS_VARIABLE)
     if override:
         return Path(override).expanduser()
     try:
-        return Path.home() / ".after_fukushima" / "progress.json"
+        return Path.home() / ".after_fukushima" / FILE_NAME
     except (RuntimeError, KeyError):
-        fallback = Path.cwd() / ".after_fukushima" / "progress.json"
+        fallback = Path.cwd() / ".after_fukushima" / FILE_NAME
         warnings.warn(f"There is no home folder here, so your progress is kept in {fallback}. "
                       f"Set {PROGRESS_VARIABLE} to keep it elsewhere.", stacklevel=2)
         return fallback
@@ -42,113 +83,288 @@ def _complete(attempt: dict) -> dict:
     return {"kind": "", "attempt": 1, "correct": None, "answer": None, "saved_at": "", **attempt}
 
 
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class _NotOurs(Exception):
+    """The file is not a progress database of this course (damaged, or something else)."""
+
+
+def _sentence(exc: sqlite3.Error) -> str:
+    """What went wrong, in words a student can act on."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL":
+        return "the disk is full: free some space, then press the button again"
+    if name.startswith("SQLITE_BUSY") or "locked" in str(exc):
+        return f"another notebook kept the progress file busy for {LOCK_TIMEOUT} seconds: try again"
+    if name.startswith("SQLITE_READONLY") or name.startswith("SQLITE_PERM"):
+        return "the progress file is read-only here"
+    if name.startswith("SQLITE_CANTOPEN"):
+        return "the progress file cannot be opened or created in its folder"
+    return f"the progress file could not be used ({exc})"
+
+
+_LOCKING: dict[Path, bool] = {}  # per folder, found out once per kernel
+
+
+def _locking_works(folder: Path) -> bool:
+    """Whether files in ``folder`` can be locked. Where they cannot (an NFS home whose lock service is down
+    answers ENOLCK, which SQLite would take for a busy file and wait on), the database is opened without
+    locking (SQLite's unix-none VFS), with a warning once."""
+    if fcntl is None:  # Windows: SQLite locks there by other means
+        return True
+    if folder not in _LOCKING:
+        probe = folder / ".after_fukushima-lock-probe"
+        try:
+            with probe.open("a") as handle:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(handle, fcntl.LOCK_UN)
+            _LOCKING[folder] = True
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):  # another process holds it: locking works
+                _LOCKING[folder] = True
+            else:
+                _LOCKING[folder] = False
+                warnings.warn(f"Files in {folder} cannot be locked ({exc.strerror or exc}); your progress is saved "
+                              "without a lock, so do not answer in two notebooks at the same moment.", stacklevel=5)
+        finally:
+            with contextlib.suppress(OSError):
+                probe.unlink()
+    return _LOCKING[folder]
+
+
 class ProgressStore:
-    """The attempts saved in one progress file."""
+    """The attempts saved in one progress database (see the module's docstring for where it lives).
+
+    ``path``: the database file; a name ending in .json (an older version's file) means the database beside it,
+    with .sqlite instead, and that JSON file is imported once. Each attempt is a dict with the keys
+    ``ATTEMPT_KEYS``: lesson and exercise ids, the kind, the attempt's number (from 1 per exercise), correct
+    (True, False or None for a reflection), the answer as the widget gave it, and saved_at (UTC, ISO 8601).
+    """
 
     def __init__(self, path: Path | str | None = None):
-        self.path = Path(path) if path is not None else progress_path()
-        self._lock = FileLock(str(self.path) + ".lock", timeout=10)
+        path = Path(path) if path is not None else progress_path()
+        if path.suffix == ".json":
+            path = path.with_suffix(".sqlite")
+        self.path = path
+        self.legacy_path = path.with_suffix(".json")
 
-    # reading ---------------------------------------------------------------------------------------
-    def attempts(self) -> list[dict]:
-        """All saved attempts, oldest first."""
-        return self._read()
+    # connecting ------------------------------------------------------------------------------------
+    def _run(self, work):
+        """``work(connection)`` on the database, whose tables are made (or imported) first if needed.
 
-    def latest(self, lesson: str, exercise: str) -> dict | None:
-        """The most recent attempt at one exercise, or None."""
-        for attempt in reversed(self._read()):
-            if attempt["lesson"] == lesson and attempt["exercise"] == exercise:
-                return attempt
-        return None
-
-    def _read(self) -> list[dict]:
+        Turns every SQLite error into an OSError whose text says what to do.
+        """
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return []
-        except UnicodeDecodeError:
-            self._set_aside()
-            return []
-        except OSError as exc:
-            warnings.warn(f"Could not read your progress file {self.path} ({exc}); starting without it.")
-            return []
+            connection = self._open()
+            try:
+                return work(connection)
+            finally:
+                connection.close()
+        except sqlite3.Error as exc:
+            full = getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL"
+            raise OSError(errno.ENOSPC if full else errno.EIO, _sentence(exc)) from exc
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection to a database with the course's tables; a damaged file is set aside first."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        locking = _locking_works(self.path.parent)
+        for _ in range(3):
+            target = f"file:{quote(str(self.path))}" + ("" if locking else "?vfs=unix-none")
+            connection = sqlite3.connect(target, uri=True, timeout=LOCK_TIMEOUT, isolation_level=None)
+            try:
+                self._prepare(connection)
+                return connection
+            except _NotOurs:
+                connection.close()
+                self._set_aside()
+            except BaseException:
+                connection.close()
+                raise
+        raise OSError(errno.EIO, f"the progress file {self.path} could not be replaced by a fresh one")
+
+    def _prepare(self, connection: sqlite3.Connection) -> None:
+        """Check the file is the course's; make its tables (importing an older progress.json) if it is new."""
         try:
-            content = json.loads(text)
-            if content.get("format") != FORMAT or not isinstance(content.get("attempts"), list):
-                raise ValueError("not a progress file")
-            return [_complete(a) for a in content["attempts"] if isinstance(a, dict) and {"lesson", "exercise"} <= a.keys()]
-        except (ValueError, AttributeError):
-            self._set_aside()
-            return []
+            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            if application_id == APPLICATION_ID:
+                return
+            if application_id != 0 or connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
+                raise _NotOurs  # someone else's database, or one from a future version
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+                raise _NotOurs from exc
+            raise
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            imported = False
+            if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:  # not made meanwhile
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                imported = self._import_legacy(connection)
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        if imported:  # the JSON file is kept, under a name that is not imported again
+            with contextlib.suppress(OSError):
+                os.replace(self.legacy_path, self.legacy_path.with_name(self.legacy_path.name + ".backup"))
+
+    def _import_legacy(self, connection: sqlite3.Connection) -> bool:
+        """Copy the attempts of an older version's progress.json into the new database (inside the
+        transaction that makes it). True if there was one to import."""
+        if not self.legacy_path.exists():
+            return False
+        attempts = _legacy_attempts(self.legacy_path)
+        if attempts is None:
+            return False
+        connection.executemany("INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, saved_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?)", [_row(a) for a in attempts])
+        connection.execute("INSERT OR REPLACE INTO settings VALUES ('imported_from', ?)", (self.legacy_path.name,))
+        return True
 
     def _set_aside(self) -> None:
-        """Rename a damaged file so that nothing is overwritten, and say where it went."""
+        """Rename a damaged file (and its journal) so that nothing is overwritten, and say where it went."""
         number = 1
         while (spare := self.path.with_name(f"{self.path.stem}.damaged-{number}{self.path.suffix}")).exists():
             number += 1
+        os.replace(self.path, spare)
+        journal = Path(f"{self.path}-journal")
+        if journal.exists():
+            os.replace(journal, Path(f"{spare}-journal"))
+        warnings.warn(f"Your progress file was damaged, so it was kept as {spare.name} and a fresh one was started.",
+                      stacklevel=2)
+
+    # reading ---------------------------------------------------------------------------------------
+    def attempts(self, lesson: str | None = None, exercise: str | None = None) -> list[dict]:
+        """The saved attempts, oldest first: all of them, or one lesson's, or one exercise's.
+
+        Never raises: a file that cannot be read gives a warning and no attempts.
+        """
+        where, values = [], []
+        for column, value in (("lesson", lesson), ("exercise", exercise)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                values.append(value)
+        query = "SELECT lesson, exercise, kind, attempt, correct, answer, saved_at FROM attempts"
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        return self._select(query + " ORDER BY id", values)
+
+    def latest(self, lesson: str, exercise: str) -> dict | None:
+        """The most recent attempt at one exercise, or None."""
+        rows = self._select("SELECT lesson, exercise, kind, attempt, correct, answer, saved_at FROM attempts "
+                            "WHERE lesson = ? AND exercise = ? ORDER BY id DESC LIMIT 1", [lesson, exercise])
+        return rows[0] if rows else None
+
+    def _select(self, query: str, values: list) -> list[dict]:
+        if not self.path.exists() and not self.legacy_path.exists():
+            return []
         try:
-            os.replace(self.path, spare)
+            rows = self._run(lambda connection: connection.execute(query, values).fetchall())
+        except OSError as exc:
+            warnings.warn(f"Could not read your progress file {self.path} ({exc.strerror or exc}); "
+                          "starting without it.", stacklevel=3)
+            return []
+        return [_attempt(row) for row in rows]
+
+    def setting(self, key: str) -> str | None:
+        """A value kept with the student's progress (for example their name for hand-ins), or None.
+        Never raises."""
+        if not self.path.exists():
+            return None
+        try:
+            rows = self._run(lambda c: c.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchall())
         except OSError:
-            return
-        warnings.warn(
-            f"Your progress file was damaged, so it was kept as {spare.name} and a fresh one was started.",
-            stacklevel=3,
-        )
+            return None
+        return rows[0][0] if rows else None
 
     # writing ---------------------------------------------------------------------------------------
     def record(self, lesson: str, exercise: str, kind: str, answer, correct: bool | None) -> dict:
-        """Save one attempt. Raises OSError if the file cannot be written."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._lock.acquire()
-        except Timeout:
-            raise OSError(f"the progress file {self.path} stayed locked for 10 seconds") from None
-        except OSError as exc:  # no locking here (an NFS home whose lock service is down): save without it
-            warnings.warn(f"Your progress file cannot be locked ({exc.strerror or exc}); saving without a lock, "
-                          "so do not answer in two notebooks at the same moment.", stacklevel=3)
-            return self._append(lesson, exercise, kind, answer, correct)
-        try:
-            return self._append(lesson, exercise, kind, answer, correct)
-        finally:
-            self._lock.release()
+        """Save one attempt and return it (a dict with ``ATTEMPT_KEYS``).
 
-    def _append(self, lesson: str, exercise: str, kind: str, answer, correct: bool | None) -> dict:
-        attempts = self._read()
-        number = 1 + sum(1 for a in attempts if a["lesson"] == lesson and a["exercise"] == exercise)
-        attempt = {
-            "lesson": lesson,
-            "exercise": exercise,
-            "kind": kind,
-            "attempt": number,
-            "correct": correct,
-            "answer": answer,
-            "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
-        self._write([*attempts, attempt])
+        Raises OSError, with a sentence a student can act on, if it could not be saved: the folder cannot be
+        created, the disk is full, the file is read-only, or another notebook held it for 10 seconds.
+        """
+        attempt = {"lesson": lesson, "exercise": exercise, "kind": kind, "attempt": 0, "correct": correct,
+                   "answer": answer, "saved_at": _now()}
+
+        def insert(connection: sqlite3.Connection) -> None:
+            connection.execute("BEGIN IMMEDIATE")  # waits up to LOCK_TIMEOUT for another notebook's save
+            try:
+                attempt["attempt"] = 1 + connection.execute(
+                    "SELECT count(*) FROM attempts WHERE lesson = ? AND exercise = ?", (lesson, exercise)).fetchone()[0]
+                connection.execute("INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, saved_at) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?)", _row(attempt))
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+
+        self._run(insert)
         return attempt
 
-    def _write(self, attempts: list[dict]) -> None:
-        content = json.dumps({"format": FORMAT, "version": 1, "attempts": attempts}, ensure_ascii=False, indent=1)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(content)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    def set_setting(self, key: str, value: str) -> None:
+        """Keep one value with the student's progress. Raises OSError as ``record`` does."""
+        self._run(lambda c: c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value)))
 
     def export_csv(self, destination: Path | str) -> Path:
         """Write every attempt to a CSV file a teacher can collect; returns its path."""
+        import csv
+
         destination = Path(destination)
         with destination.open("w", encoding="utf-8", newline="") as out:
             writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
             writer.writeheader()
-            for attempt in self._read():
+            for attempt in self.attempts():
                 writer.writerow({**attempt, "answer": json.dumps(attempt.get("answer"), ensure_ascii=False)})
         return destination
+
+
+def _row(attempt: dict) -> tuple:
+    """An attempt as the values of one row of the attempts table."""
+    attempt = _complete(attempt)
+    correct = attempt["correct"]
+    try:
+        answer = json.dumps(attempt["answer"], ensure_ascii=False, default=str)
+    except ValueError:  # a value JSON cannot hold (a circular list): keep what it looked like
+        answer = json.dumps(repr(attempt["answer"]), ensure_ascii=False)
+    return (str(attempt["lesson"]), str(attempt["exercise"]), str(attempt["kind"] or ""),
+            int(attempt["attempt"]) if str(attempt["attempt"]).isdigit() else 1,
+            None if correct is None else int(bool(correct)), answer, str(attempt["saved_at"] or ""))
+
+
+def _attempt(row: tuple) -> dict:
+    lesson, exercise, kind, number, correct, answer, saved_at = row
+    try:
+        answer = json.loads(answer) if answer is not None else None
+    except ValueError:
+        pass  # not JSON (a hand-edited row): keep the text
+    return {"lesson": lesson, "exercise": exercise, "kind": kind, "attempt": number,
+            "correct": None if correct is None else bool(correct), "answer": answer, "saved_at": saved_at}
+
+
+def _legacy_attempts(path: Path) -> list[dict] | None:
+    """The attempts in an older version's progress.json, completed where keys are missing; None (with the file
+    set aside and a warning) if it is damaged."""
+    try:
+        content = json.loads(path.read_text(encoding="utf-8-sig"))
+        if content.get("format") != LEGACY_FORMAT or not isinstance(content.get("attempts"), list):
+            raise ValueError("not a progress file")
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        spare = path.with_name(f"{path.stem}.damaged{path.suffix}")
+        with contextlib.suppress(OSError):
+            os.replace(path, spare)
+            warnings.warn(f"Your old progress file {path.name} was damaged, so it was kept as {spare.name} and "
+                          "not imported.", stacklevel=2)
+        return None
+    except OSError:
+        return None
+    return [_complete(a) for a in content["attempts"] if isinstance(a, dict) and {"lesson", "exercise"} <= a.keys()]
 
 
 def your_answer(lesson: str, exercise: str, *, store: ProgressStore | None = None) -> widgets.HTML:

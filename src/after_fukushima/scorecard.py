@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from after_fukushima.exercises.bank import all_banks
 from after_fukushima.exercises.kinds import long_enough
+from after_fukushima.live import keep_one
 from after_fukushima.progress import ProgressStore
 
 
@@ -49,6 +50,7 @@ class Scorecard(widgets.VBox):
         refresh.on_click(lambda _: self.refresh())
         export.on_click(lambda _: self.export())
         super().__init__(children=[self.table, widgets.HBox([refresh, export]), self.message])
+        keep_one(("Scorecard",), self)
         self.refresh()
 
     def refresh(self) -> None:

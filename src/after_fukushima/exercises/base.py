@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 from traitlets import TraitError
 
+from after_fukushima.live import keep_one
 from after_fukushima.progress import ProgressStore
 
 CORRECT, WRONG, INVALID, SAVED = "correct", "wrong", "invalid", "saved"
@@ -88,6 +89,7 @@ class Exercise(widgets.VBox):
         self.add_class("af-exercise")
         self.add_class(f"af-exercise-{self.id}")  # a handle for tests and for teachers' own styling
         self._restore()
+        keep_one(("exercise", lesson, self.id), self)  # re-running the cell closes the copy made before
 
     # --- to be provided by each kind ---------------------------------------------------------------
     def build_control(self) -> widgets.Widget:
@@ -193,8 +195,7 @@ class Exercise(widgets.VBox):
         if last is None:
             return
         self.attempts = last.get("attempt", 1)
-        self.solved = any(a["correct"] is True for a in self.store.attempts()
-                          if a["lesson"] == self.lesson and a["exercise"] == self.id)
+        self.solved = any(a["correct"] is True for a in self.store.attempts(self.lesson, self.id))
         note = self.restored_note
         try:
             self.set_value(last["answer"])

@@ -9,7 +9,12 @@ import ipywidgets as widgets
 
 from after_fukushima.exercises.base import CORRECT, SAVED, WRONG, Exercise, InvalidAnswer, Verdict
 
-WIDE = widgets.Layout(width="auto")
+
+def wide() -> widgets.Layout:
+    """A layout as wide as its text; one per widget, so that closing one widget closes nothing else."""
+    return widgets.Layout(width="auto")
+
+
 LABEL_STYLE = {"description_width": "initial"}
 NUMBER = (int, float)
 
@@ -40,7 +45,7 @@ class MultipleChoice(Exercise):
         _require_feedback_for(spec, [o for o in spec["options"] if o != spec["answer"]], "wrong option")
 
     def build_control(self):
-        self.choices = widgets.RadioButtons(options=self.spec["options"], value=None, layout=WIDE,
+        self.choices = widgets.RadioButtons(options=self.spec["options"], value=None, layout=wide(),
                                             description="Your answer", style=LABEL_STYLE)
         return self.choices
 
@@ -75,7 +80,7 @@ class ChooseAll(Exercise):
         _require_feedback_for(spec, [o for o in spec["options"] if o not in spec["answers"]], "wrong option")
 
     def build_control(self):
-        self.boxes = [widgets.Checkbox(value=False, description=option, indent=False, layout=WIDE)
+        self.boxes = [widgets.Checkbox(value=False, description=option, indent=False, layout=wide())
                       for option in self.spec["options"]]
         return widgets.VBox(self.boxes)
 
@@ -272,7 +277,7 @@ class Order(_PickEach):
     def build_control(self):
         shuffled = sorted(self.spec["items"])  # alphabetical: a fixed order that is not the answer
         self.slots = [widgets.Dropdown(options=shuffled, value=None, description=ORDINALS[n],
-                                       layout=WIDE, style=LABEL_STYLE)
+                                       layout=wide(), style=LABEL_STYLE)
                       for n in range(len(self.spec["items"]))]
         return widgets.VBox(self.slots)
 
@@ -311,7 +316,7 @@ class MatchPairs(_PickEach):
 
     def build_control(self):
         self.matches = [widgets.Dropdown(options=self.choices(), value=None, description=left,
-                                         layout=WIDE, style=LABEL_STYLE)
+                                         layout=wide(), style=LABEL_STYLE)
                         for left in self.spec["pairs"]]
         return widgets.VBox(self.matches)
 

@@ -25,6 +25,7 @@ from matplotlib.patches import Patch
 from after_fukushima.errors import CourseError
 from after_fukushima.models.cooperation import (COST_RULES, DEPTH_LEVELS, Design, Weights, breadth_vs_depth,
                                                 distances_km, net_gain, payoffs, sensitivity, stable_memberships)
+from after_fukushima.live import keep_one
 from after_fukushima.plots import PALETTE, interactive_figure
 
 __all__ = ["CooperationSimulator", "weights_table", "sensitivity", "timing"]
@@ -118,6 +119,7 @@ class CooperationSimulator(widgets.VBox):
             control.observe(self.update, names="value")
         super().__init__(children=[self.depth, self.portal, self.vendor_duty, self.cost_rule, self.figure.canvas,
                                    self.summary])
+        keep_one(("CooperationSimulator", repr(design), repr(self.weights)), self)  # a re-run closes the copy before
         self.update()
 
     # --- figure ---------------------------------------------------------------------------------
