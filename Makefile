@@ -64,11 +64,12 @@ constraints: $(VENV)/.installed-test
 	   $(BIN)/python -m pip freeze | grep -v -e '^-e' -e '^after-fukushima' -e '^#' | LC_ALL=C sort -f; } > constraints.txt
 
 # JupyterLab's defaults for this course: no news or update checks (no network at run time, and no pop-up
-# asking students about them).
+# asking students about them); widget state saved with the notebook, so that a lesson reopened after its
+# kernel has stopped still shows its exercises (until the cells are run again) instead of "model not found".
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
-$(LAB_OVERRIDES): | $(BIN)/python
+$(LAB_OVERRIDES): lab-overrides.json | $(BIN)/python
 	@mkdir -p $(dir $@)
-	@printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $@
+	@cp lab-overrides.json $@
 
 lab: $(VENV)/.installed $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb

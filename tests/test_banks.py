@@ -10,6 +10,7 @@ from after_fukushima import figures, load_table
 from after_fukushima.answer_key import render
 from after_fukushima.exercises.bank import BankError, all_banks, load_bank, read_bank
 from after_fukushima.exercises.kinds import KINDS
+from after_fukushima.progress import ProgressStore
 
 EXERCISES = [(bank, entry) for bank in all_banks() for entry in bank.entries]
 IDS = [f"{bank.lesson}:{entry['id']}" for bank, entry in EXERCISES]
@@ -78,9 +79,13 @@ def test_every_exercise_accepts_its_right_answer(bank, entry, store):
 
 
 @pytest.mark.parametrize("bank, entry", EXERCISES, ids=IDS)
-def test_every_wrong_option_gets_its_own_feedback(bank, entry, store):
-    for answer, feedback in wrong_answers(entry):
-        verdict = bank.exercise(entry["id"], store=store).submit(answer)
+def test_every_wrong_option_gets_its_own_feedback(bank, entry, tmp_path):
+    for n, (answer, feedback) in enumerate(wrong_answers(entry)):
+        exercise = bank.exercise(entry["id"], store=ProgressStore(tmp_path / f"{n}.sqlite"))
+        for _ in range(exercise.reveal_after):  # sort, match, order: the first tries do not give the answer away
+            verdict = exercise.submit(answer)
+            assert verdict.correct is False and feedback not in verdict.message, (answer, verdict)
+        verdict = exercise.submit(answer)
         assert verdict.correct is False and feedback in verdict.message, (answer, verdict)
 
 

@@ -7,6 +7,7 @@ uses) and through a simulated click (set the control, then ``check_button.click(
 import html
 import re
 
+import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 import pytest
@@ -246,18 +247,27 @@ def test_whole_number_answers_get_no_rounding_feedback(make_exercise):
 
 # --- order ----------------------------------------------------------------------------------------
 
+def after_two_tries(exercise):
+    """The exercise as it is after two Checks, when sort, match and order start saying what is right."""
+    exercise.attempts = exercise.reveal_after
+    return exercise
+
+
 def test_order_correct_and_wrong(make_exercise):
     exercise = make_exercise(ORDER)
     assert exercise.submit(["First", "Second", "Third"]).correct is True
-    wrong = exercise.submit(["Second", "First", "Third"])
-    assert wrong.message == "1 of 3 are in the right place. Look again at 'Second': It is in the middle."
+    wrong = exercise.submit(["Second", "First", "Third"])  # the 2nd Check: where 'Second' goes is not said yet
+    assert wrong.message == ("1 of 3 are in the right place. Start with 'Second': is it really where you put it? "
+                             "(The Hint button helps.)")
+    third = exercise.submit(["Second", "First", "Third"])
+    assert third.message == "1 of 3 are in the right place. Look again at 'Second': It is in the middle."
 
 
 @pytest.mark.parametrize("first_wrong", ORDER["items"][:2])
 def test_order_each_misplaced_item_has_its_own_feedback(make_exercise, first_wrong):
     others = [item for item in ORDER["items"] if item != first_wrong]
     answer = [first_wrong, *others] if first_wrong != "First" else ["Third", "Second", "First"]
-    verdict = make_exercise(ORDER).submit(answer)
+    verdict = after_two_tries(make_exercise(ORDER)).submit(answer)
     assert ORDER["feedback"][answer[0]] in verdict.message
 
 
@@ -288,6 +298,8 @@ def test_order_bad_input(make_exercise, bad, message):
 def test_match_correct_and_each_wrong_pair(make_exercise):
     exercise = make_exercise(MATCH)
     assert exercise.submit(["Beijing", "Oxford"]).correct is True
+    first = exercise.submit(["Oxford", "Beijing"])
+    assert first.message == "0 of 2 pairs are right. Look again at: Chen; Caplan. (The Hint button helps.)"
     verdict = exercise.submit(["Oxford", "Beijing"])
     assert "0 of 2 pairs are right." in verdict.message
     assert "Chen: Chen works in China." in verdict.message and "Caplan: Caplan works in England." in verdict.message
@@ -295,7 +307,8 @@ def test_match_correct_and_each_wrong_pair(make_exercise):
 
 def test_match_by_clicking_and_empty(make_exercise):
     exercise = make_exercise(MATCH)
-    assert [m.description for m in exercise.matches] == ["Chen", "Caplan"]
+    labels = [child.value for child in exercise.control.children if isinstance(child, widgets.HTML)]
+    assert ["Chen" in labels[0], "Caplan" in labels[1]] == [True, True]  # in a grid, each beside its dropdown
     assert "2 still empty" in click_check(exercise)
     exercise.matches[0].value, exercise.matches[1].value = "Beijing", "Oxford"
     assert "✔ Correct." in click_check(exercise)
@@ -306,6 +319,8 @@ def test_match_by_clicking_and_empty(make_exercise):
 def test_sort_correct_and_each_wrong_statement(make_exercise):
     exercise = make_exercise(SORT)
     assert exercise.submit(["proposal", "obstacle"]).correct is True
+    first = exercise.submit(["proposal", "proposal"])
+    assert first.message == "1 of 2 are sorted right. Look again at statement 2. (The Hint button helps.)"
     verdict = exercise.submit(["proposal", "proposal"])
     assert verdict.message == "Look again at statement 2. Clashing interests block it."
 
@@ -314,7 +329,16 @@ def test_sort_by_clicking(make_exercise):
     exercise = make_exercise(SORT)
     assert "2 still empty" in click_check(exercise)
     exercise.sorters[0].value, exercise.sorters[1].value = "obstacle", "obstacle"
-    assert "Sharing is proposed." in click_check(exercise)
+    assert "Look again at statement 1." in click_check(exercise)
+    assert "Sharing is proposed." in click_check(after_two_tries(exercise))
+
+
+def test_the_chosen_category_is_marked_with_a_tick(make_exercise):
+    exercise = make_exercise(SORT)
+    exercise.sorters[0].value = "obstacle"
+    assert list(exercise.sorters[0].icons) == ["", "check"] and list(exercise.sorters[1].icons) in ([], ["", ""])
+    exercise.sorters[0].value = "proposal"
+    assert list(exercise.sorters[0].icons) == ["check", ""]
 
 
 def test_sort_statements_are_escaped(make_exercise):
@@ -338,8 +362,9 @@ def test_reflection_is_kept_not_graded(make_exercise, store):
 
 def test_reflection_word_count_updates_as_the_student_types(make_exercise):
     exercise = make_exercise(REFLECTION)
+    assert exercise.word_count.value == "0 / 5 words (aim for at least 5)"  # the target is shown from the start
     exercise.text.value = "one two"
-    assert exercise.word_count.value == "2 words"
+    assert exercise.word_count.value == "2 / 5 words (aim for at least 5)"
     too_short = click_check(exercise)
     assert "Aim for at least 5 words" in too_short
     assert "A strong answer" not in too_short  # the model answer waits until the student has written enough
@@ -379,7 +404,9 @@ def test_code_task_feedback(make_exercise, value, message):
 @pytest.mark.parametrize("value, message", [
     (None, "still None"),
     (pd.Series([1.0, 2.0]), "is a Series of shape (2,)"),
-    (pd.DataFrame({"a": [1]}), "is a DataFrame of shape (1, 1), not a single value. To count its rows, use len(...)"),
+    (pd.DataFrame({"a": [1], "b": [2]}), "is one row with 2 columns. Choose the column you need"),
+    (pd.DataFrame({"a": []}), "is empty: Your filter kept no rows. Check the spelling and capitals"),
+    (pd.Series([], dtype=float), "is empty: Your filter kept no rows."),
     (float("inf"), "far too large"),
     ("lots", "is not a number"),
     ((6, 6), "is a tuple of 2 items, not a single value. To count rows use len(table)"),
@@ -388,6 +415,19 @@ def test_code_task_feedback(make_exercise, value, message):
 def test_code_task_bad_values(make_exercise, value, message):
     verdict = make_exercise(CODE_NUMBER).check(value)
     assert verdict.status == "invalid" and message in verdict.message
+
+
+@pytest.mark.parametrize("value", [pd.Series([2.5], index=[962]), pd.DataFrame({"share": [2.5]}),
+                                   pd.DataFrame({"share": [2.5]})["share"], np.array([2.5])])
+def test_code_task_accepts_a_one_row_result_as_students_write_it(make_exercise, value):
+    """Issue 13, fault 4: a filter to one row, without .item(), is an answer (its row label is no number)."""
+    assert make_exercise(CODE_NUMBER).check(value).correct is True
+
+
+def test_a_count_of_zero_is_explained_as_an_empty_filter(make_exercise):
+    """Issue 13, fault 5: an empty filter counted 0 rows; 'too low, did you keep level 5?' pointed the wrong way."""
+    verdict = make_exercise(CODE_NUMBER).check(len(pd.DataFrame({"a": []})))
+    assert verdict.correct is False and verdict.message.startswith("0 usually means your filter kept no rows.")
 
 
 def test_code_task_reads_the_students_variable_when_check_is_clicked(make_exercise, monkeypatch):
@@ -446,5 +486,31 @@ def test_several_wrong_statements_are_named_in_words_and_each_feedback_numbered(
     right = list(sort.spec["items"].values())
     answer = ["proposal", "obstacle"] + right[2:]  # statements 1 and 2 wrong
     verdict = sort.submit(answer)
+    assert verdict.message.startswith(f"{len(right) - 2} of {len(right)} are sorted right. Look again at statements 1 and 2.")
+    verdict = after_two_tries(sort).submit(answer)
     assert verdict.message.startswith("Look again at statements 1 and 2. (1) ")
     assert " (2) " in verdict.message
+
+
+# --- what a viewer without a kernel shows ---------------------------------------------------------
+
+def test_every_kind_has_a_readable_static_form(store):
+    """Issue 13, fault 2: GitHub, nbviewer and stored outputs show the prompt and the choices, escaped."""
+    from after_fukushima import load_bank
+
+    bank = load_bank("00_start_here")
+    for entry in bank.entries:
+        exercise = bank.exercise(entry["id"], store=store)
+        shown = exercise._repr_mimebundle_()["text/html"]
+        assert html.escape(entry["prompt"]) in shown, entry["id"]
+        assert "run this cell (Shift+Enter)" in shown
+        for option in entry.get("options", []) + list(entry.get("items", [])) + list(entry.get("pairs", [])):
+            assert html.escape(option) in shown, (entry["id"], option)
+        if entry["kind"] == "order":
+            listed = re.findall(r"<li>____ (.*?)</li>", shown)
+            assert listed != [html.escape(item) for item in entry["items"]]  # not in the answer's order
+
+
+def test_the_static_form_escapes_markup(make_exercise):
+    shown = make_exercise({**SORT, "prompt": SCRIPT})._repr_mimebundle_()["text/html"]
+    assert "<script>" not in shown and "&lt;script&gt;" in shown

@@ -1,22 +1,79 @@
-"""Errors a student can act on, shown as one plain sentence instead of a traceback."""
+"""Errors a student can act on, shown as plain sentences instead of tracebacks.
 
+- CourseError (a problem with the course's files or a student's input): its message alone, "Problem: ...".
+- The three errors students meet first with pandas: a misspelt column (KeyError), a name ``query`` does not
+  know (pandas' UndefinedVariableError) and ``.item()`` on a selection that is empty or has several rows
+  (ValueError "can only convert an array of size 1"). Each becomes the error's own line, a sentence on what it
+  usually means, and the student's line that raised it; it is still an error, so Run All stops there.
+- Every other error keeps IPython's usual traceback.
+"""
+
+import linecache
 import sys
+import traceback
 
 
 class CourseError(Exception):
     """A problem with the course's files or a student's input, explained in words."""
 
 
-def _print_sentence(shell, etype, value, tb, tb_offset=None):
-    print(f"Problem: {value}", file=sys.stderr)
+ADVICE = {
+    "KeyError": "There is no column (or row label) with that name. Names are case-sensitive and must be spelt as "
+                "in the table: print table.columns to see them.",
+    "UndefinedVariableError": "query() does not know this name: it is neither a column of the table nor a Python "
+                              "variable. Check the column's spelling, and put text in quotes: country == 'France'.",
+    "item": ".item() needs exactly one value. Usually the filter kept no rows (check the spelling and capitals "
+            "of the text you compare with, and compare numbers with numbers: year == 2010, not '2010') or more "
+            "than one row. Look at your selection without .item() first; a one-row result is accepted as it is.",
+}
 
 
-def show_errors_as_sentences() -> None:
-    """Inside IPython/Jupyter, show CourseError as its message alone (no traceback)."""
+def advice_for(error: BaseException) -> str | None:
+    """The sentence for one of the three common pandas errors, or None for any other error."""
+    name = type(error).__name__
+    if name in ADVICE:
+        return ADVICE[name]
+    if isinstance(error, ValueError) and "can only convert an array of size 1" in str(error):
+        return ADVICE["item"]
+    return None
+
+
+def your_line(tb) -> str:
+    """'line N: code' for the last line of the student's own cell in a traceback, or ''."""
+    cells = [frame for frame in traceback.extract_tb(tb)
+             if frame.filename.startswith("<ipython-input") or "/ipykernel_" in frame.filename]
+    if not cells:
+        return ""
+    frame = cells[-1]
+    code = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
+    return f"line {frame.lineno}: {code}" if code else ""
+
+
+def _as_sentences(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler for the exceptions given to set_custom_exc: it shows the error and returns its lines."""
+    if isinstance(value, CourseError):
+        print(f"Problem: {value}", file=sys.stderr)
+        return []
+    advice = advice_for(value)
+    if advice is None:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return []
+    where = your_line(tb)
+    lines = [f"{etype.__name__}: {value}", advice] + ([f"It happened in your {where}"] if where else [])
+    shell._showtraceback(etype, value, lines)  # in a kernel: an error output, as any error
+    return lines
+
+
+def show_errors_as_sentences() -> bool:
+    """Inside IPython/Jupyter, show CourseError and the three common pandas errors as sentences. True if
+    installed (False in plain Python, where exceptions behave normally); calling it again changes nothing."""
     try:
         from IPython import get_ipython
-    except ImportError:  # plain Python: exceptions behave normally
-        return
+        from pandas.errors import UndefinedVariableError
+    except ImportError:
+        return False
     shell = get_ipython()
-    if shell is not None:
-        shell.set_custom_exc((CourseError,), _print_sentence)
+    if shell is None:
+        return False
+    shell.set_custom_exc((CourseError, KeyError, UndefinedVariableError, ValueError), _as_sentences)
+    return True

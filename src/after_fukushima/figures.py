@@ -4,6 +4,9 @@
     figures.tsunami_against_design(accident)
 """
 
+import re
+import textwrap
+
 import pandas as pd
 
 from after_fukushima.data import source_line
@@ -89,14 +92,22 @@ def panels(title: str, source: str, rows: int, columns: int, figsize) -> tuple:
     return fig, axes
 
 
+def two_lines(label: str, width: int = 26) -> str:
+    """``label`` wrapped at ``width`` characters without splitting a date ('12 April 2011') or a bracket."""
+    kept = re.sub(r"\([^)]*\)|(?:\d{1,2} )?[A-Z][a-z]+ \d{4}", lambda part: part[0].replace(" ", "\u00a0"), label)
+    return textwrap.fill(kept, width).replace("\u00a0", " ")
+
+
 def release_estimates(accident: pd.DataFrame):
     rows = accident.set_index("quantity")
     groups = [("Iodine-131 equivalent (PBq)", ["release_nisa_april", "release_nsc_april", "release_nisa_june",
                                                "release_chernobyl"]),
               ("Caesium-137 (PBq)", ["caesium_japan", "caesium_stohl", "caesium_chernobyl"])]
     used = rows.loc[[name for _, names in groups for name in names]]
-    fig, panes = panels("Estimates of radioactivity released to the air: Fukushima (red) and Chernobyl (black)",
-                        row_sources(used), 2, 1, figsize=(8, 4.2))
+    # 7.6 inches at 100 dpi, title and labels on two lines: the PNG fits an 800-pixel notebook column unscaled,
+    # so its text stays at the course's sizes (10-12 pt) instead of being shrunk by the browser.
+    fig, panes = panels("Estimates of radioactivity released to the air:\nFukushima (red) and Chernobyl (black)",
+                        row_sources(used), 2, 1, figsize=(7.6, 5.2))
     for axes, (title, names) in zip(panes, groups):
         for k, name in enumerate(names):
             low, high = rows.loc[name, ["low", "high"]]
@@ -106,7 +117,7 @@ def release_estimates(accident: pd.DataFrame):
             if high > low:
                 axes.barh(k, low, color=colour)
             axes.text(high, k, f"  {low:g}" + (f"-{high:g}" if high > low else ""), va="center")
-        axes.set_yticks(range(len(names)), [rows.loc[name, "label"].split(", ", 1)[1] for name in names])
+        axes.set_yticks(range(len(names)), [two_lines(rows.loc[name, "label"].split(", ", 1)[1]) for name in names])
         axes.invert_yaxis()
         axes.set_title(title, loc="left", fontsize=10)
     return fig
@@ -183,7 +194,8 @@ def sites_map(outlines: dict, sites: pd.DataFrame):
         ax.scatter(chosen["longitude"], chosen["latitude"], s=sizes, color=colour, alpha=0.8,
                    edgecolor="white", linewidth=0.3, label=f"{status} ({len(chosen)} sites)", zorder=3)
     as_map(ax, (-180, 180), (-60, 85))
-    ax.legend(loc="lower left", frameon=False, title="Site on 11 March 2011 (area: capacity)")
+    # In the South Pacific, clear of South America: tests/test_figure_layout.py checks that no map legend covers land.
+    ax.legend(loc="lower left", frameon=False, title="Site on 11 March 2011\n(area: capacity)", alignment="left")
     return fig
 
 

@@ -6,6 +6,7 @@
 import html
 import io
 import warnings
+from collections.abc import Iterable
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -16,7 +17,7 @@ import pandas as pd
 from cycler import cycler
 
 from after_fukushima.datasets.curated import TIMELINE_CATEGORIES
-from after_fukushima.live import keep_one
+from after_fukushima.live import close_all, keep_one
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -102,43 +103,184 @@ def decorate(ax, title: str, *, ylabel: str, source: str, xlabel: str = "") -> N
                 textcoords="offset points", fontsize=8, color="#555555", ha="left", va="top", wrap=True)
 
 
-class CountryExplorer(widgets.VBox):
-    """A line chart of one column of a country-year table, with a dropdown to pick the country (ipympl)."""
+# The colours of the country explorer's lines, in the order they are given out: the Okabe-Ito palette without
+# sky blue and yellow, the two that stand out least from a white background.
+EXPLORER_COLOURS = [PALETTE[name] for name in ("blue", "vermillion", "green", "orange", "purple", "black")]
 
-    def __init__(self, table, column: str, *, title: str, ylabel: str, source: str, start: str, unit: str = ""):
+
+def _on(colour: str) -> str:
+    """Black or white, whichever reads better (higher WCAG contrast) on ``colour`` ('#RRGGBB')."""
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(colour[n:n + 2], 16) for n in (1, 3, 5))
+    luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
+
+
+def _names(countries: list[str]) -> str:
+    """'France', 'France and Japan', 'France, Germany and Japan'."""
+    return " and ".join([", ".join(countries[:-1]), countries[-1]] if len(countries) > 1 else countries)
+
+
+class CountryExplorer(widgets.VBox):
+    """Compare countries on one fixed scale: a line chart of one column of a country-year table (ipympl).
+
+    ``table`` has one row per country and year, with columns ``country`` (str), ``year`` (int) and ``column``
+    (a number in ``unit``; NaN where the source has no value), for example load_table("nuclear_share") and its
+    ``nuclear_share_pct``, the share of a country's electricity generation that was nuclear, in %, from Our
+    World in Data (``source`` is the line printed under the figure, e.g. source_line("nuclear_share")).
+
+    Controls: a Country list and an Add button put a country on the figure, one line each in its own colour of
+    the course palette; each country shown has a button in its colour that takes it off again. At most
+    ``most`` countries (6) are shown at once. ``start`` is one country name or a list of names.
+
+    The scale never changes, so that heights compare across countries: the y-axis runs from 0 to just above
+    (5%) the highest value of ``column`` for any country in ``table``, never above 100 for a percentage
+    (``unit="%"`` or a column ending in ``_pct``); the x-axis from the first to the last year that has a value.
+    ``summary`` gives the figure in words: each country's highest and latest value, with their years; a name
+    that is not in the table, too many names or none get a sentence saying so.
+    """
+
+    def __init__(self, table, column: str, *, title: str, ylabel: str, source: str, start=None, unit: str = "",
+                 most: int = len(EXPLORER_COLOURS)):
         self.table = table
         self.column = column
         self.unit = unit
-        countries = sorted(table.loc[table[column].notna(), "country"].unique())
-        self.picker = widgets.Dropdown(options=countries, value=start, description="Country")
+        self.most = min(max(most, 1), len(EXPLORER_COLOURS))
+        known = table[table[column].notna()]
+        self.countries = sorted(known["country"].unique())
+        self.first_year, self.last_year = (int(known["year"].min()), int(known["year"].max())) if len(known) else (0, 1)
+        highest = float(known[column].max()) if len(known) else 0.0
+        top = highest * 1.05 if highest > 0 else 1.0
+        self.top = min(top, 100.0) if self._percent() else top
+        self.chosen: list[str] = []
+        self.lines: dict[str, Line2D] = {}
+        self.message = ""  # a sentence about the last request that could not be done as asked
+        self.picker = widgets.Dropdown(options=self.countries, description="Country",
+                                       value=self.countries[0] if self.countries else None)
+        self.add_button = widgets.Button(description="Add", icon="plus", tooltip="Add this country to the figure")
+        self.add_button.on_click(lambda _: self.add(self.picker.value))
+        self.chips = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))  # one button per country shown
+        self.chip_label = widgets.Label("In the figure (press a name to take it off):")
+        self.chip_of: dict[str, widgets.Button] = {}
         self.summary = widgets.HTML()  # the figure in words: for screen readers, and for checking a reading
         self.figure, self.axes = interactive_figure(title, ylabel=ylabel, source=source, figsize=(8, 4))
-        (self.line,) = self.axes.plot([], [], marker=".", color=PALETTE["blue"])
-        self.picker.observe(lambda change: self.show(change["new"]), names="value")
-        super().__init__(children=[self.picker, self.figure.canvas, self.summary])
+        # Fixed margins, the legend in the right one: the axes keep their place as countries come and go.
+        self.figure.set_layout_engine("none")
+        self.axes.set_position((0.1, 0.22, 0.65, 0.69))  # left, bottom, width, height: figure fractions
+        self.axes.set_xlim(self.first_year - (self.first_year == self.last_year), self.last_year)
+        self.axes.set_ylim(0, self.top)
+        super().__init__(children=[widgets.HBox([self.picker, self.add_button]), self.chips, self.figure.canvas,
+                                   self.summary])
         keep_one(("CountryExplorer", title), self)  # re-running the cell closes the copy made before
         self.show(start)
 
-    def show(self, country: str) -> None:
-        rows = self.table[(self.table["country"] == country) & self.table[self.column].notna()]
-        self.line.set_data(rows["year"].astype(float), rows[self.column])
-        self.axes.set_xlim(self.table["year"].min() - 1, self.table["year"].max() + 1)
-        self.axes.set_ylim(0, max(1.0, float(rows[self.column].max()) * 1.1))
-        self.line.set_label(country)
-        self.axes.legend(loc="upper left", frameon=False)
-        self.figure.canvas.draw_idle()
-        self.summary.value = html.escape(self.describe(rows, country))
+    def _percent(self) -> bool:
+        return self.unit.strip() == "%" or self.column.endswith("_pct")
 
-    def describe(self, rows, country: str) -> str:
-        if rows.empty:
-            return f"{country}: no data."
-        peak = rows.loc[rows[self.column].idxmax()]
-        last = rows.iloc[-1]
-        return (f"{country}, {rows['year'].min()}-{rows['year'].max()}: highest {peak[self.column]:.1f}{self.unit} "
-                f"in {peak['year']}; latest {last[self.column]:.1f}{self.unit} in {last['year']}.")
+    def show(self, countries) -> None:
+        """Show ``countries`` (one name or a list of names) and no others."""
+        if countries is None:
+            wanted = []
+        elif isinstance(countries, str) or not isinstance(countries, Iterable):
+            wanted = [countries]
+        else:
+            wanted = list(countries)
+        self.chosen, unknown, over = [], [], []
+        for country in dict.fromkeys(c if isinstance(c, str) else str(c) for c in wanted):  # in order, each once
+            if country not in self.countries:
+                unknown.append(str(country))
+            elif len(self.chosen) < self.most:
+                self.chosen.append(country)
+            else:
+                over.append(country)
+        notes = []
+        if unknown:
+            notes.append(self._unknown(unknown))
+        if over:
+            notes.append(f"The figure shows at most {self.most} countries at once, so {_names(over)} "
+                         f"{'is' if len(over) == 1 else 'are'} left out.")
+        self.message = " ".join(notes)
+        self.redraw()
+
+    def add(self, country: str) -> None:
+        """Put ``country`` on the figure (after the ones already there), or say why not."""
+        if country not in self.countries:
+            self.message = self._unknown([str(country)])
+        elif country in self.chosen:
+            self.message = f"{country} is already in the figure."
+        elif len(self.chosen) >= self.most:
+            self.message = (f"The figure shows at most {self.most} countries at once: remove one (press its "
+                            f"button above the figure) to add {country}.")
+        else:
+            self.chosen.append(country)
+            self.message = (f"That makes {self.most} countries, the most the figure shows at once."
+                            if len(self.chosen) == self.most else "")
+        self.redraw()
+
+    def remove(self, country: str) -> None:
+        """Take ``country`` off the figure."""
+        if country in self.chosen:
+            self.chosen.remove(country)
+        self.message = ""
+        self.redraw()
+
+    def _unknown(self, names: list[str]) -> str:
+        return f"No data for {_names(names)} in this figure's table: choose a country from the Country list."
+
+    def rows(self, country: str):
+        """The table's rows for ``country`` that have a value, by year."""
+        rows = self.table[(self.table["country"] == country) & self.table[self.column].notna()]
+        return rows.sort_values("year")
+
+    def redraw(self) -> None:
+        for country in [c for c in self.lines if c not in self.chosen]:
+            self.lines.pop(country).remove()
+        for country in self.chosen:  # a country keeps its colour while it is shown
+            if country not in self.lines:
+                taken = {line.get_color() for line in self.lines.values()}
+                colour = next(c for c in EXPLORER_COLOURS if c not in taken)
+                rows = self.rows(country)
+                (self.lines[country],) = self.axes.plot(rows["year"].astype(float), rows[self.column], marker=".",
+                                                        color=colour, label=country, clip_on=False)
+        handles = [self.lines[country] for country in self.chosen]
+        self.axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+        for country in [c for c in self.chip_of if c not in self.chosen]:
+            close_all(self.chip_of.pop(country))  # with its style and layout
+        chips = [self.chip_of.get(country) or self._chip(country) for country in self.chosen]
+        self.chips.children = [self.chip_label, *chips]  # the label always held, so that closing closes it
+        self.chip_label.layout.display = None if chips else "none"
+        self.figure.canvas.draw_idle()
+        self.summary.value = self.describe()
+
+    def _chip(self, country: str) -> widgets.Button:
+        colour = self.lines[country].get_color()
+        chip = widgets.Button(description=country, icon="times", tooltip=f"Remove {country} from the figure",
+                              style={"button_color": colour, "text_color": _on(colour)},
+                              layout=widgets.Layout(width="auto"))
+        chip.on_click(lambda _: self.remove(country))
+        self.chip_of[country] = chip
+        return chip
+
+    def describe(self) -> str:
+        """The figure in words (HTML): a sentence per country shown, and any message about the last request."""
+        parts = [html.escape(self.message, quote=False)] if self.message else []
+        if not self.chosen:
+            parts.append("No country is shown: choose one in the Country list and press Add.")
+        for country in self.chosen:
+            rows = self.rows(country)
+            peak = rows.loc[rows[self.column].idxmax()]
+            last = rows.iloc[-1]
+            parts.append(html.escape(
+                f"{country}, {rows['year'].min()}-{rows['year'].max()}: highest {peak[self.column]:.1f}{self.unit} "
+                f"in {peak['year']}; latest {last[self.column]:.1f}{self.unit} in {last['year']}.", quote=False))
+        return "<br>".join(parts)
 
     def __repr__(self) -> str:
-        return f"<Interactive figure: {self.column} by year for {self.picker.value}>"
+        shown = _names(self.chosen) if self.chosen else "no country yet"
+        return (f"<Interactive figure: {self.column} by year, {self.first_year}-{self.last_year}, for {shown}; "
+                f"y-axis 0-{self.top:.0f}{self.unit} for every country>")
 
 
 def stepper(labels: list[str], name: str, show):
@@ -414,3 +556,19 @@ def _year_fraction(day, year) -> float:
     if pd.isna(day):
         return year + 0.5
     return day.year + (day.day_of_year - 1) / 365
+
+
+class TextTable:
+    """A table whose cells are mostly text, shown left-aligned (JupyterLab right-aligns every table cell,
+    which suits numbers only). ``frame``: any DataFrame; its plain-text form is the DataFrame's own."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+
+    def _repr_html_(self) -> str:
+        left = [("text-align", "left"), ("vertical-align", "top")]
+        return (self.frame.style.set_uuid("text-table").set_table_styles([{"selector": "th, td", "props": left}])
+                .to_html())
+
+    def __repr__(self) -> str:
+        return repr(self.frame)

@@ -145,9 +145,16 @@ def test_the_country_picker_redraws_the_figure(page, lab):
     page.wait_for_timeout(1000)
     before = canvas.screenshot()
     explorer.get_by_role("combobox", name="Country").select_option(label="France")
+    explorer.get_by_role("button", name="Add").click()  # its name also holds the icon glyph
     explorer.get_by_text("France, 1985-").wait_for(timeout=15_000)
+    assert explorer.get_by_text("Germany, 1985-").count() == 1  # added beside Germany, not instead of it
     page.wait_for_timeout(1500)
-    assert canvas.screenshot() != before
+    with_france = canvas.screenshot()
+    assert with_france != before
+    explorer.get_by_role("button", name="Germany").click()  # its chip takes it off
+    explorer.get_by_text("Germany, 1985-").wait_for(state="detached", timeout=15_000)
+    page.wait_for_timeout(1500)
+    assert canvas.screenshot() != with_france
     assert page.js_errors == []
 
 

@@ -7,16 +7,16 @@ from test_lesson00_in_jupyterlab import open_and_run_all
 NOTEBOOKS = [
     ("notebooks/01_fukushima_accident.ipynb", 3),
     ("notebooks/02_nuclear_power_in_2011.ipynb", 3),
-    ("exercises/01_fukushima_accident.ipynb", 10),
-    ("exercises/02_nuclear_power_in_2011.ipynb", 9),
+    ("exercises/01_worksheet_fukushima_accident.ipynb", 10),
+    ("exercises/02_worksheet_nuclear_power_in_2011.ipynb", 9),
     ("notebooks/03_the_proposal.ipynb", 4),
-    ("exercises/03_the_proposal.ipynb", 10),
+    ("exercises/03_worksheet_the_proposal.ipynb", 10),
     ("notebooks/04_the_obstacles.ipynb", 4),
-    ("exercises/04_the_obstacles.ipynb", 10),
+    ("exercises/04_worksheet_the_obstacles.ipynb", 10),
     ("notebooks/05_national_responses.ipynb", 3),
-    ("exercises/05_national_responses.ipynb", 9),
+    ("exercises/05_worksheet_national_responses.ipynb", 9),
     ("notebooks/06_looking_back.ipynb", 4),
-    ("exercises/06_looking_back.ipynb", 14),
+    ("exercises/06_worksheet_looking_back.ipynb", 14),
 ]
 
 

@@ -6,6 +6,7 @@ widget's value), so it is the same in the browser, under nbclient and under nbva
 """
 
 import html
+import re
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -17,18 +18,39 @@ from after_fukushima.progress import ProgressStore
 CORRECT, WRONG, INVALID, SAVED = "correct", "wrong", "invalid", "saved"
 # Symbols from fonts every system has (an emoji such as a raised hand shows as an empty box without an emoji font).
 SYMBOLS = {CORRECT: "✔ Correct.", WRONG: "✘ Not yet.", INVALID: "⚠", SAVED: "✔ Saved."}
-# Inline styles, because widget HTML cannot rely on a stylesheet. The colours (Okabe-Ito) always come with a
-# symbol and words, so nobody needs to tell them apart.
+# Text and backgrounds take JupyterLab's theme variables (light, dark or any other theme), with light-theme
+# fallbacks for other viewers; the edge colours (Okabe-Ito) always come with a symbol and words, so nobody needs
+# to tell them apart.
 EDGE = {CORRECT: "#009E73", WRONG: "#D55E00", INVALID: "#E69F00", SAVED: "#0072B2", None: "#999999"}
-KIND_STYLE = "font-size:0.8em;text-transform:uppercase;letter-spacing:0.06em;color:#555"
+TEXT = "color:var(--jp-content-font-color1,#1a1a1a)"
+PANEL = f"background:var(--jp-layout-color2,#eeeeee);{TEXT}"
+KIND_STYLE = f"font-size:0.8em;text-transform:uppercase;letter-spacing:0.06em;{TEXT}"
 PROMPT_STYLE = "font-weight:600;margin:2px 0 6px"
-HINT_STYLE = "background:#fff8e1;padding:2px 8px;margin:2px 0"
-SOURCE_STYLE = "font-size:0.85em;color:#555;margin-top:4px"
+HINT_STYLE = f"{PANEL};border-left:4px solid #E69F00;padding:2px 8px;margin:2px 0"
+SOURCE_STYLE = f"font-size:0.9em;{TEXT};margin-top:4px"
+# What inline styles cannot reach: the chosen button of a sort exercise (colour, with a tick added by the
+# exercise), reflections in the text font, not a typewriter's, radio labels that wrap without overlapping.
+COURSE_CSS = """<style>
+.af-exercise .widget-toggle-button.mod-active {
+  background: var(--jp-brand-color0, #0d47a1); color: #ffffff; font-weight: 600;
+  box-shadow: inset 0 0 0 2px var(--jp-content-font-color1, #1a1a1a); }
+.af-exercise textarea { font-family: var(--jp-content-font-family, system-ui, sans-serif); font-size: 1em; }
+.af-exercise .widget-radio-box label { height: auto; min-height: var(--jp-widgets-inline-height, 28px);
+  line-height: 1.3; padding: 2px 0; white-space: normal; }
+.af-exercise a { color: var(--jp-content-link-color, #0d47a1); }
+</style>"""
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")
+
+
+def linked(text: str) -> str:
+    """``text`` escaped for HTML, with every web address made a link that opens in a new tab."""
+    return _URL.sub(lambda m: f"<a href='{m.group(0)}' target='_blank' rel='noopener'>{m.group(0)}</a>",
+                    html.escape(text))
 
 
 def feedback_box(content: str, status: str | None = None) -> str:
     return (f"<div class='af-feedback af-{status or 'note'}' style='border-left:4px solid {EDGE[status]};"
-            f"padding:4px 8px;margin:4px 0;background:#f7f7f7'>{content}</div>")
+            f"padding:4px 8px;margin:4px 0;{PANEL}'>{content}</div>")
 
 
 class InvalidAnswer(ValueError):
@@ -55,7 +77,7 @@ class Exercise(widgets.VBox):
     kind = ""  # the name used in question banks
     label = ""  # what students see, e.g. "Multiple choice"
     check_label = "Check"
-    restored_note = "Your last saved answer is shown. Press Check to see the feedback again."
+    reveal_after = 0  # wrong tries before the feedback says what is right (sort, match and order: 2)
     required: dict[str, type | tuple] = {}  # bank keys this kind needs, with their types
     optional: dict[str, type | tuple] = {}
 
@@ -69,7 +91,7 @@ class Exercise(widgets.VBox):
         self.solved = False
 
         self.prompt = widgets.HTML(
-            f"<div class='af-kind' style='{KIND_STYLE}'>{html.escape(self.label)}</div>"
+            f"{COURSE_CSS}<div class='af-kind' style='{KIND_STYLE}'>{html.escape(self.label)}</div>"
             f"<div class='af-prompt' style='{PROMPT_STYLE}'>{html.escape(spec['prompt'])}</div>"
         )
         self.control = self.build_control()
@@ -79,7 +101,7 @@ class Exercise(widgets.VBox):
         self.hint_box = widgets.HTML()
         self.feedback = widgets.HTML()
         self.status = widgets.HTML()
-        self.check_button.on_click(lambda _: self.submit(self.value()))
+        self.check_button.on_click(lambda _: self.on_check())
         self.hint_button.on_click(lambda _: self.next_hint())
         self._update_hint_button()
         super().__init__(
@@ -148,17 +170,33 @@ class Exercise(widgets.VBox):
         if self.hints_shown >= len(hints):
             return None
         self.hints_shown += 1
+        self._show_hints()
+        try:  # kept, so that the hints are still there when the cell is run again
+            self.store.set_setting(self._hints_key, str(self.hints_shown))
+        except OSError:
+            pass  # a hint not remembered is no loss: the next Hint shows it again
+        return hints[self.hints_shown - 1]
+
+    @property
+    def _hints_key(self) -> str:
+        return f"hints/{self.lesson}/{self.id}"
+
+    def _show_hints(self) -> None:
+        hints = self.spec.get("hints", [])
         self.hint_box.value = "".join(
             f"<div class='af-hint' style='{HINT_STYLE}'>Hint {n}: {html.escape(text)}</div>"
             for n, text in enumerate(hints[: self.hints_shown], start=1)
         )
         self._update_hint_button()
-        return hints[self.hints_shown - 1]
 
     def _update_hint_button(self) -> None:
         left = len(self.spec.get("hints", [])) - self.hints_shown
         self.hint_button.disabled = left <= 0
         self.hint_button.description = f"Hint ({left} left)" if left > 0 else "No more hints"
+
+    def on_check(self) -> None:
+        """What the Check (or Save) button does: check the answer the control holds now."""
+        self.submit(self.value())
 
     def _save(self, answer, verdict: Verdict) -> str:
         """Record the attempt; return '' or a sentence saying why it was not saved."""
@@ -169,16 +207,17 @@ class Exercise(widgets.VBox):
             return f"your answer could not be written to {self.store.path} ({reason})."
         return ""
 
-    def _show(self, verdict: Verdict, note: str = "") -> None:
+    def _show(self, verdict: Verdict, note: str = "", restored: bool = False) -> None:
         text = verdict.message
         revealed = verdict.status in (CORRECT, SAVED) and verdict.reveal
         if revealed and self.spec.get("explanation"):
             text = f"{text} {self.spec['explanation']}".strip()
         source = ""
         if revealed and self.spec.get("source"):
-            source = f"<div class='af-source' style='{SOURCE_STYLE}'>Source: {html.escape(self.spec['source'])}</div>"
-        self.feedback.value = feedback_box(f"<b>{SYMBOLS[verdict.status]}</b> {html.escape(text + note)}{source}",
-                                           verdict.status)
+            source = f"<div class='af-source' style='{SOURCE_STYLE}'>Source: {linked(self.spec['source'])}</div>"
+        again = "<div style='font-size:0.9em'>Your last saved answer, as you left it:</div>" if restored else ""
+        self.feedback.value = feedback_box(f"{again}<b>{SYMBOLS[verdict.status]}</b> {html.escape(text + note)}"
+                                           f"{source}", verdict.status)
         self.status.value = self._status_text()
 
     def _status_text(self) -> str:
@@ -187,23 +226,47 @@ class Exercise(widgets.VBox):
         return f"<span class='af-attempts'>{self.attempts} {word}{solved}</span>"
 
     def _restore(self) -> None:
-        """Show the last saved answer again, so that nothing is lost between sessions."""
-        try:
-            last = self.store.latest(self.lesson, self.id)
-        except OSError:
-            return
+        """Show the last saved answer again, with its verdict, feedback and hints as they were, so that nothing
+        is lost between sessions or when the cell is run again (Shift+Enter)."""
+        last = self.store.latest(self.lesson, self.id)
+        shown = self.store.setting(self._hints_key)
+        if shown and shown.isdigit():
+            self.hints_shown = min(int(shown), len(self.spec.get("hints", [])))
+            self._show_hints()
         if last is None:
             return
         self.attempts = last.get("attempt", 1)
         self.solved = any(a["correct"] is True for a in self.store.attempts(self.lesson, self.id))
-        note = self.restored_note
         try:
             self.set_value(last["answer"])
-        except (ValueError, TypeError, KeyError, TraitError):  # the bank changed since the answer was saved
-            note = ("The question has been edited since you last answered it, so your saved answer no longer "
-                    "fits: answer it again (your earlier attempts are still in your progress file).")
-        self.feedback.value = feedback_box(html.escape(note))
-        self.status.value = self._status_text()
+            verdict = self.grade(self.parse(last["answer"]))
+        except (InvalidAnswer, ValueError, TypeError, KeyError, TraitError):  # the bank changed since then
+            self.feedback.value = feedback_box(html.escape(
+                "The question has been edited since you last answered it, so your saved answer no longer fits: "
+                "answer it again (your earlier attempts are still in your progress file)."))
+            self.status.value = self._status_text()
+            return
+        self._show(verdict, restored=True)
+
+    def static_choices(self) -> list[str]:
+        """What a reader without a running kernel sees under the prompt (the options, the items...)."""
+        return []
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget, and for viewers that cannot show it (GitHub, nbviewer) the exercise as plain HTML."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = self.static_html()
+        return bundle
+
+    def static_html(self) -> str:
+        """The exercise without a kernel: its kind, prompt and choices, and how to answer it."""
+        choices = "".join(f"<li>{html.escape(str(choice))}</li>" for choice in self.static_choices())
+        return (f"<div class='af-static-exercise' style='border:1px solid #999;padding:6px 10px'>"
+                f"<div style='font-size:0.8em;text-transform:uppercase'>{html.escape(self.label)}</div>"
+                f"<p><b>{html.escape(self.spec['prompt'])}</b></p>{f'<ul>{choices}</ul>' if choices else ''}"
+                "<p><i>This exercise is interactive. To answer it, open the notebook in JupyterLab and run this "
+                "cell (Shift+Enter). If an error appears instead, run the notebook from the top: Run menu, "
+                "Run All Cells.</i></p></div>")
 
     def __repr__(self) -> str:
         prompt = self.spec["prompt"]

@@ -55,6 +55,9 @@ class MultipleChoice(Exercise):
     def set_value(self, answer):
         self.choices.value = answer
 
+    def static_choices(self):
+        return self.spec["options"]
+
     def parse(self, value):
         if value is None or value == "":
             raise InvalidAnswer("Choose one of the options first, then press Check.")
@@ -86,6 +89,9 @@ class ChooseAll(Exercise):
 
     def value(self):
         return [box.description for box in self.boxes if box.value]
+
+    def static_choices(self):
+        return [f"☐ {option}" for option in self.spec["options"]]
 
     def set_value(self, answer):
         for box in self.boxes:
@@ -179,8 +185,8 @@ def grade_number(spec: dict, number: float) -> Verdict:
             return Verdict(WRONG, mistake["feedback"])
     answer = spec["answer"]
     if number.is_integer() and not float(answer).is_integer() and abs(number - answer) < 1:
-        return Verdict(WRONG, "Nearly: that looks like the right value, cut off or rounded too far. Round as the "
-                              "question says: to one decimal, 7.64 becomes 7.6; to a whole number, 7.6 becomes 8.")
+        return Verdict(WRONG, "Nearly: that looks like the right value with its decimals cut off. Keep at least "
+                              "one decimal place, as the table gives it.")
     if number < answer:
         return Verdict(WRONG, spec.get("too_low", "That is too low."))
     return Verdict(WRONG, spec.get("too_high", "That is too high."))
@@ -216,15 +222,37 @@ class NumberAnswer(Exercise):
 
     def build_control(self):
         unit = self.spec.get("unit", "")
-        self.entry = widgets.Text(value="", placeholder="a number", description="Your answer",
-                                  style=LABEL_STYLE)
+        # The value reaches the kernel when Enter is pressed (or the box is left), and Enter checks the answer.
+        self.entry = widgets.Text(value="", placeholder="a number, then Enter", description="Your answer",
+                                  style=LABEL_STYLE, continuous_update=False)
+        self._entered = None  # the text Enter last checked, so that a click on Check just after is not a 2nd try
+        self._restoring = False
+        self.entry.observe(self._on_enter, names="value")
         return widgets.HBox([self.entry, widgets.Label(unit)])
+
+    def _on_enter(self, change) -> None:
+        if not self._restoring and str(change["new"]).strip():
+            self._entered = change["new"]
+            self.submit(change["new"])
+
+    def on_check(self) -> None:
+        if self._entered is not None and self._entered == self.entry.value:
+            self._entered = None  # already checked when the box was left or Enter pressed
+            return
+        self.submit(self.value())
 
     def value(self):
         return self.entry.value
 
     def set_value(self, answer):
-        self.entry.value = f"{answer:g}"
+        self._restoring = True
+        try:
+            self.entry.value = f"{answer:g}"
+        finally:
+            self._restoring = False
+
+    def static_choices(self):
+        return [f"Your answer, in {self.spec['unit']}: ____"] if self.spec.get("unit") else ["Your answer: ____"]
 
     def parse(self, value):
         return parse_number(value, _units(self.spec), self.spec["answer"])
@@ -239,7 +267,18 @@ ORDINALS = ["1st", "2nd", "3rd"] + [f"{n}th" for n in range(4, 21)]
 
 
 class _PickEach(Exercise):
-    """Shared by order, match and sort: one dropdown per part, every part must be filled."""
+    """Shared by order, match and sort: one dropdown per part, every part must be filled.
+
+    A wrong answer says how many parts are right and which to look at again; what the right place is (the
+    bank's feedback for each part) is said only from the third wrong try, or through the hints, so that one
+    wrong Check does not spoil a class vote.
+    """
+
+    reveal_after = 2
+
+    def _explain(self) -> bool:
+        """Whether this check's feedback may say why each wrong part is wrong."""
+        return self.attempts >= self.reveal_after
 
     def pickers(self) -> list[widgets.Dropdown]:
         raise NotImplementedError
@@ -275,11 +314,16 @@ class Order(_PickEach):
         _require_feedback_for(spec, spec["items"], "item")
 
     def build_control(self):
-        shuffled = sorted(self.spec["items"])  # alphabetical: a fixed order that is not the answer
-        self.slots = [widgets.Dropdown(options=shuffled, value=None, description=ORDINALS[n],
-                                       layout=wide(), style=LABEL_STYLE)
+        self.slots = [widgets.Dropdown(options=self.shuffled(), value=None, description=ORDINALS[n],
+                                       layout=wide(), style={"description_width": "3em"})
                       for n in range(len(self.spec["items"]))]
         return widgets.VBox(self.slots)
+
+    def shuffled(self) -> list[str]:
+        return sorted(self.spec["items"])  # alphabetical: a fixed order that is not the answer
+
+    def static_choices(self):
+        return [f"____ {item}" for item in self.shuffled()]
 
     def pickers(self):
         return self.slots
@@ -296,6 +340,9 @@ class Order(_PickEach):
         if right == len(answer):
             return Verdict(CORRECT, "")
         first_wrong = next(a for a, b in zip(answer, self.spec["items"]) if a != b)
+        if not self._explain():
+            return Verdict(WRONG, f"{right} of {len(answer)} are in the right place. Start with '{first_wrong}': "
+                                  "is it really where you put it? (The Hint button helps.)")
         return Verdict(WRONG, f"{right} of {len(answer)} are in the right place. "
                               f"Look again at '{first_wrong}': {self.spec['feedback'][first_wrong]}")
 
@@ -315,10 +362,18 @@ class MatchPairs(_PickEach):
         return sorted(set(self.spec["pairs"].values()) | set(self.spec.get("extra_choices", [])))
 
     def build_control(self):
-        self.matches = [widgets.Dropdown(options=self.choices(), value=None, description=left,
-                                         layout=wide(), style=LABEL_STYLE)
-                        for left in self.spec["pairs"]]
-        return widgets.VBox(self.matches)
+        # Left-hand items as labels in one column and the dropdowns in the next, so that they line up.
+        self.matches = [widgets.Dropdown(options=self.choices(), value=None, layout=widgets.Layout(width="auto"))
+                        for _ in self.spec["pairs"]]
+        cells = []
+        for left, match in zip(self.spec["pairs"], self.matches):
+            cells += [widgets.HTML(f"<div class='af-match-left'>{html.escape(left)}</div>"), match]
+        return widgets.GridBox(cells, layout=widgets.Layout(
+            grid_template_columns="minmax(8em, max-content) minmax(14em, 1fr)", grid_gap="4px 12px",
+            align_items="center"))
+
+    def static_choices(self):
+        return [f"{left} → ____" for left in self.spec["pairs"]] + [f"Choices: {'; '.join(self.choices())}"]
 
     def pickers(self):
         return self.matches
@@ -331,6 +386,9 @@ class MatchPairs(_PickEach):
         if not wrong:
             return Verdict(CORRECT, "")
         right = len(answer) - len(wrong)
+        if not self._explain():
+            return Verdict(WRONG, f"{right} of {len(answer)} pairs are right. Look again at: "
+                                  + "; ".join(wrong) + ". (The Hint button helps.)")
         return Verdict(WRONG, f"{right} of {len(answer)} pairs are right. "
                               + " ".join(f"{left}: {self.spec['feedback'][left]}" for left in wrong))
 
@@ -352,6 +410,8 @@ class SortIntoCategories(_PickEach):
             sorter = widgets.ToggleButtons(options=self.spec["categories"], value=None,
                                            style={"button_width": "auto"},
                                            tooltips=[f"Statement {number}: {c}" for c in self.spec["categories"]])
+            # The chosen category is marked twice: a strong colour (COURSE_CSS) and a tick, also on a projector.
+            sorter.observe(lambda change, sorter=sorter: self._tick(sorter), names="value")
             self.sorters.append(sorter)
             rows.append(widgets.HTML(f"<div class='af-statement'><b>Statement {number}.</b> {html.escape(statement)}</div>"))
             rows.append(sorter)
@@ -359,6 +419,14 @@ class SortIntoCategories(_PickEach):
 
     def pickers(self):
         return self.sorters
+
+    @staticmethod
+    def _tick(sorter: widgets.ToggleButtons) -> None:
+        sorter.icons = ["check" if option == sorter.value else "" for option in sorter.options]
+
+    def static_choices(self):
+        statements = [f"Statement {n}. {s}" for n, s in enumerate(self.spec["items"], start=1)]
+        return statements + [f"Categories: {'; '.join(self.spec['categories'])}"]
 
     def parse(self, value):
         return self._require_all(value, self.spec["categories"], "a category")
@@ -371,6 +439,9 @@ class SortIntoCategories(_PickEach):
         numbers = [str(statements.index(s) + 1) for s in wrong]
         which = (f"statement {numbers[0]}" if len(numbers) == 1
                  else f"statements {', '.join(numbers[:-1])} and {numbers[-1]}")
+        if not self._explain():
+            return Verdict(WRONG, f"{len(statements) - len(wrong)} of {len(statements)} are sorted right. Look "
+                                  f"again at {which}. (The Hint button helps.)")
         return Verdict(WRONG, f"Look again at {which}. "
                               + " ".join(f"({n}) {self.spec['feedback'][s]}" if len(wrong) > 1
                                          else self.spec["feedback"][s] for n, s in zip(numbers, wrong)))
@@ -396,13 +467,16 @@ class Reflection(Exercise):
         self.text = widgets.Textarea(value="", placeholder="Write your answer here, then press Save.",
                                      description="Your reflection", style=LABEL_STYLE,
                                      layout=widgets.Layout(width="100%", height="8em"))
-        self.word_count = widgets.Label("0 words")
+        self.word_count = widgets.Label()
+        self._count("")
         self.text.observe(lambda change: self._count(change["new"]), names="value")
         return widgets.VBox([self.text, self.word_count])
 
     def _count(self, text):
         n = count_words(text)
-        self.word_count.value = f"{n} word{'s' if n != 1 else ''}"
+        target = self.spec.get("min_words", 0)
+        self.word_count.value = (f"{n} / {target} words (aim for at least {target})" if target
+                                 else f"{n} word{'s' if n != 1 else ''}")
 
     def value(self):
         return self.text.value
@@ -429,7 +503,6 @@ class Reflection(Exercise):
 
 class CodeTask(Exercise):
     kind, label = "code_task", "Code task"
-    restored_note = "You answered this before; your answers are saved. Run your code cell again to check it once more."
     required = {"variable": str, "answer": (int, float, str), "solution": str}
     optional = {**NUMBER_OPTIONS, "otherwise": str}
 
@@ -460,6 +533,9 @@ class CodeTask(Exercise):
     def set_value(self, answer):
         """Nothing to put back: the student's code is in their own cell."""
 
+    def static_choices(self):
+        return [f"Store your answer in a variable called {self.spec['variable']}, then press Check."]
+
     def check(self, value) -> Verdict:
         """Check a value computed in code: ``task.check(my_answer)``."""
         return self.submit(value)
@@ -471,11 +547,20 @@ class CodeTask(Exercise):
         if value is None:
             raise InvalidAnswer(f"{name} is still None: replace None with your pandas expression and run the cell.")
         shape = getattr(value, "shape", None)
+        if isinstance(shape, tuple) and 0 in shape:
+            raise InvalidAnswer(f"{name} is empty: {EMPTY_FILTER}")
+        if shape in ((1,), (1, 1)) and (hasattr(value, "to_numpy") or hasattr(value, "reshape")):
+            # one row, as a filter gives: its one value (not its row label)
+            value = (value.to_numpy() if hasattr(value, "to_numpy") else value).reshape(-1)[0]
+            shape = getattr(value, "shape", None)
+        elif isinstance(shape, tuple) and len(shape) == 2 and shape[0] == 1:
+            raise InvalidAnswer(f"{name} is one row with {shape[1]} columns. Choose the column you need, for "
+                                "example table[\"column_name\"], before storing it.")
         if shape not in (None, ()):
             kind = type(value).__name__
             raise InvalidAnswer(f"{name} is a {kind} of shape {shape}, not a single value. To count its rows, use "
-                                "len(...) around it; to pick one value, choose the column and add .item(); to add "
-                                "values up, use .sum().")
+                                "len(...) around it; to pick one value, filter down to one row and choose the "
+                                "column; to add values up, use .sum().")
         if isinstance(value, (tuple, list, set, dict)):
             kind = type(value).__name__
             raise InvalidAnswer(f"{name} is a {kind} of {len(value)} items, not a single value. To count rows use "
@@ -498,7 +583,14 @@ class CodeTask(Exercise):
                 if answer.casefold() == str(mistake.get("value", "")).casefold():
                     return Verdict(WRONG, mistake["feedback"])
             return Verdict(WRONG, self.spec.get("otherwise", f"'{answer}' is not the answer."))
+        if answer == 0 and self.spec["answer"] != 0 and not any(m["value"] == 0 for m in self.spec.get("mistakes", [])):
+            return Verdict(WRONG, f"0 usually means {EMPTY_FILTER[0].lower()}{EMPTY_FILTER[1:]}")
         return grade_number(self.spec, answer)
+
+
+EMPTY_FILTER = ("Your filter kept no rows. Check the spelling and capitals of the text you compare with (the "
+                "tables write 'France', not 'france'), and compare numbers with numbers (year == 2010, not "
+                "year == '2010').")
 
 
 class _NotDefined:

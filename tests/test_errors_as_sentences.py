@@ -1,0 +1,52 @@
+"""Issue 13, fault 4: the three pandas errors students meet first get a sentence, not a 191-line traceback;
+CourseError is its sentence alone."""
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+from after_fukushima.errors import CourseError, show_errors_as_sentences
+
+TABLE = "import pandas as pd\nshares = pd.DataFrame({'country': ['France', 'Japan'], 'year': [2010, 2010]})\n"
+
+
+@pytest.fixture
+def shell():
+    shell = InteractiveShell.instance()
+    assert show_errors_as_sentences()
+    yield shell
+    InteractiveShell.clear_instance()
+
+
+@pytest.mark.parametrize("code, first_line, advice", [
+    ("shares['Country']", "KeyError: 'Country'", "Names are case-sensitive"),
+    ("shares.query('yaer == 2010')", "UndefinedVariableError: name 'yaer' is not defined", "query() does not know"),
+    ("shares.query(\"country == 'france'\")['year'].item()", "ValueError: can only convert an array of size 1",
+     "Usually the filter kept no rows"),
+])
+def test_a_common_error_is_a_sentence_and_the_students_line(shell, capsys, code, first_line, advice):
+    result = shell.run_cell(TABLE + code)
+    assert result.error_in_exec is not None  # still an error: Run All stops there, as it should
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    assert first_line in shown and advice in shown
+    assert f"It happened in your line 3: {code}" in shown
+    assert len(shown.strip().splitlines()) <= 4  # not pandas' own frames
+
+
+def test_any_other_error_keeps_its_usual_traceback(shell, capsys):
+    shell.run_cell("int('x')\n")
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    assert "ValueError" in shown and "invalid literal for int()" in shown and "Usually the filter" not in shown
+
+
+def test_a_course_error_is_its_sentence_alone(shell, capsys):
+    shell.user_ns["CourseError"] = CourseError
+    shell.run_cell("raise CourseError('The table nuclear_shares does not exist; did you mean nuclear_share?')")
+    captured = capsys.readouterr()
+    assert captured.err.strip() == "Problem: The table nuclear_shares does not exist; did you mean nuclear_share?"
+
+
+def test_outside_ipython_nothing_is_installed():
+    InteractiveShell.clear_instance()
+    assert show_errors_as_sentences() is False
