@@ -10,6 +10,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from after_fukushima.exercises.bank import all_banks
+from after_fukushima.exercises.base import TEXT
 from after_fukushima.exercises.kinds import long_enough
 from after_fukushima.live import keep_one
 from after_fukushima.progress import ProgressStore
@@ -50,12 +51,13 @@ class Scorecard(widgets.VBox):
         refresh.on_click(lambda _: self.refresh())
         export.on_click(lambda _: self.export())
         super().__init__(children=[self.table, widgets.HBox([refresh, export]), self.message])
+        self.add_class("af-scorecard-box")
         keep_one(("Scorecard",), self)
         self.refresh()
 
     def refresh(self) -> None:
         rows = summary(self.store, self.banks)
-        cell = "style='padding:2px 12px;border-bottom:1px solid #ddd;text-align:left'"
+        cell = "style='padding:2px 12px;border-bottom:1px solid var(--jp-border-color2,#ddd);text-align:left'"
         body = "".join(
             f"<tr><td {cell}>{html.escape(r['lesson'])}</td><td {cell}>{html.escape(r['title'])}</td>"
             f"<td {cell}>{r['answered']} / {r['exercises']}</td><td {cell}>{r['done']} / {r['exercises']}</td></tr>"
@@ -63,7 +65,7 @@ class Scorecard(widgets.VBox):
         )
         head = "".join(f"<th {cell}>{name}</th>" for name in ("Lesson", "Title", "Answered", "Done"))
         self.table.value = (f"<table class='af-scorecard' style='border-collapse:collapse'><thead><tr>{head}</tr>"
-                            f"</thead><tbody>{body}</tbody></table><div style='color:#555;font-size:90%'>Done: answered "
+                            f"</thead><tbody>{body}</tbody></table><div style='{TEXT};font-size:90%'>Done: answered "
                             "correctly at least once, or, for a written reflection, saved at the suggested length.</div>")
 
     def export(self) -> Path | None:

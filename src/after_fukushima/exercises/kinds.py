@@ -362,15 +362,12 @@ class MatchPairs(_PickEach):
         return sorted(set(self.spec["pairs"].values()) | set(self.spec.get("extra_choices", [])))
 
     def build_control(self):
-        # Left-hand items as labels in one column and the dropdowns in the next, so that they line up.
-        self.matches = [widgets.Dropdown(options=self.choices(), value=None, layout=widgets.Layout(width="auto"))
-                        for _ in self.spec["pairs"]]
-        cells = []
-        for left, match in zip(self.spec["pairs"], self.matches):
-            cells += [widgets.HTML(f"<div class='af-match-left'>{html.escape(left)}</div>"), match]
-        return widgets.GridBox(cells, layout=widgets.Layout(
-            grid_template_columns="minmax(8em, max-content) minmax(14em, 1fr)", grid_gap="4px 12px",
-            align_items="center"))
+        # One description width for every line (the longest left-hand item's), so that the dropdowns line up.
+        width = min(24, 0.6 * max(len(left) for left in self.spec["pairs"]) + 1)
+        self.matches = [widgets.Dropdown(options=self.choices(), value=None, description=left, layout=wide(),
+                                         style={"description_width": f"{width:.1f}em"})
+                        for left in self.spec["pairs"]]
+        return widgets.VBox(self.matches)
 
     def static_choices(self):
         return [f"{left} → ____" for left in self.spec["pairs"]] + [f"Choices: {'; '.join(self.choices())}"]
