@@ -8,7 +8,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 SOURCES ?= ../shared/sources
 REPORT  ?= ../shared/reference/china_daily_2011-05-25.txt
 
-.PHONY: lab test test-latest test-oldest constraints execute data answer-key cards bench clean help
+.PHONY: lab test test-latest test-oldest link constraints execute data answer-key cards bench clean help
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
@@ -20,7 +20,8 @@ help:
 	@echo "make data     rebuild data/ from the raw sources (SOURCES=$(SOURCES)), and the report's fingerprints for the copy check (REPORT=$(REPORT))"
 	@echo "make answer-key  rewrite teacher/answer_key.md from the question banks"
 	@echo "make cards    rewrite teacher/role_play_cards.md (lesson 04's role-play) from data/ and the model"
-	@echo "make bench    time loading each table and running each notebook"
+	@echo "make bench    time loading each table, saving answers, the simulator and each notebook"
+	@echo "make link HUB=https://hub.example.org REPO=https://github.com/you/after-fukushima  the nbgitpuller link for a class"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make lab PYTHON=python3.11")'
@@ -89,6 +90,9 @@ answer-key: $(VENV)/.installed
 
 cards: $(VENV)/.installed
 	$(BIN)/python -m after_fukushima.role_play
+
+link: $(VENV)/.installed
+	@$(BIN)/python -m after_fukushima.class_links --hub "$(HUB)" --repo "$(REPO)"
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m after_fukushima.benchmark

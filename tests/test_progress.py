@@ -314,30 +314,58 @@ def test_a_reopened_exercise_shows_the_last_answer(store):
     assert reopened.solved and "✔ Correct." in reopened.feedback.value  # the verdict of the value last checked
 
 
-def test_scorecard_counts_and_exports(store, tmp_path, monkeypatch):
+def test_scorecard_counts_and_exports(store, tmp_path):
     bank = load_bank("00_start_here")
     bank.exercise("summit-place", store=store).submit("Vienna, Austria")
     bank.exercise("summit-place", store=store).submit("Deauville, France")
     bank.exercise("why-hesitate", store=store).submit("Ein Gedanke, mit Umlauten: äöü.")  # saved, but short
-    card = Scorecard(store=store)
+    card = Scorecard(store=store, folder=tmp_path / "hand_in")
     total = sum(len(bank.ids) for bank in card.banks)
     assert repr(card) == f"<Scorecard: 2 of {total} exercises answered, {len(card.banks)} lessons>"
     unstyled = re.sub(r" style='[^']*'", "", card.table.value)
     # Done: only the correct multiple choice; the short reflection is answered but not yet done.
     size = len(bank.ids)
     assert f"<td>00_start_here</td><td>Start here</td><td>2 / {size}</td><td>1 / {size}</td>" in unstyled
-    monkeypatch.chdir(tmp_path)
-    path = card.export()
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    assert [r["exercise"] for r in rows] == ["summit-place", "summit-place", "why-hesitate"]
-    assert [r["correct"] for r in rows] == ["False", "True", ""]
-    assert json.loads(rows[2]["answer"]) == "Ein Gedanke, mit Umlauten: äöü."
-    assert "Saved all your answers" in card.message.value
     bank.exercise("days-after-quake", store=store).submit("70")  # answered, but not yet done
     bank.exercise("why-hesitate", store=store).submit("Sovereignty matters. " * 13)  # 26 words: done
     card.refresh()
     assert f"<td>3 / {size}</td><td>2 / {size}</td>" in re.sub(r" style='[^']*'", "", card.table.value)
+
+
+def test_the_hand_in_names_the_student_and_opens_in_a_spreadsheet(store, tmp_path):
+    """Issue 14: one file per student, named after them, plain-text answers, safe from formulas, UTF-8 with a BOM."""
+    bank = load_bank("00_start_here")
+    bank.exercise("summit-place", store=store).submit("Vienna, Austria")
+    bank.exercise("events-in-order", store=store).submit(bank.entry("events-in-order")["items"])
+    bank.exercise("why-hesitate", store=store).submit("=HYPERLINK(\"http://x\") and äöü")
+    card = Scorecard(store=store, folder=tmp_path / "hand_in")
+    assert card.export() is None and "Type your name first" in card.message.value
+    card.name.value = "  Zoë   Lì "
+    path = card.export()
+    assert path == tmp_path / "hand_in" / "after_fukushima_Zoe-Li.csv"
+    assert str(path) in card.message.value and "data:text/csv;base64," in card.message.value
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with its byte-order mark
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert [r["student"] for r in rows] == ["Zoë Lì"] * 3
+    assert [r["exercise"] for r in rows] == ["summit-place", "events-in-order", "why-hesitate"]
+    assert [r["correct"] for r in rows] == ["False", "True", ""]
+    assert rows[1]["answer"] == " | ".join(bank.entry("events-in-order")["items"])  # plain text, not JSON
+    assert rows[2]["answer"] == "'=HYPERLINK(\"http://x\") and äöü"  # a formula stays text in a spreadsheet
+    assert Scorecard(store=store, folder=tmp_path).name.value == "Zoë Lì"  # asked once, then remembered
+
+
+def test_on_jupyterhub_the_hub_user_name_is_offered(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_USER", "student07")
+    assert Scorecard(store=store, folder=tmp_path).name.value == "student07"
+
+
+def test_a_hand_in_that_cannot_be_written_says_so(store, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    card = Scorecard(store=store, folder=blocker / "hand_in")
+    card.name.value = "Ana"
+    assert card.export() is None and card.message.value.startswith("Not saved: the file could not be written")
 
 
 def test_a_saved_prediction_is_read_back_escaped(store):

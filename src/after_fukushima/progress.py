@@ -40,7 +40,6 @@ APPLICATION_ID = 0x41465052  # "AFPR", stored in the database header to recognis
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT = 10  # seconds a save waits for another notebook's save to finish
 ATTEMPT_KEYS = ["lesson", "exercise", "kind", "attempt", "correct", "answer", "saved_at"]
-CSV_COLUMNS = ATTEMPT_KEYS
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS attempts (
@@ -311,18 +310,6 @@ class ProgressStore:
     def set_setting(self, key: str, value: str) -> None:
         """Keep one value with the student's progress. Raises OSError as ``record`` does."""
         self._run(lambda c: c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value)))
-
-    def export_csv(self, destination: Path | str) -> Path:
-        """Write every attempt to a CSV file a teacher can collect; returns its path."""
-        import csv
-
-        destination = Path(destination)
-        with destination.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-            writer.writeheader()
-            for attempt in self.attempts():
-                writer.writerow({**attempt, "answer": json.dumps(attempt.get("answer"), ensure_ascii=False)})
-        return destination
 
 
 def _row(attempt: dict) -> tuple:

@@ -4,7 +4,12 @@ It sits above both the progress store (what was answered) and the exercises (wha
 the store depends on nothing above it.
 """
 
+import base64
+import csv
 import html
+import os
+import re
+import unicodedata
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -14,6 +19,63 @@ from after_fukushima.exercises.base import TEXT
 from after_fukushima.exercises.kinds import long_enough
 from after_fukushima.live import keep_one
 from after_fukushima.progress import ProgressStore
+
+
+NAME_SETTING = "student_name"
+HAND_IN_COLUMNS = ["student", "lesson", "exercise", "kind", "attempt", "correct", "answer", "saved_at"]
+
+
+def hand_in_folder() -> Path:
+    """Where hand-in files are written: ~/after_fukushima_hand_in (on JupyterHub, visible in the student's file
+    browser), or after_fukushima_hand_in in the current folder when there is no home folder."""
+    try:
+        return Path.home() / "after_fukushima_hand_in"
+    except (RuntimeError, KeyError):
+        return Path.cwd() / "after_fukushima_hand_in"
+
+
+def file_name_for(student: str) -> str:
+    """A file name that names the student: letters, digits and hyphens of the name (accents dropped, other
+    scripts kept), e.g. 'Zoë Li' -> 'after_fukushima_Zoe-Li.csv'."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", student) if not unicodedata.combining(c))
+    slug = re.sub(r"[^\w]+", "-", plain).strip("-_")[:60] or "student"
+    return f"after_fukushima_{slug}.csv"
+
+
+def as_plain_text(answer) -> str:
+    """An answer as a person reads it: lists joined with ' | ', nothing for no answer."""
+    if answer is None:
+        return ""
+    if isinstance(answer, (list, tuple)):
+        return " | ".join(as_plain_text(part) for part in answer)
+    if isinstance(answer, float) and answer.is_integer():
+        return str(int(answer))
+    return str(answer)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: a cell starting with = + - @ (or a tab or carriage return) would be
+    run as a formula by Excel or LibreOffice, so it gets a leading apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def hand_in_csv(store: ProgressStore, student: str, folder: Path) -> Path:
+    """Write every attempt in ``store`` to ``folder``/after_fukushima_<name>.csv and return its path.
+
+    Columns ``HAND_IN_COLUMNS``, one row per attempt, oldest first; correct is True, False or empty (a
+    reflection); answers in plain text, made safe for spreadsheets. UTF-8 with a byte-order mark, so that
+    Excel reads accents and other scripts. Raises OSError if the folder or file cannot be written.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / file_name_for(student)
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=HAND_IN_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for attempt in store.attempts():
+            writer.writerow({**attempt, "student": spreadsheet_safe(student),
+                             "correct": "" if attempt["correct"] is None else attempt["correct"],
+                             "answer": spreadsheet_safe(as_plain_text(attempt["answer"]))})
+    return path
 
 
 def summary(store: ProgressStore, banks) -> list[dict]:
@@ -37,20 +99,28 @@ def summary(store: ProgressStore, banks) -> list[dict]:
 
 
 class Scorecard(widgets.VBox):
-    """Progress per lesson, with a button that exports every attempt as CSV for a teacher."""
+    """Progress per lesson, and the hand-in: a CSV file of every attempt, named after the student.
 
-    def __init__(self, store: ProgressStore | None = None, export_name: str = "my_after_fukushima_progress.csv"):
+    The student's name is asked once (on JupyterHub the hub's user name is offered) and kept with their
+    progress. The file goes to ``hand_in_folder()`` (its full path is shown) and can also be downloaded from
+    the link shown under the button; see ``hand_in_csv`` for its columns.
+    """
+
+    def __init__(self, store: ProgressStore | None = None, folder: Path | str | None = None):
         self.store = store or ProgressStore()
         self.banks = all_banks()
-        self.export_name = export_name
+        self.folder = Path(folder) if folder is not None else None
         self.table = widgets.HTML()
         self.message = widgets.HTML()
+        self.name = widgets.Text(value=self.store.setting(NAME_SETTING) or os.environ.get("JUPYTERHUB_USER", ""),
+                                 description="Your name", placeholder="as your teacher knows you",
+                                 style={"description_width": "initial"})
         refresh = widgets.Button(description="Refresh", icon="refresh", tooltip="Update the scorecard")
-        export = widgets.Button(description="Export CSV", icon="download",
-                                tooltip=f"Save all your answers as {export_name} in this folder")
+        export = widgets.Button(description="Export for my teacher", icon="download", layout=widgets.Layout(width="auto"),
+                                tooltip="Save all your answers in one CSV file, named after you, to hand in")
         refresh.on_click(lambda _: self.refresh())
         export.on_click(lambda _: self.export())
-        super().__init__(children=[self.table, widgets.HBox([refresh, export]), self.message])
+        super().__init__(children=[self.table, widgets.HBox([refresh, self.name, export]), self.message])
         self.add_class("af-scorecard-box")
         keep_one(("Scorecard",), self)
         self.refresh()
@@ -69,12 +139,25 @@ class Scorecard(widgets.VBox):
                             "correctly at least once, or, for a written reflection, saved at the suggested length.</div>")
 
     def export(self) -> Path | None:
-        try:
-            path = self.store.export_csv(Path.cwd() / self.export_name)
-        except OSError as exc:
-            self.message.value = f"Could not write the CSV file: {html.escape(str(exc))}"
+        """Write the hand-in file; show its full path and a download link, or a sentence saying what to do."""
+        name = " ".join(self.name.value.split())
+        if not name:
+            self.message.value = "Type your name first: your teacher needs it to tell the files apart."
             return None
-        self.message.value = f"Saved all your answers to <code>{html.escape(path.name)}</code> in this folder."
+        try:
+            self.store.set_setting(NAME_SETTING, name)
+        except OSError:
+            pass  # the name is asked again next time; the export itself can still be written
+        try:
+            path = hand_in_csv(self.store, name, self.folder or hand_in_folder())
+        except OSError as exc:
+            self.message.value = f"Not saved: the file could not be written ({html.escape(exc.strerror or str(exc))})."
+            return None
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        self.message.value = (
+            f"Saved all your answers to <code>{html.escape(str(path))}</code>. "
+            f"<a download='{html.escape(path.name)}' href='data:text/csv;base64,{data}'>Download it</a> to hand in "
+            "as your teacher asks (uploaded, e-mailed, or collected from that folder).")
         return path
 
     def __repr__(self) -> str:
