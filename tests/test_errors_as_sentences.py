@@ -50,3 +50,19 @@ def test_a_course_error_is_its_sentence_alone(shell, capsys):
 def test_outside_ipython_nothing_is_installed():
     InteractiveShell.clear_instance()
     assert show_errors_as_sentences() is False
+
+
+@pytest.mark.parametrize("code", ["{'a': 1}['b']", "import os\nos.environ['AFTER_FUKUSHIMA_NOT_SET']"])
+def test_a_keyerror_outside_pandas_keeps_its_usual_traceback(shell, capsys, code):
+    shell.run_cell(code)
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    assert "KeyError" in shown and "print table.columns" not in shown
+
+
+def test_an_error_whose_text_cannot_be_read_leaves_the_sentences_installed(shell, capsys):
+    shell.run_cell("class Bad(ValueError):\n    def __str__(self):\n        raise RuntimeError('no text')\nraise Bad()")
+    capsys.readouterr()
+    shell.run_cell(TABLE + "shares['Country']")
+    captured = capsys.readouterr()
+    assert "Names are case-sensitive" in captured.out + captured.err

@@ -220,7 +220,7 @@ def test_saving_goes_on_without_a_lock_when_locking_is_unavailable(store, monkey
 
     monkeypatch.setattr(progress.fcntl, "lockf", refuse)
     monkeypatch.setattr(progress, "_LOCKING", {})
-    with pytest.warns(UserWarning, match="cannot be locked .No locks available.; your progress is saved without"):
+    with pytest.warns(UserWarning, match="cannot be locked .No locks available., so your progress is saved without"):
         store.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)
     store.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)  # warned once
     assert [a["attempt"] for a in store.attempts()] == [1, 2]
@@ -381,3 +381,115 @@ def test_a_missing_prediction_gets_a_sentence_not_an_error(store):
 
     shown = your_answer("02_nuclear_power_in_2011", "check-prediction", store=store).value
     assert "You have not saved an answer to this question yet" in shown and "lesson 02" in shown
+
+
+# --- found by trying to break it --------------------------------------------------------------------
+
+def test_a_read_only_folder_does_not_switch_locking_off(store, monkeypatch):
+    """Only a file system without locks (ENOLCK) turns locking off; a read-only or full folder does not."""
+    import errno
+
+    from after_fukushima import progress
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(progress.fcntl, "lockf", read_only)
+    monkeypatch.setattr(progress, "_LOCKING", {})
+    store.record("00", "a", "number", 1, True)
+    assert progress._LOCKING == {}  # not decided: asked again next time
+
+
+@pytest.mark.parametrize("bad", [{"answer": "broken \ud83d emoji"}, {"attempt": "²"}, {"attempt": None},
+                                 {"correct": "no"}, {"lesson": "\ud800"}])
+def test_odd_values_in_an_older_progress_json_are_imported_not_fatal(store, bad):
+    attempt = {"lesson": "06_looking_back", "exercise": "x", "kind": "reflection", "attempt": 1, "correct": None,
+               "answer": "text", "saved_at": "2026-10-01T09:00:00+00:00", **bad}
+    legacy_file(store.legacy_path, [attempt])
+    [imported] = store.attempts()
+    assert imported["exercise"] == "x" and imported["attempt"] >= 1
+    if "correct" in bad:
+        assert imported["correct"] is False  # "no" is a wrong attempt, not a solved one
+    assert load_bank("00_start_here").exercise("summit-place", store=store).attempts == 0
+
+
+def test_half_an_emoji_in_a_reflection_is_saved_not_lost(store):
+    reflection = load_bank("00_start_here").exercise("why-hesitate", store=store)
+    verdict = reflection.submit("I think \ud83d because sovereignty matters")
+    assert verdict.status == "saved" and "Not saved" not in reflection.feedback.value
+    assert store.latest("00_start_here", "why-hesitate")["answer"] == "I think \ufffd because sovereignty matters"
+
+
+def test_answers_json_cannot_hold_are_kept_as_their_text(store):
+    store.record("00", "a", "match", {(1, 2): 3}, False)
+    assert store.latest("00", "a")["answer"] == "{(1, 2): 3}"
+
+
+def test_damage_inside_the_file_keeps_every_row_that_can_be_read(store, recwarn):
+    """Damage past the header: the readable attempts go to a fresh file, the damaged one is kept aside, and a
+    hand-in is never written empty by mistake."""
+    for n in range(300):
+        store.record("L", f"E{n % 7}", "reflection", "x" * 200, None)
+    data = bytearray(store.path.read_bytes())
+    data[4096 * 3:4096 * 6] = b"\xab" * (4096 * 3)
+    store.path.write_bytes(bytes(data))
+    kept = store.attempts()
+    assert 0 < len(kept) < 300  # the rows on the damaged pages are gone, the others are back
+    assert any("could be read back" in str(w.message) for w in recwarn)
+    assert (store.path.parent / "progress.damaged-1.sqlite").exists()
+    store.record("L", "E1", "reflection", "after", None)
+    with closing(sqlite3.connect(store.path)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_hand_in_is_refused_rather_than_written_empty(store, tmp_path, monkeypatch):
+    from after_fukushima.scorecard import hand_in_csv
+
+    store.record("00", "a", "number", 1, True)
+
+    def unreadable(*args, **kwargs):
+        raise OSError(5, "the progress file could not be used")
+
+    monkeypatch.setattr(store, "_run", unreadable)
+    with pytest.raises(OSError):
+        hand_in_csv(store, "Ann", tmp_path)
+    assert not list(tmp_path.glob("*.csv"))
+
+
+def test_a_restored_sort_shows_the_feedback_it_showed_then(store):
+    bank = load_bank("00_start_here")
+    sort = bank.exercise("sort-statements", store=store)
+    wrong = ["proposal"] * len(sort.spec["items"])
+    sort.submit(wrong)
+    shown = sort.submit(wrong).message  # the second Check: which statements, not yet why
+    again = bank.exercise("sort-statements", store=store)
+    assert shown in again.feedback.value and again.attempts == 2
+
+
+def test_a_check_after_a_failed_save_is_not_swallowed(store, monkeypatch):
+    number = load_bank("00_start_here").exercise("days-after-quake", store=store)
+    real = store.record
+
+    def full(*args, **kwargs):
+        raise OSError(28, "the disk is full")
+
+    monkeypatch.setattr(store, "record", full)
+    number.entry.value = "75"  # Enter: checked, not saved
+    assert "Not saved" in number.feedback.value and number.attempts == 0
+    monkeypatch.setattr(store, "record", real)
+    number.check_button.click()  # the student presses Check again, as the sentence asks
+    assert number.attempts == 1 and "Not saved" not in number.feedback.value
+    number.check_button.click()  # and pressing it once more is a second attempt as usual
+    assert number.attempts == 2
+
+
+def test_a_large_number_comes_back_with_all_its_digits(store):
+    bank = load_bank("00_start_here")
+    bank.exercise("days-after-quake", store=store).submit("1234567")
+    assert bank.exercise("days-after-quake", store=store).entry.value == "1234567"
+
+
+def test_a_folder_that_is_a_file_gets_a_sentence(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(OSError, match="its folder .* cannot be created"):
+        ProgressStore(tmp_path / "afile" / "progress.sqlite").record("00", "a", "number", 1, True)

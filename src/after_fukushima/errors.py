@@ -9,6 +9,7 @@
 """
 
 import linecache
+import os
 import sys
 import traceback
 
@@ -28,9 +29,16 @@ ADVICE = {
 }
 
 
-def advice_for(error: BaseException) -> str | None:
-    """The sentence for one of the three common pandas errors, or None for any other error."""
+def _from_pandas(tb) -> bool:
+    return any(f"{os.sep}pandas{os.sep}" in frame.filename for frame in traceback.extract_tb(tb))
+
+
+def advice_for(error: BaseException, tb=None) -> str | None:
+    """The sentence for one of the three common pandas errors, or None for any other error (a KeyError counts
+    only when raised inside pandas: a dictionary's KeyError is not about columns)."""
     name = type(error).__name__
+    if name == "KeyError":
+        return ADVICE[name] if tb is not None and _from_pandas(tb) else None
     if name in ADVICE:
         return ADVICE[name]
     if isinstance(error, ValueError) and "can only convert an array of size 1" in str(error):
@@ -51,17 +59,20 @@ def your_line(tb) -> str:
 
 def _as_sentences(shell, etype, value, tb, tb_offset=None):
     """IPython's handler for the exceptions given to set_custom_exc: it shows the error and returns its lines."""
-    if isinstance(value, CourseError):
-        print(f"Problem: {value}", file=sys.stderr)
-        return []
-    advice = advice_for(value)
-    if advice is None:
-        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
-        return []
-    where = your_line(tb)
-    lines = [f"{etype.__name__}: {value}", advice] + ([f"It happened in your {where}"] if where else [])
-    shell._showtraceback(etype, value, lines)  # in a kernel: an error output, as any error
-    return lines
+    try:
+        if isinstance(value, CourseError):
+            print(f"Problem: {value}", file=sys.stderr)
+            return []
+        advice = advice_for(value, tb)
+        if advice is not None:
+            where = your_line(tb)
+            lines = [f"{etype.__name__}: {value}", advice] + ([f"It happened in your {where}"] if where else [])
+            shell._showtraceback(etype, value, lines)  # in a kernel: an error output, as any error
+            return lines
+    except Exception:  # an error whose text cannot be read: IPython's own traceback, and stay installed
+        pass
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+    return []
 
 
 def show_errors_as_sentences() -> bool:

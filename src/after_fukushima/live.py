@@ -5,8 +5,9 @@ figures, controls, layouts and styles) for as long as the kernel runs: forty re-
 once took the live widgets from 13 to 493. ``keep_one`` closes the earlier copies.
 
 In JupyterLab each cell has an id, which the kernel receives with the code: when a cell runs again, every
-widget it made the time before is closed. Where no id is sent (nbclient, a plain Python session), a widget is
-the same as an earlier one when its ``key`` is equal, and the earlier one is closed.
+widget it made the time before is closed. Where no id is sent (nbclient, the classic notebook) the cell's code
+stands for it. Outside IPython (a script, a test), a widget is the same as an earlier one when its ``key`` is
+equal, and the earlier one is closed.
 """
 
 import ipywidgets as widgets
@@ -16,17 +17,22 @@ _by_cell: dict[str, tuple[int, list[widgets.Widget]]] = {}  # cell id -> (its ru
 
 
 def _running_cell() -> tuple[str, int] | None:
-    """(id of the cell being run, its execution count), or None outside a front end that sends cell ids."""
+    """(the cell being run, its execution count), or None outside IPython. The cell is its id where the front
+    end sends one (JupyterLab), else its code (nbclient, the classic notebook): two cells with the same code
+    then count as one, the price of not leaking."""
     try:
         from IPython import get_ipython
     except ImportError:
         return None
     shell = get_ipython()
-    kernel = getattr(shell, "kernel", None)
-    if kernel is None:
+    if shell is None:
         return None
-    cell = (kernel.get_parent().get("metadata") or {}).get("cellId")
-    return (cell, shell.execution_count) if cell else None
+    kernel = getattr(shell, "kernel", None)
+    cell = (kernel.get_parent().get("metadata") or {}).get("cellId") if kernel is not None else None
+    if not cell:
+        history = getattr(shell, "user_ns", {}).get("_ih") or [""]
+        cell = f"code:{hash(history[-1])}"
+    return cell, getattr(shell, "execution_count", 0)
 
 
 def keep_one(key: tuple, widget: widgets.Widget) -> None:

@@ -20,6 +20,7 @@ import errno
 import html
 import json
 import os
+import re
 import sqlite3
 import warnings
 from datetime import datetime, timezone
@@ -65,7 +66,7 @@ def progress_path() -> Path:
     With no home folder (a container run as an unnamed user), .after_fukushima/progress.sqlite in the current
     folder, with a warning.
     """
-    override = os.environ.get(PROGRESS_VARIABLE)
+    override = os.environ.get(PROGRESS_VARIABLE, "").strip()
     if override:
         return Path(override).expanduser()
     try:
@@ -105,6 +106,7 @@ def _sentence(exc: sqlite3.Error) -> str:
 
 
 _LOCKING: dict[Path, bool] = {}  # per folder, found out once per kernel
+NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS}  # what a file system without locks answers
 
 
 def _locking_works(folder: Path) -> bool:
@@ -121,12 +123,12 @@ def _locking_works(folder: Path) -> bool:
                 fcntl.lockf(handle, fcntl.LOCK_UN)
             _LOCKING[folder] = True
         except OSError as exc:
-            if exc.errno in (errno.EAGAIN, errno.EACCES):  # another process holds it: locking works
-                _LOCKING[folder] = True
-            else:
-                _LOCKING[folder] = False
-                warnings.warn(f"Files in {folder} cannot be locked ({exc.strerror or exc}); your progress is saved "
-                              "without a lock, so do not answer in two notebooks at the same moment.", stacklevel=5)
+            if exc.errno not in NO_LOCKS:  # held by another process, or a read-only or full folder: not decided
+                return True
+            _LOCKING[folder] = False
+            warnings.warn(f"Files in {folder} cannot be locked ({exc.strerror or exc}), so your progress is saved "
+                          "without a lock. Use one notebook at a time: two saving at the same moment could "
+                          "damage the file.", stacklevel=5)
         finally:
             with contextlib.suppress(OSError):
                 probe.unlink()
@@ -153,21 +155,58 @@ class ProgressStore:
     def _run(self, work):
         """``work(connection)`` on the database, whose tables are made (or imported) first if needed.
 
-        Turns every SQLite error into an OSError whose text says what to do.
+        A file found damaged inside (SQLITE_CORRUPT) is rebuilt from what can still be read, and the work done
+        again once. Turns every SQLite error into an OSError whose text says what to do.
         """
-        try:
-            connection = self._open()
+        for rebuilt in (False, True):
             try:
-                return work(connection)
-            finally:
-                connection.close()
-        except sqlite3.Error as exc:
-            full = getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL"
-            raise OSError(errno.ENOSPC if full else errno.EIO, _sentence(exc)) from exc
+                connection = self._open()
+                try:
+                    return work(connection)
+                finally:
+                    connection.close()
+            except sqlite3.Error as exc:
+                name = getattr(exc, "sqlite_errorname", "")
+                if name == "SQLITE_CORRUPT" and not rebuilt:
+                    self._rebuild()
+                    continue
+                raise OSError(errno.ENOSPC if name == "SQLITE_FULL" else errno.EIO, _sentence(exc)) from exc
+        raise AssertionError("unreachable")
+
+    def _rebuild(self) -> None:
+        """Set a file that is damaged inside aside, and start a fresh one with every attempt that can still be
+        read from it (row by row, so that one damaged page loses only its own rows)."""
+        rescued = []
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True)) as old:
+                try:
+                    last = old.execute("SELECT max(id) FROM attempts").fetchone()[0] or 0
+                except sqlite3.Error:
+                    last = 0
+                for number in range(1, last + 1):
+                    with contextlib.suppress(sqlite3.Error):
+                        rescued += old.execute("SELECT lesson, exercise, kind, attempt, correct, answer, saved_at "
+                                               "FROM attempts WHERE id = ?", (number,)).fetchall()
+        except sqlite3.Error:
+            pass
+        self._set_aside()
+        connection = self._open()
+        try:
+            with connection:
+                connection.execute("BEGIN")
+                connection.executemany("INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, "
+                                       "saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rescued)
+        finally:
+            connection.close()
+        warnings.warn(f"{len(rescued)} saved attempts could be read back and were kept in the fresh file.",
+                      stacklevel=4)
 
     def _open(self) -> sqlite3.Connection:
         """A connection to a database with the course's tables; a damaged file is set aside first."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OSError(exc.errno, f"its folder {self.path.parent} cannot be created ({exc.strerror or exc})") from exc
         locking = _locking_works(self.path.parent)
         for _ in range(3):
             target = f"file:{quote(str(self.path))}" + ("" if locking else "?vfs=unix-none")
@@ -178,6 +217,11 @@ class ProgressStore:
             except _NotOurs:
                 connection.close()
                 self._set_aside()
+            except sqlite3.DatabaseError as exc:
+                connection.close()
+                if getattr(exc, "sqlite_errorname", "") != "SQLITE_CORRUPT":
+                    raise
+                self._rebuild()
             except BaseException:
                 connection.close()
                 raise
@@ -231,17 +275,19 @@ class ProgressStore:
         while (spare := self.path.with_name(f"{self.path.stem}.damaged-{number}{self.path.suffix}")).exists():
             number += 1
         os.replace(self.path, spare)
-        journal = Path(f"{self.path}-journal")
-        if journal.exists():
-            os.replace(journal, Path(f"{spare}-journal"))
+        for suffix in ("-journal", "-wal", "-shm"):
+            companion = Path(f"{self.path}{suffix}")
+            if companion.exists():
+                os.replace(companion, Path(f"{spare}{suffix}"))
         warnings.warn(f"Your progress file was damaged, so it was kept as {spare.name} and a fresh one was started.",
                       stacklevel=2)
 
     # reading ---------------------------------------------------------------------------------------
-    def attempts(self, lesson: str | None = None, exercise: str | None = None) -> list[dict]:
+    def attempts(self, lesson: str | None = None, exercise: str | None = None, *, strict: bool = False) -> list[dict]:
         """The saved attempts, oldest first: all of them, or one lesson's, or one exercise's.
 
-        Never raises: a file that cannot be read gives a warning and no attempts.
+        Never raises: a file that cannot be read gives a warning and no attempts; with ``strict`` (for a
+        hand-in, which must not be empty by mistake) it raises OSError instead.
         """
         where, values = [], []
         for column, value in (("lesson", lesson), ("exercise", exercise)):
@@ -251,7 +297,7 @@ class ProgressStore:
         query = "SELECT lesson, exercise, kind, attempt, correct, answer, saved_at FROM attempts"
         if where:
             query += " WHERE " + " AND ".join(where)
-        return self._select(query + " ORDER BY id", values)
+        return self._select(query + " ORDER BY id", values, strict=strict)
 
     def latest(self, lesson: str, exercise: str) -> dict | None:
         """The most recent attempt at one exercise, or None."""
@@ -259,12 +305,14 @@ class ProgressStore:
                             "WHERE lesson = ? AND exercise = ? ORDER BY id DESC LIMIT 1", [lesson, exercise])
         return rows[0] if rows else None
 
-    def _select(self, query: str, values: list) -> list[dict]:
+    def _select(self, query: str, values: list, strict: bool = False) -> list[dict]:
         if not self.path.exists() and not self.legacy_path.exists():
             return []
         try:
             rows = self._run(lambda connection: connection.execute(query, values).fetchall())
         except OSError as exc:
+            if strict:
+                raise
             warnings.warn(f"Could not read your progress file {self.path} ({exc.strerror or exc}); "
                           "starting without it.", stacklevel=3)
             return []
@@ -312,17 +360,41 @@ class ProgressStore:
         self._run(lambda c: c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value)))
 
 
+def _text(value) -> str:
+    """Text SQLite can store: a lone surrogate (half of an emoji cut by a paste) becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", str(value))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError, OverflowError):
+        return 1
+
+
+def _correct(value) -> int | None:
+    """1, 0 or None (not marked) from what an older or hand-edited file holds: True, "false", "no", 0..."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        word = value.strip().lower()
+        return 1 if word in ("true", "yes", "1") else 0 if word in ("false", "no", "0") else None
+    return int(bool(value))
+
+
 def _row(attempt: dict) -> tuple:
-    """An attempt as the values of one row of the attempts table."""
+    """An attempt as the values of one row of the attempts table. Never raises: the answer is kept as JSON,
+    or as its repr if JSON cannot hold it."""
     attempt = _complete(attempt)
-    correct = attempt["correct"]
     try:
         answer = json.dumps(attempt["answer"], ensure_ascii=False, default=str)
-    except ValueError:  # a value JSON cannot hold (a circular list): keep what it looked like
-        answer = json.dumps(repr(attempt["answer"]), ensure_ascii=False)
-    return (str(attempt["lesson"]), str(attempt["exercise"]), str(attempt["kind"] or ""),
-            int(attempt["attempt"]) if str(attempt["attempt"]).isdigit() else 1,
-            None if correct is None else int(bool(correct)), answer, str(attempt["saved_at"] or ""))
+    except (TypeError, ValueError, RecursionError):  # a dict with tuple keys, a circular or very deep list
+        answer = json.dumps(repr(attempt["answer"])[:100_000], ensure_ascii=False)
+    return (_text(attempt["lesson"]), _text(attempt["exercise"]), _text(attempt["kind"] or ""),
+            _number(attempt["attempt"]), _correct(attempt["correct"]), _text(answer), _text(attempt["saved_at"] or ""))
 
 
 def _attempt(row: tuple) -> dict:
@@ -342,8 +414,11 @@ def _legacy_attempts(path: Path) -> list[dict] | None:
         content = json.loads(path.read_text(encoding="utf-8-sig"))
         if content.get("format") != LEGACY_FORMAT or not isinstance(content.get("attempts"), list):
             raise ValueError("not a progress file")
-    except (ValueError, AttributeError, UnicodeDecodeError):
-        spare = path.with_name(f"{path.stem}.damaged{path.suffix}")
+    except (ValueError, AttributeError, UnicodeDecodeError, RecursionError):
+        spare, number = path.with_name(f"{path.stem}.damaged{path.suffix}"), 1
+        while spare.exists():
+            number += 1
+            spare = path.with_name(f"{path.stem}.damaged-{number}{path.suffix}")
         with contextlib.suppress(OSError):
             os.replace(path, spare)
             warnings.warn(f"Your old progress file {path.name} was damaged, so it was kept as {spare.name} and "

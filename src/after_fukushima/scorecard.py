@@ -66,12 +66,13 @@ def hand_in_csv(store: ProgressStore, student: str, folder: Path) -> Path:
     reflection); answers in plain text, made safe for spreadsheets. UTF-8 with a byte-order mark, so that
     Excel reads accents and other scripts. Raises OSError if the folder or file cannot be written.
     """
+    attempts = store.attempts(strict=True)  # an unreadable progress file is an error, not an empty hand-in
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / file_name_for(student)
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=HAND_IN_COLUMNS, extrasaction="ignore")
         writer.writeheader()
-        for attempt in store.attempts():
+        for attempt in attempts:
             writer.writerow({**attempt, "student": spreadsheet_safe(student),
                              "correct": "" if attempt["correct"] is None else attempt["correct"],
                              "answer": spreadsheet_safe(as_plain_text(attempt["answer"]))})

@@ -205,6 +205,8 @@ class Exercise(widgets.VBox):
         except OSError as exc:
             reason = exc.strerror or str(exc)
             return f"your answer could not be written to {self.store.path} ({reason})."
+        except Exception as exc:  # a store that is not the course's own, or a value no one foresaw
+            return f"your answer could not be saved ({type(exc).__name__})."
         return ""
 
     def _show(self, verdict: Verdict, note: str = "", restored: bool = False) -> None:
@@ -230,22 +232,24 @@ class Exercise(widgets.VBox):
         is lost between sessions or when the cell is run again (Shift+Enter)."""
         last = self.store.latest(self.lesson, self.id)
         shown = self.store.setting(self._hints_key)
-        if shown and shown.isdigit():
+        if shown and shown.isascii() and shown.isdigit():
             self.hints_shown = min(int(shown), len(self.spec.get("hints", [])))
             self._show_hints()
         if last is None:
             return
-        self.attempts = last.get("attempt", 1)
         self.solved = any(a["correct"] is True for a in self.store.attempts(self.lesson, self.id))
         try:
             self.set_value(last["answer"])
+            self.attempts = last["attempt"] - 1  # graded as it was then: sort, match and order reveal by count
             verdict = self.grade(self.parse(last["answer"]))
         except (InvalidAnswer, ValueError, TypeError, KeyError, TraitError):  # the bank changed since then
             self.feedback.value = feedback_box(html.escape(
                 "The question has been edited since you last answered it, so your saved answer no longer fits: "
                 "answer it again (your earlier attempts are still in your progress file)."))
+            self.attempts = last["attempt"]
             self.status.value = self._status_text()
             return
+        self.attempts = last["attempt"]
         self._show(verdict, restored=True)
 
     def static_choices(self) -> list[str]:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 import ipywidgets as widgets
+import pandas as pd
 
 from after_fukushima.exercises.base import CORRECT, SAVED, WRONG, Exercise, InvalidAnswer, Verdict
 
@@ -142,6 +143,8 @@ def parse_number(value, units: list[str], expected: float | None = None) -> floa
     """A number from what a student typed: '14', '14.5 m', '1,000', '9,1' (decimal comma), '−3'."""
     if isinstance(value, bool):
         raise InvalidAnswer("Give a number, not True or False.")
+    if value is pd.NA or value is pd.NaT:
+        raise InvalidAnswer("That is not a number but a missing value (NaN): check that your code found a value.")
     if isinstance(value, NUMBER):
         try:
             number = float(value)
@@ -231,9 +234,16 @@ class NumberAnswer(Exercise):
         return widgets.HBox([self.entry, widgets.Label(unit)])
 
     def _on_enter(self, change) -> None:
-        if not self._restoring and str(change["new"]).strip():
+        if self._restoring or not str(change["new"]).strip():
+            return
+        before = self.attempts
+        self.submit(change["new"])
+        if self.attempts > before:  # checked and saved: a click on Check just after is not a second try
             self._entered = change["new"]
-            self.submit(change["new"])
+
+    def submit(self, value):
+        self._entered = None
+        return super().submit(value)
 
     def on_check(self) -> None:
         if self._entered is not None and self._entered == self.entry.value:
@@ -247,7 +257,7 @@ class NumberAnswer(Exercise):
     def set_value(self, answer):
         self._restoring = True
         try:
-            self.entry.value = f"{answer:g}"
+            self.entry.value = f"{answer:.15g}"
         finally:
             self._restoring = False
 
