@@ -513,3 +513,23 @@ def test_every_kind_has_a_readable_static_form(store):
 def test_the_static_form_escapes_markup(make_exercise):
     shown = make_exercise({**SORT, "prompt": SCRIPT})._repr_mimebundle_()["text/html"]
     assert "<script>" not in shown and "&lt;script&gt;" in shown
+
+
+def test_with_several_ticked_the_feedback_names_the_wrong_one(store):
+    from after_fukushima import load_bank
+
+    exercise = load_bank("00_start_here").exercise("obstacles-named", store=store)
+    wrong = next(o for o in exercise.spec["options"] if o not in exercise.spec["answers"])
+    verdict = exercise.submit([exercise.spec["answers"][0], wrong])
+    assert verdict.message.startswith(f"'{wrong}': {exercise.spec['feedback'][wrong]}")
+
+
+def test_the_word_count_says_when_a_reflection_is_long_enough(make_exercise):
+    exercise = make_exercise(REFLECTION)
+    exercise.text.value = "one two three four five six"
+    assert exercise.word_count.value == "6 / 5 words (long enough)"
+
+
+def test_a_right_code_task_brings_its_explanation_under_the_cell(make_exercise):
+    verdict = make_exercise({**CODE_NUMBER, "explanation": "Because the mean is half way."}).check(2.5)
+    assert repr(verdict) == "✔ Correct. Because the mean is half way."

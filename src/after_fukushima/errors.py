@@ -11,6 +11,7 @@
 import linecache
 import os
 import sys
+import textwrap
 import traceback
 
 
@@ -66,7 +67,8 @@ def _as_sentences(shell, etype, value, tb, tb_offset=None):
         advice = advice_for(value, tb)
         if advice is not None:
             where = your_line(tb)
-            lines = [f"{etype.__name__}: {value}", advice] + ([f"It happened in your {where}"] if where else [])
+            lines = [f"{etype.__name__}: {value}", *textwrap.wrap(advice, 88)]  # whole words on narrow screens
+            lines += [f"It happened in your {where}"] if where else []
             shell._showtraceback(etype, value, lines)  # in a kernel: an error output, as any error
             return lines
     except Exception:  # an error whose text cannot be read: IPython's own traceback, and stay installed

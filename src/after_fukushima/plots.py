@@ -93,6 +93,19 @@ def interactive_figure(title: str, *, ylabel: str, source: str, xlabel: str = ""
     return fig, ax
 
 
+# On a narrow screen (a 1024-pixel projector with the file browser open) a figure is shrunk to the notebook's
+# width instead of being cut off: its controls are widgets, so nothing depends on where the mouse is on it.
+FIGURE_CSS = ("<style>.af-figure, .af-figure .jupyter-matplotlib-figure, .af-figure .jupyter-matplotlib-canvas-container, "
+              ".af-figure .jupyter-matplotlib-canvas-div { max-width: 100%; } "
+              ".af-figure canvas { max-width: 100%; height: auto !important; }</style>")
+
+
+def fitting(canvas) -> list:
+    """An interactive figure's canvas, and the (hidden) style sheet that shrinks it to the notebook's width."""
+    canvas.add_class("af-figure")
+    return [canvas, widgets.HTML(FIGURE_CSS, layout=widgets.Layout(display="none"))]
+
+
 def decorate(ax, title: str, *, ylabel: str, source: str, xlabel: str = "") -> None:
     ax.set_title(title, loc="left")
     ax.set_ylabel(ylabel)
@@ -171,7 +184,7 @@ class CountryExplorer(widgets.VBox):
         self.axes.set_position((0.1, 0.22, 0.65, 0.69))  # left, bottom, width, height: figure fractions
         self.axes.set_xlim(self.first_year - (self.first_year == self.last_year), self.last_year)
         self.axes.set_ylim(0, self.top)
-        super().__init__(children=[widgets.HBox([self.picker, self.add_button]), self.chips, self.figure.canvas,
+        super().__init__(children=[widgets.HBox([self.picker, self.add_button]), self.chips, *fitting(self.figure.canvas),
                                    self.summary])
         keep_one(("CountryExplorer", title), self)  # re-running the cell closes the copy made before
         self.show(start)
@@ -339,7 +352,7 @@ class TimelineExplorer(widgets.VBox):
         labels = [_label(moment, day) for moment, day in zip(events["time"], events["date"])]
         self.slider, self.previous, self.next, buttons = stepper(labels, "Event", self.show)
         self.text = widgets.HTML()
-        super().__init__(children=[buttons, self.slider, self.figure.canvas, self.text])
+        super().__init__(children=[buttons, self.slider, *fitting(self.figure.canvas), self.text])
         keep_one(("TimelineExplorer", until), self)
         self.show(0)
 
@@ -438,7 +451,7 @@ class InstrumentTimeline(widgets.VBox):
                   in zip(self.rows["since"], self.rows["short_name"])]
         self.slider, self.previous, self.next, buttons = stepper(labels, "Instrument", self.show)
         self.text = widgets.HTML()
-        super().__init__(children=[buttons, self.slider, self.figure.canvas, self.text])
+        super().__init__(children=[buttons, self.slider, *fitting(self.figure.canvas), self.text])
         keep_one(("InstrumentTimeline", until, start), self)
         self.show(0)
         if start is not None:  # open at one instrument (its short name), for example the first after an event
@@ -510,7 +523,7 @@ class ResponseExplorer(widgets.VBox):
         self.axes.legend(handles=handles, loc="upper left", fontsize=8, ncols=2, frameon=True, framealpha=0.9)
         self.summary = widgets.HTML()
         self.picker.observe(lambda change: self.show(change["new"]), names="value")
-        super().__init__(children=[self.picker, self.figure.canvas, self.summary])
+        super().__init__(children=[self.picker, *fitting(self.figure.canvas), self.summary])
         keep_one(("ResponseExplorer", first_year), self)
         self.show(start)
 

@@ -126,3 +126,31 @@ def test_a_lesson_reopened_after_its_kernel_stopped_still_shows_its_exercises(pa
     assert page.get_by_text("model not found").count() == 0
     reopened = exercise(page, "summit-place")
     assert "Where did the G8 leaders meet" in reopened.inner_text() and "✔ Correct." in reopened.inner_text()
+    # It is a saved copy, and says what to do: run the cell again.
+    banner = reopened.evaluate("e => getComputedStyle(e, '::before').content")
+    assert "run this cell (Shift+Enter), or Run All, to answer again" in banner
+    assert reopened.evaluate("e => getComputedStyle(e).pointerEvents") == "none"  # no Check that does nothing
+
+
+def test_on_a_projector_with_the_file_browser_open_figures_fit_the_notebook(browser, lab):
+    """1024x768 with the file browser open: an interactive figure is shrunk to the notebook's width, not cut off."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    try:
+        open_and_run_all(page, lab)
+        page.evaluate("window.jupyterapp.commands.execute('filebrowser:activate')")
+        page.wait_for_timeout(1500)
+        canvas = page.locator(".af-figure canvas").first
+        canvas.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        right = canvas.evaluate("c => c.getBoundingClientRect().right")
+        room = canvas.evaluate("c => c.closest('.jp-OutputArea-output').getBoundingClientRect().right")
+        assert right <= room + 1, (right, room)
+        box = canvas.bounding_box()
+        assert box["height"] / box["width"] > 0.3  # shrunk in proportion, not squashed
+        below = page.locator(".af-figure").first.evaluate(
+            "f => f.parentElement.lastElementChild.getBoundingClientRect().top")  # the figure in words
+        assert below >= box["y"] + box["height"] - 1  # nothing drawn over the figure
+        page.screenshot(path=str(CONTRAST_FIGURES.parent / "projector_1024_figure.png"))
+    finally:
+        context.close()

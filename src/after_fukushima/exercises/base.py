@@ -32,8 +32,13 @@ SOURCE_STYLE = f"font-size:0.9em;{TEXT};margin-top:4px"
 # exercise), reflections in the text font, not a typewriter's, radio labels that wrap without overlapping.
 COURSE_CSS = """<style>
 .af-exercise .widget-toggle-button.mod-active {
-  background: var(--jp-brand-color0, #0d47a1); color: #ffffff; font-weight: 600;
+  background: var(--jp-brand-color0, #0d47a1); color: #ffffff;
   box-shadow: inset 0 0 0 2px var(--jp-content-font-color1, #1a1a1a); }
+.af-exercise .widget-toggle-button i.fa { margin-right: 0.3em; }
+.af-exercise .jupyter-widgets-disconnected::before { display: none; }
+.af-exercise.jupyter-widgets-disconnected { opacity: 0.75; pointer-events: none; }
+.af-exercise.jupyter-widgets-disconnected::before { display: block; content: "A saved copy: run this cell (Shift+Enter), or Run All, to answer again."; font-weight: 600;
+  font-family: var(--jp-ui-font-family, sans-serif); padding: 4px 8px; margin-bottom: 4px; border-left: 4px solid #E69F00; background: var(--jp-layout-color2, #eeeeee); color: var(--jp-content-font-color1, #1a1a1a); }
 .af-exercise textarea { font-family: var(--jp-content-font-family, system-ui, sans-serif); font-size: 1em; }
 .af-exercise .widget-radio-box label { height: auto; min-height: var(--jp-widgets-inline-height, 28px);
   line-height: 1.3; padding: 2px 0; white-space: normal; }

@@ -113,7 +113,8 @@ class ChooseAll(Exercise):
         missed = len(right - set(answer))
         if not wrong_ticks and not missed:
             return Verdict(CORRECT, "")
-        parts = [self.spec["feedback"][w] for w in wrong_ticks]
+        parts = [f"'{w}': {self.spec['feedback'][w]}" if len(answer) > 1 else self.spec["feedback"][w]
+                 for w in wrong_ticks]  # with several ticked, say which one the sentence is about
         if missed:
             parts.append(f"{missed} option{'s' if missed > 1 else ''} that appl{'y' if missed > 1 else 'ies'} "
                          f"{'are' if missed > 1 else 'is'} not ticked yet.")
@@ -482,7 +483,8 @@ class Reflection(Exercise):
     def _count(self, text):
         n = count_words(text)
         target = self.spec.get("min_words", 0)
-        self.word_count.value = (f"{n} / {target} words (aim for at least {target})" if target
+        self.word_count.value = (f"{n} / {target} words " + ("(long enough)" if n >= target else
+                                                             f"(aim for at least {target})") if target
                                  else f"{n} word{'s' if n != 1 else ''}")
 
     def value(self):
@@ -544,8 +546,12 @@ class CodeTask(Exercise):
         return [f"Store your answer in a variable called {self.spec['variable']}, then press Check."]
 
     def check(self, value) -> Verdict:
-        """Check a value computed in code: ``task.check(my_answer)``."""
-        return self.submit(value)
+        """Check a value computed in code: ``task.check(my_answer)``. A right answer comes back with its
+        explanation, so that the student reads it under their own cell too."""
+        verdict = self.submit(value)
+        if verdict.status == CORRECT and self.spec.get("explanation"):
+            return Verdict(CORRECT, self.spec["explanation"])
+        return verdict
 
     def parse(self, value):
         name = self.spec["variable"]

@@ -26,7 +26,7 @@ from after_fukushima.errors import CourseError
 from after_fukushima.models.cooperation import (COST_RULES, DEPTH_LEVELS, Design, Weights, breadth_vs_depth,
                                                 distances_km, net_gain, payoffs, sensitivity, stable_memberships)
 from after_fukushima.live import keep_one
-from after_fukushima.plots import PALETTE, interactive_figure
+from after_fukushima.plots import PALETTE, fitting, interactive_figure
 
 __all__ = ["CooperationSimulator", "weights_table", "sensitivity", "timing"]
 
@@ -89,6 +89,7 @@ class CooperationSimulator(widgets.VBox):
         self.portal = widgets.Checkbox(
             value=design.portal, description="Shared portal for operating experience and accident information "
                                              "(members only)", indent=False, style=wide,
+            layout=widgets.Layout(width="auto"),
             tooltip="A channel open to members only: the more reactors its members run, the more it is worth")
         self.vendor_duty = widgets.FloatSlider(
             value=design.vendor_duty, min=0, max=1, step=0.05, readout_format=".2f", continuous_update=False,
@@ -117,7 +118,7 @@ class CooperationSimulator(widgets.VBox):
         self.summary = widgets.HTML()  # the figure in words: for screen readers, and for checking a reading
         for control in (self.depth, self.portal, self.vendor_duty, self.cost_rule):
             control.observe(self.update, names="value")
-        super().__init__(children=[self.depth, self.portal, self.vendor_duty, self.cost_rule, self.figure.canvas,
+        super().__init__(children=[self.depth, self.portal, self.vendor_duty, self.cost_rule, *fitting(self.figure.canvas),
                                    self.summary])
         keep_one(("CooperationSimulator", repr(design), repr(self.weights)), self)  # a re-run closes the copy before
         self.update()
