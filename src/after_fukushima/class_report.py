@@ -1,0 +1,855 @@
+"""A teacher's tool: what a class's hand-in files say, as tables and two figures (teacher/class_report.ipynb).
+
+    attempts, problems = read_hand_ins("hand_ins")        # every after_fukushima_*.csv in the folder
+    exercise_summary(attempts)                            # who tried each exercise, who got it right
+    common_wrong_answers(attempts)                        # the commonest wrong answers, with the course's feedback
+    behind(attempts)                                      # who has done the fewest exercises, lesson by lesson
+    reflections(attempts, "why-hesitate")                 # every student's written reflection, side by side
+    heat_map(attempts), first_try_chart(attempts)         # the same, to look at rather than read
+
+``demo_class(folder)`` writes an invented class of 30 hand-ins, to try the report on before the real ones come in.
+
+Students hand in files written by ``scorecard.hand_in_csv``. This module reads them and is read by nothing the
+students' notebooks import: it sits above the scorecard, the exercises and the plots.
+"""
+
+import csv
+import io
+import math
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
+
+from after_fukushima.exercises.base import InvalidAnswer
+from after_fukushima.exercises.bank import Bank, all_banks
+from after_fukushima.exercises.kinds import EMPTY_FILTER, ORDINALS, count_words, grade_number, long_enough, parse_number
+from after_fukushima.figures import panels
+from after_fukushima.plots import PALETTE
+from after_fukushima.scorecard import HAND_IN_COLUMNS, as_plain_text, file_name_for, spreadsheet_safe
+
+ATTEMPT_COLUMNS = [*HAND_IN_COLUMNS, "file"]
+REQUIRED = ["student", "lesson", "exercise", "correct", "answer"]
+SEPARATOR = " | "  # how hand_in_csv joins the parts of a list answer
+SOURCE = "Source: the students' hand-in files"
+DEMO_SOURCE = "Source: an invented demo class (class_report.demo_class), not real students"
+# 'True'/'False' as the scorecard writes them, and as a spreadsheet may write them back in other languages.
+TRUE_WORDS = {"true", "1", "yes", "vrai", "wahr", "waar", "verdadero", "vero", "sant", "sann"}
+FALSE_WORDS = {"false", "0", "no", "faux", "falsch", "onwaar", "falso", "usant", "falskt"}
+SPREADSHEETS = (".xlsx", ".xls", ".ods", ".numbers")
+MISSED = "(no sentence of its own: the course says how many options that apply are not ticked yet)"
+GRADED_STATES = ["not tried", "tried, not yet right", "right after retrying", "right at the first try",
+                 "reflection saved"]
+STATE_COLOURS = ["#EEEEEE", PALETTE["vermillion"], PALETTE["sky"], PALETTE["green"], PALETTE["blue"]]
+
+
+# --- reading the hand-ins ---------------------------------------------------------------------------
+
+@dataclass
+class _HandIn:
+    """One student's rows from one file."""
+
+    file: str
+    student: str
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def last_saved(self) -> pd.Timestamp:
+        times = pd.to_datetime(pd.Series([r["saved_at"] for r in self.rows], dtype="object"), utc=True,
+                               errors="coerce", format="mixed")
+        return times.max()
+
+    def content(self) -> list[tuple]:
+        return [tuple(row[c] for c in HAND_IN_COLUMNS) for row in self.rows]
+
+
+def _exercise_index(banks: list[Bank]) -> dict[tuple[str, str], dict]:
+    """(lesson, exercise id) -> its bank entry, in course order."""
+    return {(bank.lesson, entry["id"]): entry for bank in banks for entry in bank.entries}
+
+
+def _unprotect(text: str) -> str:
+    """Undo spreadsheet_safe: the apostrophe that kept '=…', '+…', '-…' and '@…' from being run as a formula."""
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r" else text
+
+
+def _decode(raw: bytes, name: str) -> tuple[str | None, str]:
+    """The file's text, or None and a sentence saying why it is not a CSV file."""
+    if raw[:4] == b"PK\x03\x04":
+        return None, (f"{name} is not a CSV file but a zipped one, most likely an Excel workbook (.xlsx) renamed: "
+                      "open it in Excel and save it again as 'CSV UTF-8 (comma delimited)'.")
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return None, (f"{name} is not a CSV file but an older Excel workbook (.xls): open it in Excel and save it "
+                      "again as 'CSV UTF-8 (comma delimited)'.")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's 'Unicode Text': UTF-16, tab-separated
+        return raw.decode("utf-16", errors="replace"), ""
+    for encoding in ("utf-8-sig", "cp1252"):  # cp1252: a file saved again by Excel as plain 'CSV' on Windows
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text.lstrip("\ufeff"), ""
+    return None, f"{name} is not a CSV file (it is not text): ask the student to export their answers again."
+
+
+def _header(text: str) -> tuple[str, list[str], int]:
+    """The delimiter, the column names (lower case) and how many lines they took: the delimiter is the one of
+    ',', ';' and tab that splits the first line into the most hand-in column names."""
+    lines = text.splitlines()
+    skip = 0
+    forced = None
+    if lines and lines[0].lower().startswith("sep=") and len(lines[0]) == 5:  # Excel's own hint line
+        forced, skip = lines[0][4], 1
+    first = lines[skip] if len(lines) > skip else ""
+    best = (",", [], -1)
+    for delimiter in ([forced] if forced else [",", ";", "\t"]):
+        cells = next(csv.reader([first], delimiter=delimiter), [])
+        names = [cell.strip().strip("\ufeff").strip('"').strip().lower() for cell in cells]
+        score = sum(name in HAND_IN_COLUMNS for name in names)
+        if score > best[2]:
+            best = (delimiter, names, score)
+    return best[0], best[1], skip
+
+
+def _as_correct(text: str, kind: str):
+    if kind == "reflection":
+        return None
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    if not word:
+        return None
+    raise ValueError(text)
+
+
+def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
+    """The hand-ins in one file (one per student named in it) and sentences about what could not be read."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [], [f"{name} could not be opened ({exc.strerror or exc})."]
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf;,"):
+        return [], [f"{name} is empty: ask the student to press 'Export for my teacher' again and send the new file."]
+    text, problem = _decode(raw, name)
+    if text is None:
+        return [], [problem]
+    delimiter, names, skip = _header(text)
+    found = [n for n in REQUIRED if n in names]
+    if not found:
+        return [], [f"{name} is not a hand-in file: its first line does not name the hand-in's columns "
+                    f"({', '.join(HAND_IN_COLUMNS)})."]
+    missing = [n for n in REQUIRED if n not in names]
+    if missing:
+        return [], [f"{name} is missing the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}, so it "
+                    "cannot be read as a hand-in; was it edited in a spreadsheet? Ask for the file as exported."]
+    where = {column: names.index(column) for column in HAND_IN_COLUMNS if column in names}
+    body = text.split("\n", 1)[1] if skip and "\n" in text else "" if skip else text
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    next(reader, None)  # the column names
+    fallback = re.sub(r"^after_fukushima_", "", path.stem).replace("-", " ").strip() or path.stem
+    hand_ins: dict[str, _HandIn] = {}
+    damaged, unknown, unnamed, counters = [], [], False, {}
+    for values in reader:
+        line = reader.line_num + skip
+        if not any(v.strip() for v in values):
+            continue  # a blank line, or one a spreadsheet filled with separators only
+        if len(values) <= max(where[c] for c in REQUIRED):
+            damaged.append(line)
+            continue
+        cell = {column: _unprotect(values[i]) if i < len(values) else "" for column, i in where.items()}
+        student = " ".join(cell["student"].split())
+        if not student:
+            student, unnamed = fallback, True
+        lesson, exercise = cell["lesson"].strip(), cell["exercise"].strip()
+        entry = exercises.get((lesson, exercise))
+        if entry is None:
+            unknown.append((lesson, exercise))
+            continue
+        try:
+            correct = _as_correct(cell["correct"], entry["kind"])
+        except ValueError:
+            damaged.append(line)
+            continue
+        key = (student.casefold(), lesson, exercise)
+        counters[key] = counters.get(key, 0) + 1
+        try:
+            attempt = int(float(cell.get("attempt", "").replace(",", ".")))
+        except ValueError:
+            attempt = counters[key]
+        hand_in = hand_ins.setdefault(student.casefold(), _HandIn(name, student))
+        hand_in.rows.append({"student": hand_in.student, "lesson": lesson, "exercise": exercise, "kind": entry["kind"],
+                             "attempt": attempt, "correct": correct, "answer": cell["answer"],
+                             "saved_at": cell.get("saved_at", "").strip(), "file": name})
+    problems = []
+    if unnamed:
+        problems.append(f"{name} has rows without a student's name: they are counted under '{fallback}', "
+                        "taken from the file name.")
+    if damaged:
+        shown = ", ".join(str(n) for n in damaged[:5]) + (" …" if len(damaged) > 5 else "")
+        problems.append(f"{name}: {len(damaged)} line{'s' if len(damaged) > 1 else ''} could not be read and "
+                        f"{'were' if len(damaged) > 1 else 'was'} left out (line {shown}).")
+    if unknown:
+        lesson, exercise = unknown[0]
+        problems.append(f"{name}: {len(unknown)} answer{'s' if len(unknown) > 1 else ''} to exercises that are not in "
+                        f"the question banks (for example '{exercise}' in lesson '{lesson}') "
+                        f"{'were' if len(unknown) > 1 else 'was'} left out; the banks may have changed since.")
+    if not hand_ins and not damaged and not unknown:
+        problems.append(f"{name} holds no answers yet: the student exported before answering anything.")
+    return list(hand_ins.values()), problems
+
+
+def _one_per_student(hand_ins: list[_HandIn]) -> tuple[list[_HandIn], list[str]]:
+    """Keep one hand-in per student: the one with the most attempts (then the latest answer), saying so."""
+    by_student: dict[str, list[_HandIn]] = {}
+    for hand_in in hand_ins:
+        by_student.setdefault(hand_in.student.casefold(), []).append(hand_in)
+    kept, problems = [], []
+    for copies in by_student.values():
+        if len(copies) == 1:
+            kept.append(copies[0])
+            continue
+        order = sorted(copies, key=lambda h: (len(h.rows), _sortable(h.last_saved), h.file), reverse=True)
+        best, others = order[0], order[1:]
+        kept.append(best)
+        student = best.student
+        same = [h for h in others if h.content() == best.content()]
+        different = [h for h in others if h.content() != best.content()]
+        if same:
+            files = " and ".join(f"{h.file}" for h in [best, *same])
+            problems.append(f"{files} are the same hand-in from {student} (identical answers): counted once.")
+        for other in different:
+            later = _sortable(other.last_saved) > _sortable(best.last_saved)
+            problems.append(
+                f"{best.file} and {other.file} are both from {student}: kept {best.file} ({_described(best)}) and "
+                f"left out {other.file} ({_described(other)})."
+                + (" The file left out has the later answers: ask the student which is right." if later else ""))
+    return kept, problems
+
+
+def _sortable(moment) -> float:
+    return moment.timestamp() if isinstance(moment, pd.Timestamp) and not pd.isna(moment) else -math.inf
+
+
+def _described(hand_in: _HandIn) -> str:
+    n = len(hand_in.rows)
+    last = hand_in.last_saved
+    when = f", the last saved {last:%Y-%m-%d %H:%M} UTC" if not pd.isna(last) else ""
+    return f"{n} attempt{'s' if n != 1 else ''}{when}"
+
+
+def empty_attempts() -> pd.DataFrame:
+    """An attempts table with no rows (the columns and types read_hand_ins gives)."""
+    return _typed(pd.DataFrame(columns=ATTEMPT_COLUMNS))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame[ATTEMPT_COLUMNS].copy()
+    for column in ("student", "lesson", "exercise", "kind", "answer", "saved_at", "file"):
+        frame[column] = frame[column].astype("object")
+    frame["attempt"] = frame["attempt"].astype("Int64")
+    frame["correct"] = frame["correct"].astype("boolean")
+    return frame.reset_index(drop=True)
+
+
+def read_hand_ins(folder, banks: list[Bank] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Read every hand-in (*.csv) in ``folder``: one table of attempts, and a sentence for each problem.
+
+    Returns ``(attempts, problems)``. ``attempts`` has one row per attempt, oldest first within each student, and
+    the columns ``ATTEMPT_COLUMNS``: student, lesson, exercise, kind (from the bank), attempt (Int64), correct
+    (boolean: True, False, or <NA> for a reflection), answer (text as the student gave it; parts of a list
+    joined with ' | ', the apostrophe that protected a formula removed), saved_at (text, UTC ISO 8601 as the
+    scorecard writes it) and file (the file's name). ``problems`` is a list of sentences, each naming a file:
+    empty files, files that are not CSV, wrong columns, unreadable lines, answers to exercises no longer in the
+    banks, and two files from one student (the one with more attempts is kept, then the later one).
+
+    Reads files as the scorecard writes them (UTF-8 with a byte-order mark, commas) and as Excel writes them back
+    (without the mark, in cp1252 or UTF-16, separated by semicolons or tabs, TRUE/FALSE in capitals). Never
+    raises for a file's content; a folder that does not exist gives one sentence and no attempts.
+    """
+    folder = Path(folder)
+    if folder.is_file():
+        return empty_attempts(), [f"{folder} is a file, not a folder: give the folder that holds the hand-ins."]
+    if not folder.is_dir():
+        return empty_attempts(), [f"The folder {folder} does not exist: collect the hand-ins there, or set FOLDER "
+                                  "to the folder that holds them."]
+    exercises = _exercise_index(banks if banks is not None else all_banks())
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    problems = [f"{p.name} is a spreadsheet, not a CSV file: open it and save it as 'CSV UTF-8 (comma delimited)'."
+                for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() in SPREADSHEETS]
+    if not files:
+        return empty_attempts(), [*problems, f"There are no .csv files in {folder.name}."]
+    hand_ins = []
+    for path in files:
+        found, said = _read_file(path, exercises)
+        hand_ins.extend(found)
+        problems.extend(said)
+    kept, said = _one_per_student(hand_ins)
+    problems.extend(said)
+    rows = [row for hand_in in sorted(kept, key=lambda h: h.student.casefold()) for row in hand_in.rows]
+    return _typed(pd.DataFrame(rows, columns=ATTEMPT_COLUMNS)), problems
+
+
+# --- what each wrong answer was told ------------------------------------------------------------------
+
+def wrong_parts(entry: dict, answer: str) -> list[tuple[str, str]]:
+    """What is wrong in one answer (as a hand-in writes it) and the sentence the course gives for each part.
+
+    Returns a list of (what, feedback) pairs, following the grading in exercises/kinds.py: a wrong option and its
+    feedback; for choose_all each wrongly ticked option (and each right one left out); for order the first item
+    out of place, the one the course points at; for match and sort each part that is wrong; these three with the
+    bank's feedback for that part, which the course shows from the third Check on. For number and code_task the
+    answer and the feedback it got (a listed mistake's, too low, too high...). An answer that cannot be read
+    gives itself, with no feedback.
+    """
+    kind = entry["kind"]
+    parts = answer.split(SEPARATOR)
+    feedback = entry.get("feedback", {})
+    try:
+        if kind == "multiple_choice":
+            return [(answer, feedback.get(answer, ""))]
+        if kind == "choose_all":
+            wrong = [(f"ticked: {p}", feedback.get(p, "")) for p in parts if p not in entry["answers"]]
+            missed = [(f"not ticked: {a}", MISSED) for a in entry["answers"] if a not in parts]
+            return wrong + missed
+        if kind == "order" and len(parts) == len(entry["items"]):
+            items = entry["items"]
+            for n, (given, right) in enumerate(zip(parts, items)):  # the course points at the first one out of place
+                if given != right and given in items:
+                    return [(f"'{given}' put {ORDINALS[n]} (it is {ORDINALS[items.index(given)]})",
+                             feedback.get(given, ""))]
+        if kind in ("match", "sort"):
+            right = entry["pairs"] if kind == "match" else entry["items"]
+            if len(parts) == len(right):
+                return [(f"{left} → {given}", feedback.get(left, ""))
+                        for (left, should), given in zip(right.items(), parts) if given != should]
+        if kind == "number" or (kind == "code_task" and not isinstance(entry["answer"], str)):
+            units = [entry["unit"], *entry.get("unit_aliases", [])] if entry.get("unit") else []
+            number = parse_number(answer, units, entry["answer"])
+            if kind == "code_task" and number == 0 and entry["answer"] != 0 and not any(
+                    m["value"] == 0 for m in entry.get("mistakes", [])):
+                return [("0", f"0 usually means {EMPTY_FILTER[0].lower()}{EMPTY_FILTER[1:]}")]
+            return [(as_plain_text(number), grade_number(entry, number).message)]
+        if kind == "code_task":
+            text = " ".join(answer.split())
+            for mistake in entry.get("mistakes", []):
+                if text.casefold() == str(mistake.get("value", "")).casefold():
+                    return [(text, mistake["feedback"])]
+            return [(text, entry.get("otherwise", f"'{text}' is not the answer."))]
+    except (InvalidAnswer, KeyError, ValueError):
+        pass
+    return [(answer, "")]
+
+
+# --- tables ---------------------------------------------------------------------------------------------
+
+def _course(banks: list[Bank] | None, lesson: str | None = None) -> list[tuple[str, dict]]:
+    """(lesson, entry) for every exercise, in course order; one lesson's if ``lesson`` is given."""
+    banks = banks if banks is not None else all_banks()
+    if lesson is not None and lesson not in [b.lesson for b in banks]:
+        raise ValueError(f"There is no lesson '{lesson}'. The lessons are: {', '.join(b.lesson for b in banks)}.")
+    return [(bank.lesson, entry) for bank in banks if lesson in (None, bank.lesson) for entry in bank.entries]
+
+
+def outcomes(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> pd.DataFrame:
+    """One row per student and exercise tried: how it went.
+
+    Columns: student, lesson, exercise, kind, tries (how many attempts), first_try (right at the first attempt),
+    eventually (right at some attempt), done (right at some attempt, or for a reflection saved at its suggested
+    length, as the scorecard counts it) and latest (the last answer's text). Reflections are never right:
+    first_try and eventually are False for them.
+    """
+    entries = {(lesson, entry["id"]): entry for lesson, entry in _course(banks)}
+    rows = []
+    for (student, lesson, exercise), group in attempts.groupby(["student", "lesson", "exercise"], sort=False):
+        entry = entries.get((lesson, exercise))
+        if entry is None:
+            continue
+        correct = group["correct"].fillna(False).astype(bool).tolist()
+        if entry["kind"] == "reflection":
+            done = any(long_enough(text, entry) for text in group["answer"])
+        else:
+            done = any(correct)
+        rows.append({"student": student, "lesson": lesson, "exercise": exercise, "kind": entry["kind"],
+                     "tries": len(group), "first_try": correct[0], "eventually": any(correct), "done": done,
+                     "latest": group["answer"].iloc[-1]})
+    columns = ["student", "lesson", "exercise", "kind", "tries", "first_try", "eventually", "done", "latest"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def students(attempts: pd.DataFrame) -> list[str]:
+    """The students in the hand-ins, in the order of their names."""
+    return sorted(attempts["student"].unique(), key=str.casefold)
+
+
+def exercise_summary(attempts: pd.DataFrame, banks: list[Bank] | None = None,
+                     lesson: str | None = None) -> pd.DataFrame:
+    """Per exercise, in course order: how many students tried it and how many got it right.
+
+    One row per exercise in the banks (one lesson's if ``lesson`` is given), also those nobody tried. Columns:
+    lesson, exercise, kind, tried (students with at least one attempt), right_first_try, right_eventually,
+    not_yet_right (tried but never right), first_try_share (right_first_try / tried, NaN if nobody tried) and
+    done (as the scorecard counts it: right once, or a reflection saved at its suggested length). For
+    reflections, which are not graded, the three 'right' columns are <NA>.
+    """
+    counts: dict[tuple[str, str], list[int]] = {}
+    for row in outcomes(attempts, banks).itertuples(index=False):
+        tally = counts.setdefault((row.lesson, row.exercise), [0, 0, 0, 0])
+        for n, value in enumerate((True, row.first_try, row.eventually, row.done)):
+            tally[n] += bool(value)
+    rows = []
+    for lesson_id, entry in _course(banks, lesson):
+        tried, first, eventually, done = counts.get((lesson_id, entry["id"]), [0, 0, 0, 0])
+        graded = entry["kind"] != "reflection"
+        rows.append({"lesson": lesson_id, "exercise": entry["id"], "kind": entry["kind"], "tried": tried,
+                     "right_first_try": first if graded else pd.NA,
+                     "right_eventually": eventually if graded else pd.NA,
+                     "not_yet_right": tried - eventually if graded else pd.NA,
+                     "first_try_share": first / tried if graded and tried else np.nan,
+                     "done": done})
+    frame = pd.DataFrame(rows, columns=["lesson", "exercise", "kind", "tried", "right_first_try", "right_eventually",
+                                        "not_yet_right", "first_try_share", "done"])
+    for column in ("right_first_try", "right_eventually", "not_yet_right"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def lesson_summary(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> pd.DataFrame:
+    """Per lesson: how far the class is.
+
+    Columns: lesson, title, exercises (in the bank), students_started (with at least one attempt in the lesson),
+    median_done (the class's median number of exercises done, counting every student in the hand-ins) and
+    first_try_share (of all first attempts at graded exercises in the lesson, the share that was right; NaN if
+    none).
+    """
+    banks = banks if banks is not None else all_banks()
+    table = done_by_lesson(attempts, banks)
+    done = outcomes(attempts, banks)
+    rows = []
+    for bank in banks:
+        mine = done[done["lesson"] == bank.lesson]
+        graded = mine[mine["kind"] != "reflection"]
+        rows.append({"lesson": bank.lesson, "title": bank.title, "exercises": len(bank.entries),
+                     "students_started": mine["student"].nunique(),
+                     "median_done": float(table[bank.lesson].median()) if len(table) else np.nan,
+                     "first_try_share": graded["first_try"].mean() if len(graded) else np.nan})
+    return pd.DataFrame(rows, columns=["lesson", "title", "exercises", "students_started", "median_done",
+                                       "first_try_share"])
+
+
+def common_wrong_answers(attempts: pd.DataFrame, banks: list[Bank] | None = None, per_exercise: int = 3,
+                         lesson: str | None = None) -> pd.DataFrame:
+    """The wrong answers given most often, up to ``per_exercise`` for each exercise, with the course's feedback.
+
+    One row per wrong answer (or wrong part of an answer, see ``wrong_parts``), exercises in course order and
+    within each the most frequent first. Columns: lesson, exercise, kind, wrong_answer (what was given),
+    students (how many students gave it at least once), tried (how many students tried the exercise), times (how
+    many attempts gave it) and feedback (the sentence the course gave for it, from the question bank).
+    To find the misconceptions most worth a class discussion, sort by students.
+    """
+    course = _course(banks, lesson)
+    entries = {(lesson_id, entry["id"]): entry for lesson_id, entry in course}
+    order = {key: n for n, key in enumerate(entries)}
+    wrong = attempts[attempts["correct"].eq(False).fillna(False)]
+    tried = attempts.groupby(["lesson", "exercise"])["student"].nunique()
+    counted: dict[tuple, dict] = {}
+    for row in wrong.itertuples(index=False):
+        entry = entries.get((row.lesson, row.exercise))
+        if entry is None:
+            continue
+        for what, feedback in wrong_parts(entry, row.answer):
+            item = counted.setdefault((row.lesson, row.exercise, what), {
+                "lesson": row.lesson, "exercise": row.exercise, "kind": entry["kind"], "wrong_answer": what,
+                "students": set(), "tried": int(tried.get((row.lesson, row.exercise), 0)), "times": 0,
+                "feedback": feedback})
+            item["students"].add(row.student)
+            item["times"] += 1
+    rows = [{**item, "students": len(item["students"])} for item in counted.values()]
+    columns = ["lesson", "exercise", "kind", "wrong_answer", "students", "tried", "times", "feedback"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if frame.empty:
+        return frame
+    frame["_order"] = [order[(a, b)] for a, b in zip(frame["lesson"], frame["exercise"])]
+    frame = frame.sort_values(["_order", "students", "times", "wrong_answer"], ascending=[True, False, False, True])
+    frame = frame.groupby("_order", sort=False).head(per_exercise)
+    return frame.drop(columns="_order").reset_index(drop=True)
+
+
+def done_by_lesson(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> pd.DataFrame:
+    """How many exercises each student has done in each lesson (right once, or a reflection long enough).
+
+    Index: student (every student in the hand-ins, by name); columns: one per lesson id, in course order, then
+    total. Integers.
+    """
+    banks = banks if banks is not None else all_banks()
+    lessons = [bank.lesson for bank in banks]
+    done = outcomes(attempts, banks)
+    table = (done[done["done"].astype(bool)].groupby(["student", "lesson"]).size().unstack(fill_value=0)
+             .reindex(index=students(attempts), columns=lessons, fill_value=0))
+    table = table.fillna(0).astype(int)
+    table["total"] = table.sum(axis=1)
+    table.index.name, table.columns.name = "student", None
+    return table
+
+
+def behind(attempts: pd.DataFrame, banks: list[Bank] | None = None, share: float = 0.5) -> pd.DataFrame:
+    """Who is behind, lesson by lesson: students who have done at most ``share`` (half) of what the class's
+    median student has done in a lesson the class has started.
+
+    Columns: lesson, student, done, answered (exercises with at least one attempt), exercises (in the lesson)
+    and class_median (the median of done over every student in the hand-ins). Sorted by lesson, then fewest
+    done first. Lessons whose median is 0 (not started by most of the class) are left out.
+    """
+    banks = banks if banks is not None else all_banks()
+    table = done_by_lesson(attempts, banks)
+    tried = outcomes(attempts, banks).groupby(["student", "lesson"]).size()
+    rows = []
+    for bank in banks:
+        counts = table[bank.lesson]
+        median = float(counts.median()) if len(counts) else 0.0
+        if median <= 0:
+            continue
+        for student, done in counts[counts <= share * median].sort_values(kind="stable").items():
+            rows.append({"lesson": bank.lesson, "student": student, "done": int(done),
+                         "answered": int(tried.get((student, bank.lesson), 0)), "exercises": len(bank.entries),
+                         "class_median": median})
+    return pd.DataFrame(rows, columns=["lesson", "student", "done", "answered", "exercises", "class_median"])
+
+
+def _entry(exercise: str, banks: list[Bank] | None) -> tuple[str, dict]:
+    found = [(lesson, entry) for lesson, entry in _course(banks) if entry["id"] == exercise]
+    if not found:
+        raise ValueError(f"No exercise is called '{exercise}' in the question banks.")
+    return found[0]
+
+
+def prompt_of(exercise: str, banks: list[Bank] | None = None) -> str:
+    """The question an exercise asks, from its bank."""
+    return _entry(exercise, banks)[1]["prompt"]
+
+
+def reflections(attempts: pd.DataFrame, exercise: str, banks: list[Bank] | None = None) -> pd.DataFrame:
+    """Every student's written answer to one reflection (or any exercise), side by side.
+
+    One row per student who saved an answer, by name. Columns: student, text (their latest answer), words (its
+    word count, counted as the course counts them), long_enough (at the exercise's suggested length, min_words)
+    and saves (how many times they saved it).
+    """
+    lesson, entry = _entry(exercise, banks)
+    mine = attempts[(attempts["lesson"] == lesson) & (attempts["exercise"] == exercise)]
+    rows = []
+    for student in students(mine):
+        theirs = mine[mine["student"] == student]
+        text = theirs["answer"].iloc[-1]
+        rows.append({"student": student, "text": text, "words": count_words(text),
+                     "long_enough": long_enough(text, entry), "saves": len(theirs)})
+    return pd.DataFrame(rows, columns=["student", "text", "words", "long_enough", "saves"])
+
+
+# --- figures ---------------------------------------------------------------------------------------------
+
+def _short(lesson: str) -> str:
+    return lesson.split("_", 1)[0]
+
+
+def _begun(attempts: pd.DataFrame, banks: list[Bank] | None) -> list[str]:
+    """The lessons with at least one attempt; every lesson if there are no attempts at all."""
+    lessons = list(dict.fromkeys(lesson for lesson, _ in _course(banks)))
+    started = set(attempts["lesson"])
+    return [lesson for lesson in lessons if lesson in started] or lessons
+
+
+def states(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str | None = None) -> pd.DataFrame:
+    """Students × exercises, each cell an index into GRADED_STATES: 0 not tried, 1 tried but not yet right,
+    2 right after retrying, 3 right at the first try, 4 reflection saved. Index: student (by name); columns:
+    (lesson, exercise) in course order."""
+    course = _course(banks, lesson)
+    columns = pd.MultiIndex.from_tuples([(lesson_id, entry["id"]) for lesson_id, entry in course],
+                                        names=["lesson", "exercise"])
+    table = pd.DataFrame(0, index=pd.Index(students(attempts), name="student"), columns=columns)
+    for row in outcomes(attempts, banks).itertuples(index=False):
+        if (row.lesson, row.exercise) in columns:
+            state = 4 if row.kind == "reflection" else 3 if row.first_try else 2 if row.eventually else 1
+            table.loc[row.student, (row.lesson, row.exercise)] = state
+    return table
+
+
+def _lesson_bands(ax, lessons: list[str], axis: str) -> None:
+    """Lines between lessons and the lessons' numbers along the other side of ``axis``."""
+    edges = [n for n in range(1, len(lessons)) if lessons[n] != lessons[n - 1]]
+    starts = [0, *edges]
+    ends = [*edges, len(lessons)]
+    for edge in edges:
+        (ax.axvline if axis == "x" else ax.axhline)(edge - 0.5, color=PALETTE["black"], linewidth=1)
+    centres = [(a + b - 1) / 2 for a, b in zip(starts, ends)]
+    names = [f"Lesson {_short(lessons[a])}" for a in starts]
+    if axis == "x":
+        top = ax.secondary_xaxis("top")
+        top.set_xticks(centres, names, fontsize=9)
+        top.tick_params(length=0)
+    else:
+        right = ax.secondary_yaxis("right")
+        right.set_yticks(centres, names, fontsize=9)
+        right.tick_params(length=0)
+
+
+def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str | None = None,
+             source: str = SOURCE):
+    """A figure: one row per student, one column per exercise (course order), each cell coloured by how it went:
+    right at the first try, right after retrying, tried but not yet right, reflection saved, or not tried.
+    Only the lessons someone has started, unless ``lesson`` names one.
+
+    Read across a row for one student (a long grey stretch: behind), down a column for one exercise (much red:
+    a question to take up in class). Returns a Figure that shows itself when a notebook cell returns it.
+    """
+    table = states(attempts, banks, lesson)
+    if lesson is None:
+        table = table.loc[:, table.columns.get_level_values("lesson").isin(_begun(attempts, banks))]
+    n_students, n_exercises = table.shape
+    width = min(13.0, max(7.0, 2.5 + 0.13 * n_exercises))
+    fig, (ax,) = panels("How each student did on each exercise", source, 1, 1,
+                        figsize=(width, 2.6 + 0.24 * max(n_students, 1)))
+    ax.grid(False)
+    cmap = ListedColormap(STATE_COLOURS)
+    ax.pcolormesh(np.arange(n_exercises + 1) - 0.5, np.arange(n_students + 1) - 0.5,
+                  table.to_numpy(dtype=float) if n_students else np.zeros((0, n_exercises)), cmap=cmap, vmin=-0.5,
+                  vmax=len(STATE_COLOURS) - 0.5, edgecolors="white", linewidth=0.4)
+    ax.set_xlim(-0.5, n_exercises - 0.5)
+    ax.set_ylim(max(n_students, 1) - 0.5, -0.5)
+    ax.set_yticks(range(n_students), list(table.index), fontsize=8)
+    ax.set_xticks(range(n_exercises), [exercise for _, exercise in table.columns], rotation=90,
+                  fontsize=6 if n_exercises > 30 else 8)
+    ax.tick_params(length=0)
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    _lesson_bands(ax, [lesson_id for lesson_id, _ in table.columns], "x")
+    ax.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=s) for s, c in zip(GRADED_STATES, STATE_COLOURS)],
+              loc="lower left", bbox_to_anchor=(0, 1), borderaxespad=1.8, ncols=len(GRADED_STATES), frameon=False,
+              fontsize=8)  # above the lessons' names
+    if not n_students:
+        ax.text(0.5, 0.5, "No hand-ins yet", transform=ax.transAxes, ha="center", va="center")
+    return fig
+
+
+def first_try_chart(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str | None = None,
+                    source: str = SOURCE):
+    """A figure: one bar per graded exercise (reflections left out), as long as the number of students who tried
+    it, split into right at the first try, right after retrying, and not yet right; '7/25' at the end of a bar
+    means 7 of the 25 who tried were right at the first try. Exercises in course order, top to bottom; only the
+    lessons someone has started, unless ``lesson`` names one.
+    """
+    summary = exercise_summary(attempts, banks, lesson)
+    summary = summary[(summary["kind"] != "reflection")
+                      & (summary["lesson"].isin(_begun(attempts, banks)) | (lesson is not None))].reset_index(drop=True)
+    n = len(summary)
+    fig, (ax,) = panels("Right at the first try, per exercise (reflections are not graded)", source, 1, 1,
+                        figsize=(8.0, 1.8 + 0.2 * max(n, 4)))
+    y = np.arange(n)
+    first = summary["right_first_try"].astype(float).to_numpy()
+    later = (summary["right_eventually"] - summary["right_first_try"]).astype(float).to_numpy()
+    never = summary["not_yet_right"].astype(float).to_numpy()
+    ax.barh(y, first, color=PALETTE["green"], label="right at the first try")
+    ax.barh(y, later, left=first, color=PALETTE["sky"], label="right after retrying")
+    ax.barh(y, never, left=first + later, color=PALETTE["vermillion"], label="tried, not yet right")
+    for k, (right, tried) in enumerate(zip(summary["right_first_try"], summary["tried"])):
+        ax.text(tried, k, f" {right}/{tried}", va="center", fontsize=7)
+    ax.set_yticks(y, summary["exercise"], fontsize=7 if n > 30 else 9)
+    ax.set_ylim(max(n, 1) - 0.5, -0.5)
+    ax.set_xlabel("students")
+    most = int(summary["tried"].max()) if n and summary["tried"].max() > 0 else 1
+    ax.set_xlim(0, most * 1.12)
+    ax.grid(axis="y", visible=False)
+    if n:
+        _lesson_bands(ax, list(summary["lesson"]), "y")
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1), ncols=3, frameon=False, fontsize=8)
+    return fig
+
+
+# --- an invented class, to try the report on -----------------------------------------------------------------
+
+# Sentences a student might write in a reflection; a demo reflection strings one to four of them together.
+DEMO_SENTENCES = [
+    "A radioactive cloud does not stop at a border, so one country's accident becomes its neighbours' problem.",
+    "Governments do not like outsiders inspecting their plants because it looks like they cannot manage on their own.",
+    "The IAEA can review a plant only when the country invites it, so its reports depend on goodwill.",
+    "Germany decided to leave nuclear power while France kept most of its reactors, so their interests differ.",
+    "Companies that sell reactors may want to keep their best safety technology secret to win contracts.",
+    "Sharing information quickly after an accident would help other countries protect their people.",
+    "I think trust is the real obstacle: countries agree on paper but then do not let anyone check.",
+    "Cooperation costs money, and a country with few reactors gains less from it than one with many.",
+    "Japan found that its own regulator was too close to the power company, which an outside review might have shown.",
+    "An agreement without binding rules can be ignored when a government changes its mind.",
+    "Peer reviews worked better than treaties because experts talk to experts.",
+    "The experts were right that putting the mechanism into practice would be the hard part.",
+    "Newcomer countries building their first reactors need help with safety the most.",
+    "In my view the G8 statement was mostly words, but it started the stress tests in Europe.",
+]
+DEMO_TERM_START = datetime(2025, 9, 8, 8, 30, tzinfo=timezone.utc)  # an invented Monday: lesson 00's day
+DEMO_LESSONS_TAUGHT = 5  # lessons 00 to 04 taught; a few students are ahead, some behind
+
+
+def _right_answer(entry: dict, rng: random.Random):
+    kind = entry["kind"]
+    if kind == "multiple_choice":
+        return entry["answer"]
+    if kind == "choose_all":
+        return [o for o in entry["options"] if o in entry["answers"]]
+    if kind == "order":
+        return list(entry["items"])
+    if kind == "match":
+        return list(entry["pairs"].values())
+    if kind == "sort":
+        return list(entry["items"].values())
+    if isinstance(entry["answer"], str):
+        return entry["answer"]
+    answer, tolerance = float(entry["answer"]), entry.get("tolerance", 0)
+    rounded = round(answer, 1)  # what a student reading a table might type, if close enough to count
+    if kind == "number" and tolerance and abs(rounded - answer) <= tolerance and rng.random() < 0.5:
+        return rounded
+    return answer
+
+
+def _swap(values: list, i: int, j: int) -> list:
+    values = list(values)
+    values[i], values[j] = values[j], values[i]
+    return values
+
+
+def _wrong_answer(entry: dict, rng: random.Random, popular: int):
+    """A wrong answer a student might give: most often the exercise's 'popular' mistake, otherwise another."""
+    kind = entry["kind"]
+    usual = rng.random() < 0.6
+    if kind == "multiple_choice":
+        wrong = [o for o in entry["options"] if o != entry["answer"]]
+        return wrong[popular % len(wrong)] if usual else rng.choice(wrong)
+    if kind == "choose_all":
+        wrong = [o for o in entry["options"] if o not in entry["answers"]]
+        ticked = set(entry["answers"])
+        if wrong and (usual or rng.random() < 0.5):
+            ticked.add(wrong[popular % len(wrong)] if usual else rng.choice(wrong))
+        else:
+            ticked.discard(rng.choice(entry["answers"]))
+            if not ticked:
+                ticked.add(rng.choice(wrong))
+        return [o for o in entry["options"] if o in ticked]
+    if kind == "order":
+        n = len(entry["items"]) - 1
+        i = popular % n if usual else rng.randrange(n)
+        return _swap(entry["items"], i, i + 1)
+    if kind in ("match", "sort"):
+        right = list((entry["pairs"] if kind == "match" else entry["items"]).values())
+        n = len(right)
+        if kind == "sort":
+            k = popular % n if usual else rng.randrange(n)
+            others = [c for c in entry["categories"] if c != right[k]]
+            return right[:k] + [rng.choice(others) if not usual else others[0]] + right[k + 1:]
+        i = popular % n if usual else rng.randrange(n)
+        j = next((j for j in [*range(i + 1, n), *range(i)] if right[j] != right[i]), i)
+        return _swap(right, i, j)
+    mistakes = [m["value"] for m in entry.get("mistakes", [])]
+    if mistakes and (usual or rng.random() < 0.5):
+        return mistakes[popular % len(mistakes)] if usual else rng.choice(mistakes)
+    if isinstance(entry["answer"], str):
+        return rng.choice(["Germany", "Japan", "Belgium"])
+    answer, tolerance = float(entry["answer"]), entry.get("tolerance", 0)
+    step = max(abs(answer) * rng.choice([0.1, 0.2, 0.5]), 3 * tolerance, 1)
+    guess = answer + rng.choice([-1, 1]) * step
+    guess = round(guess, 1) if not answer.is_integer() else float(round(guess))
+    return guess if abs(guess - answer) > tolerance else answer + 2 * step
+
+
+def _reflection(rng: random.Random, entry: dict) -> str:
+    target = entry.get("min_words", 30)
+    sentences = rng.sample(DEMO_SENTENCES, rng.choice([1, 2, 2, 3, 3, 4]))
+    text = " ".join(sentences)
+    return text if count_words(text) < 3 * target else " ".join(sentences[:2])
+
+
+def demo_class(folder, students: int = 30, seed: int = 0, problems: bool = False) -> list[Path]:
+    """Write an invented class's hand-ins to ``folder`` (created if needed) and return their paths.
+
+    One file per student, named and laid out exactly as ``scorecard.hand_in_csv`` writes them, for students
+    called 'Student 01', 'Student 02'… Every answer uses the real exercises of the banks: right answers, the
+    banks' own wrong options and listed mistakes (each exercise has one mistake made more often than the others)
+    and other wrong answers; reflections are strung together from ``DEMO_SENTENCES``. The class has been taught
+    lessons 00-04: most students tried nearly everything there, a few went on into lesson 05, and about one in
+    six is behind (stopped after two or three lessons, skipped more). Times are invented, from 8 September 2025.
+    Nothing depends on the clock: the same ``seed`` gives the same files, byte for byte.
+
+    With ``problems=True`` two files a teacher will meet are added: an older, shorter copy of the second student's
+    hand-in ('… (1).csv') and an empty file.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    banks = all_banks()
+    difficulty = {(b.lesson, e["id"]): rng.uniform(-1.0, 1.3) + (0.5 if e["kind"] == "code_task" else 0)
+                  for b in banks for e in b.entries}
+    popular = {key: rng.randrange(12) for key in difficulty}
+    width = max(2, len(str(students)))
+    paths = []
+    for number in range(1, students + 1):
+        name = f"Student {number:0{width}d}"
+        ability = rng.gauss(0, 0.9)
+        pace = rng.random()
+        lessons = (rng.choice([2, 3]) if pace < 0.17 else DEMO_LESSONS_TAUGHT + 1 if pace > 0.83
+                   else DEMO_LESSONS_TAUGHT)
+        keen = 0.72 if pace < 0.17 else 0.94
+        rows = []
+        for k, bank in enumerate(banks[:lessons]):
+            last = k == lessons - 1 and pace < 0.17
+            moment = DEMO_TERM_START + timedelta(days=7 * k, seconds=rng.randrange(600))
+            for entry in bank.entries:
+                moment += timedelta(seconds=90 + rng.randrange(240))
+                if rng.random() > (keen * (0.6 if last else 1.0) * (0.8 if entry["kind"] == "reflection" else 1.0)):
+                    continue
+                if entry["kind"] == "reflection":
+                    for save in range(1 if rng.random() < 0.75 else 2):
+                        text = _reflection(rng, entry)
+                        rows.append((bank.lesson, entry, text, None, moment))
+                        moment += timedelta(seconds=60 + rng.randrange(120))
+                    continue
+                chance = 1 / (1 + math.exp(-(0.9 + ability - difficulty[(bank.lesson, entry["id"])])))
+                for attempt in range(1, 5):
+                    right = rng.random() < chance
+                    answer = (_right_answer(entry, rng) if right
+                              else _wrong_answer(entry, rng, popular[(bank.lesson, entry["id"])]))
+                    rows.append((bank.lesson, entry, answer, right, moment))
+                    moment += timedelta(seconds=20 + rng.randrange(70))
+                    if right or rng.random() < 0.25:  # solved, or gave up for now
+                        break
+                    chance = min(0.95, chance + 0.25)
+        paths.append(_write_demo(folder / file_name_for(name), name, rows))
+    if problems and students >= 2:
+        second = paths[1]
+        lines = second.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        older = folder / f"{second.stem} (1).csv"
+        older.write_text("".join(lines[: max(2, len(lines) // 2)]), encoding="utf-8-sig", newline="")
+        empty = folder / file_name_for(f"Student {students + 1:0{width}d}")
+        empty.write_bytes(b"")
+        paths += [older, empty]
+    return paths
+
+
+def _write_demo(path: Path, student: str, rows: list) -> Path:
+    counts: dict[str, int] = {}
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=HAND_IN_COLUMNS)
+        writer.writeheader()
+        for lesson, entry, answer, correct, moment in rows:
+            counts[entry["id"]] = counts.get(entry["id"], 0) + 1
+            writer.writerow({"student": spreadsheet_safe(student), "lesson": lesson, "exercise": entry["id"],
+                             "kind": entry["kind"], "attempt": counts[entry["id"]],
+                             "correct": "" if correct is None else correct,
+                             "answer": spreadsheet_safe(as_plain_text(answer)),
+                             "saved_at": moment.isoformat(timespec="seconds")})
+    return path

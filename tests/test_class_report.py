@@ -1,0 +1,540 @@
+"""Issue 14, the teacher's view: reading a class's hand-ins (after_fukushima.class_report, teacher/class_report.ipynb).
+
+Every expected number is computed here from the generated files with the csv module, never copied from a run.
+"""
+
+import ast
+import csv
+import io
+import shutil
+import statistics
+from collections import defaultdict
+from pathlib import Path
+
+import matplotlib
+import nbclient
+import nbformat
+import pandas as pd
+import pytest
+
+from after_fukushima import class_report as report
+from after_fukushima.exercises.bank import all_banks
+from after_fukushima.exercises.kinds import count_words, long_enough
+from after_fukushima.scorecard import HAND_IN_COLUMNS, as_plain_text, hand_in_csv
+
+COURSE = Path(__file__).resolve().parents[1]
+NOTEBOOK = COURSE / "teacher" / "class_report.ipynb"
+STUDENTS = 30
+BANKS = all_banks()
+ENTRIES = {(bank.lesson, entry["id"]): entry for bank in BANKS for entry in bank.entries}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("demo_class")
+    report.demo_class(folder, students=STUDENTS, seed=0)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def read(demo):
+    return report.read_hand_ins(demo)
+
+
+@pytest.fixture(scope="module")
+def attempts(read) -> pd.DataFrame:
+    return read[0]
+
+
+def raw_rows(folder: Path) -> list[dict]:
+    """Every row of every hand-in, read with nothing but the csv module, oldest first within each file."""
+    rows = []
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows.extend(csv.DictReader(handle))
+    return rows
+
+
+def by_student_and_exercise(rows: list[dict]) -> dict[tuple, list[dict]]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[(row["student"], row["lesson"], row["exercise"])].append(row)
+    return grouped
+
+
+def copy_of(demo: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "hand_ins"
+    shutil.copytree(demo, folder)
+    return folder
+
+
+# --- the demo class ------------------------------------------------------------------------------------------
+
+def test_the_demo_class_is_thirty_invented_students_using_the_real_banks(demo, read):
+    attempts, problems = read
+    files = sorted(demo.glob("*.csv"))
+    assert len(files) == STUDENTS and problems == []
+    assert report.students(attempts) == [f"Student {n:02d}" for n in range(1, STUDENTS + 1)]
+    assert files[0].name == "after_fukushima_Student-01.csv"
+    assert files[0].read_bytes().startswith(b"\xef\xbb\xbf" + ",".join(HAND_IN_COLUMNS).encode())
+    rows = raw_rows(demo)
+    assert all((row["lesson"], row["exercise"]) in ENTRIES for row in rows)
+    assert all(row["kind"] == ENTRIES[(row["lesson"], row["exercise"])]["kind"] for row in rows)
+    for row in rows:  # wrong options are the banks' own
+        entry = ENTRIES[(row["lesson"], row["exercise"])]
+        if entry["kind"] == "multiple_choice":
+            assert row["answer"] in entry["options"]
+            assert (row["answer"] == entry["answer"]) == (row["correct"] == "True")
+    kinds = {row["kind"] for row in rows}
+    assert kinds == {entry["kind"] for entry in ENTRIES.values()}, "every kind of exercise is answered"
+    assert any(row["kind"] == "reflection" for row in rows)
+    listed_mistakes = [row for row in rows if ENTRIES[(row["lesson"], row["exercise"])].get("mistakes")
+                       and row["correct"] == "False"]
+    assert listed_mistakes, "some wrong numbers are the banks' listed mistakes"
+
+
+def test_the_demo_class_is_the_same_for_the_same_seed(demo, tmp_path):
+    again = report.demo_class(tmp_path / "again", students=STUDENTS, seed=0)
+    other = report.demo_class(tmp_path / "other", students=STUDENTS, seed=1)
+    assert [p.read_bytes() for p in again] == [(demo / p.name).read_bytes() for p in again]
+    assert [p.read_bytes() for p in other] != [p.read_bytes() for p in again]
+
+
+def test_the_demo_class_can_bring_the_problems_a_teacher_meets(tmp_path):
+    report.demo_class(tmp_path, students=5, seed=3, problems=True)
+    attempts, problems = report.read_hand_ins(tmp_path)
+    assert attempts["student"].nunique() == 5
+    assert any("is empty" in p and "Student-06.csv" in p for p in problems)
+    assert any("are both from Student 02" in p for p in problems)
+
+
+# --- counts ---------------------------------------------------------------------------------------------------
+
+def test_every_attempt_is_read(demo, attempts):
+    rows = raw_rows(demo)
+    assert len(attempts) == len(rows)
+    assert list(attempts.columns) == report.ATTEMPT_COLUMNS
+    assert str(attempts["correct"].dtype) == "boolean" and str(attempts["attempt"].dtype) == "Int64"
+    reflections = attempts[attempts["kind"] == "reflection"]
+    assert reflections["correct"].isna().all()
+    assert attempts.loc[attempts["kind"] != "reflection", "correct"].notna().all()
+
+
+def test_who_tried_and_who_got_it_right_first_and_eventually(demo, attempts):
+    grouped = by_student_and_exercise(raw_rows(demo))
+    expected = defaultdict(lambda: {"tried": 0, "first": 0, "eventually": 0, "done": 0})
+    for (student, lesson, exercise), rows in grouped.items():
+        counts = expected[(lesson, exercise)]
+        counts["tried"] += 1
+        counts["first"] += rows[0]["correct"] == "True"
+        counts["eventually"] += any(r["correct"] == "True" for r in rows)
+        if rows[0]["kind"] == "reflection":
+            counts["done"] += any(long_enough(r["answer"], ENTRIES[(lesson, exercise)]) for r in rows)
+        else:
+            counts["done"] += any(r["correct"] == "True" for r in rows)
+    summary = report.exercise_summary(attempts)
+    assert list(zip(summary["lesson"], summary["exercise"])) == list(ENTRIES), "every exercise, in course order"
+    for row in summary.itertuples(index=False):
+        counts = expected[(row.lesson, row.exercise)]
+        assert row.tried == counts["tried"] and row.done == counts["done"], row.exercise
+        if row.kind == "reflection":
+            assert pd.isna(row.right_first_try) and pd.isna(row.right_eventually)
+        else:
+            assert (row.right_first_try, row.right_eventually) == (counts["first"], counts["eventually"]), row.exercise
+            assert row.not_yet_right == counts["tried"] - counts["eventually"]
+            if counts["tried"]:
+                assert row.first_try_share == pytest.approx(counts["first"] / counts["tried"])
+    assert summary["tried"].sum() == len(grouped)
+    assert (summary["tried"] == 0).any(), "the demo class has not reached every lesson"
+    one = report.exercise_summary(attempts, lesson="00_start_here")
+    assert list(one["exercise"]) == [e["id"] for e in BANKS[0].entries]
+
+
+def test_done_by_lesson_and_who_is_behind(demo, attempts):
+    done = defaultdict(int)
+    tried = defaultdict(int)
+    for (student, lesson, exercise), rows in by_student_and_exercise(raw_rows(demo)).items():
+        entry = ENTRIES[(lesson, exercise)]
+        tried[(student, lesson)] += 1
+        if entry["kind"] == "reflection":
+            done[(student, lesson)] += any(long_enough(r["answer"], entry) for r in rows)
+        else:
+            done[(student, lesson)] += any(r["correct"] == "True" for r in rows)
+    table = report.done_by_lesson(attempts)
+    names = [f"Student {n:02d}" for n in range(1, STUDENTS + 1)]
+    assert list(table.index) == names and list(table.columns) == [b.lesson for b in BANKS] + ["total"]
+    for student in names:
+        for bank in BANKS:
+            assert table.loc[student, bank.lesson] == done[(student, bank.lesson)]
+        assert table.loc[student, "total"] == sum(done[(student, b.lesson)] for b in BANKS)
+
+    expected = []
+    for bank in BANKS:
+        counts = {s: done[(s, bank.lesson)] for s in names}
+        median = statistics.median(counts.values())
+        if median > 0:
+            expected += [(bank.lesson, s) for s in names if counts[s] <= median / 2]
+    late = report.behind(attempts)
+    assert sorted(zip(late["lesson"], late["student"])) == sorted(expected)
+    assert expected, "some students in the demo class are behind"
+    for row in late.itertuples(index=False):
+        assert row.done == done[(row.student, row.lesson)] and row.answered == tried[(row.student, row.lesson)]
+    assert late.groupby("lesson")["done"].apply(lambda d: d.is_monotonic_increasing).all()
+
+
+# --- wrong answers and the course's feedback --------------------------------------------------------------------
+
+def test_the_commonest_wrong_answers_carry_the_banks_feedback(demo, attempts):
+    wrong_by = defaultdict(set)
+    tried = defaultdict(set)
+    for row in raw_rows(demo):
+        tried[(row["lesson"], row["exercise"])].add(row["student"])
+        if row["correct"] == "False" and row["kind"] == "multiple_choice":
+            wrong_by[(row["lesson"], row["exercise"], row["answer"])].add(row["student"])
+    table = report.common_wrong_answers(attempts, per_exercise=3)
+    assert list(table.columns) == ["lesson", "exercise", "kind", "wrong_answer", "students", "tried", "times",
+                                   "feedback"]
+    assert table.groupby(["lesson", "exercise"]).size().max() <= 3
+    assert table.groupby(["lesson", "exercise"], sort=False)["students"].apply(
+        lambda s: s.is_monotonic_decreasing).all()
+    checked = set()
+    for row in table.itertuples(index=False):
+        entry = ENTRIES[(row.lesson, row.exercise)]
+        assert row.tried == len(tried[(row.lesson, row.exercise)])
+        assert row.feedback, f"no feedback for {row.wrong_answer!r} in {row.exercise}"
+        if row.kind == "multiple_choice":
+            assert row.feedback == entry["feedback"][row.wrong_answer]
+            assert row.students == len(wrong_by[(row.lesson, row.exercise, row.wrong_answer)])
+        elif row.kind in ("match", "sort"):
+            left = row.wrong_answer.split(" → ")[0]
+            assert row.feedback == entry["feedback"][left]
+        elif row.kind == "order":
+            item = row.wrong_answer.split("' put ")[0][1:]
+            assert row.feedback == entry["feedback"][item]
+        elif row.kind == "choose_all" and row.wrong_answer.startswith("ticked: "):
+            assert row.feedback == entry["feedback"][row.wrong_answer.removeprefix("ticked: ")]
+        elif row.kind in ("number", "code_task"):
+            for mistake in entry.get("mistakes", []):
+                if str(mistake["value"]).casefold() == row.wrong_answer.casefold() or (
+                        not isinstance(mistake["value"], str)
+                        and abs(float(row.wrong_answer) - mistake["value"]) <= entry.get("tolerance", 0)):
+                    assert row.feedback == mistake["feedback"]
+                    checked.add("mistake")
+        checked.add(row.kind)
+    assert {"multiple_choice", "choose_all", "order", "match", "sort", "number", "code_task", "mistake"} <= checked
+    # MC rows in the table are the most frequent wrong options of their exercise
+    for (lesson, exercise), group in table[table["kind"] == "multiple_choice"].groupby(["lesson", "exercise"]):
+        counts = sorted((len(s) for (l, e, _), s in wrong_by.items() if (l, e) == (lesson, exercise)), reverse=True)
+        assert list(group["students"]) == counts[:len(group)]
+
+
+def test_each_wrong_answer_gets_the_sentence_the_exercise_itself_shows(make_exercise):
+    """wrong_parts follows kinds.py: the same sentence as a real widget's Check (sort, match and order from the
+    third Check on, when the course shows the bank's feedback)."""
+    compared = 0
+    for (lesson, exercise), entry in ENTRIES.items():
+        kind = entry["kind"]
+        if kind == "multiple_choice":
+            answers = [o for o in entry["options"] if o != entry["answer"]]
+        elif kind in ("number", "code_task"):
+            answers = [m["value"] for m in entry.get("mistakes", [])]
+        elif kind == "choose_all":
+            answers = [[*entry["answers"], o] for o in entry["options"] if o not in entry["answers"]]
+        elif kind == "order":
+            answers = [[entry["items"][1], entry["items"][0], *entry["items"][2:]]]
+        elif kind in ("match", "sort"):
+            right = list((entry["pairs"] if kind == "match" else entry["items"]).values())
+            others = [c for c in (sorted(set(right)) if kind == "match" else entry["categories"]) if c != right[0]]
+            answers = [[others[0], *right[1:]]]
+        else:
+            continue
+        for answer in answers:
+            widget = make_exercise(entry, lesson=lesson)
+            for _ in range(widget.reveal_after):
+                widget.submit(answer)
+            verdict = widget.submit(answer)
+            text = " | ".join(answer) if isinstance(answer, list) else as_plain_text(answer)
+            parts = report.wrong_parts(entry, text)
+            assert verdict.status == "wrong"
+            if kind in ("multiple_choice", "number", "code_task"):
+                assert [feedback for _, feedback in parts] == [verdict.message], (exercise, answer)
+            else:
+                assert parts and all(feedback in verdict.message for _, feedback in parts), (exercise, answer)
+                if kind == "order":
+                    assert len(parts) == 1, "the course points at the first item out of place only"
+            compared += 1
+            widget.close()
+    assert compared > 100
+
+
+def test_answers_protected_from_spreadsheets_are_read_back_as_given(store, tmp_path):
+    """A hand-in written by the scorecard itself: '-41.501' was saved as "'-41.501" so that Excel shows it as text."""
+    store.record("05_national_responses", "germany-renewables-rise", "code_task", -41.501, False)
+    store.record("05_national_responses", "germany-renewables-rise", "code_task", 41.501, True)
+    store.record("00_start_here", "why-hesitate", "reflection", "=Trust is the problem, not money.", None)
+    path = hand_in_csv(store, "-Ann Example", tmp_path)
+    assert "'-41.501" in path.read_text(encoding="utf-8-sig")
+    attempts, problems = report.read_hand_ins(tmp_path)
+    assert problems == []
+    assert list(attempts["answer"]) == ["-41.501", "41.501", "=Trust is the problem, not money."]
+    assert set(attempts["student"]) == {"-Ann Example"}
+    wrong = report.common_wrong_answers(attempts)
+    entry = ENTRIES[("05_national_responses", "germany-renewables-rise")]
+    mistake = next(m for m in entry["mistakes"] if m["value"] == -41.501)
+    assert wrong.loc[0, "wrong_answer"] == "-41.501" and wrong.loc[0, "feedback"] == mistake["feedback"]
+
+
+# --- files a teacher will meet ------------------------------------------------------------------------------------
+
+BAD_FILES = {
+    "empty": (b"", "is empty"),
+    "only a byte-order mark": (b"\xef\xbb\xbf\r\n", "is empty"),
+    "columns only": (("\ufeff" + ",".join(HAND_IN_COLUMNS) + "\r\n").encode("utf-8"), "holds no answers yet"),
+    "an Excel workbook": (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)), "most likely an Excel workbook"),
+    "binary": (bytes(range(256)) * 4, "is not a CSV file (it is not text)"),
+    "another table": (b"name,score\nAnn,3\nBen,5\n", "is not a hand-in file"),
+    "missing columns": (b"student,lesson,exercise\nAnn,00_start_here,summit-place\n",
+                        "is missing the columns correct, answer"),
+    "a cut line": (("student,lesson,exercise,kind,attempt,correct,answer,saved_at\n"
+                    "Ann,00_start_here,summit-place,multiple_choice,1,True,\"Deauville, France\",2025-09-08T10:00:00+00:00\n"
+                    "Ann,00_start_here\n").encode(), "1 line could not be read and was left out (line 3)"),
+    "an unknown exercise": (("student,lesson,exercise,kind,attempt,correct,answer,saved_at\n"
+                             "Ann,00_start_here,no-such-question,multiple_choice,1,True,x,2025-09-08T10:00:00+00:00\n"
+                             ).encode(), "not in the question banks (for example 'no-such-question'"),
+}
+
+
+@pytest.mark.parametrize("content, words", BAD_FILES.values(), ids=list(BAD_FILES))
+def test_a_damaged_file_gets_one_sentence_naming_it_and_the_rest_is_read(demo, tmp_path, content, words):
+    folder = copy_of(demo, tmp_path)
+    (folder / "after_fukushima_Bad-File.csv").write_bytes(content)
+    attempts, problems = report.read_hand_ins(folder)
+    assert len(problems) == 1, problems
+    assert "after_fukushima_Bad-File.csv" in problems[0] and words in problems[0]
+    assert "Traceback" not in problems[0] and problems[0].endswith(".")
+    assert set(report.students(attempts)) >= {f"Student {n:02d}" for n in range(1, STUDENTS + 1)}
+    assert len(attempts[attempts["file"] != "after_fukushima_Bad-File.csv"]) == len(raw_rows(demo))
+
+
+def test_a_missing_or_empty_folder_and_a_stray_workbook_are_said_plainly(tmp_path):
+    attempts, problems = report.read_hand_ins(tmp_path / "nowhere")
+    assert attempts.empty and problems[0].startswith("The folder") and "does not exist" in problems[0]
+    (tmp_path / "one.csv").write_text("student\n")
+    attempts, problems = report.read_hand_ins(tmp_path / "one.csv")
+    assert attempts.empty and problems == [f"{tmp_path / 'one.csv'} is a file, not a folder: give the folder that "
+                                           "holds the hand-ins."]
+    (tmp_path / "one.csv").unlink()
+    (tmp_path / "marks.xlsx").write_bytes(b"PK\x03\x04")
+    attempts, problems = report.read_hand_ins(tmp_path)
+    assert attempts.empty
+    assert problems == ["marks.xlsx is a spreadsheet, not a CSV file: open it and save it as 'CSV UTF-8 (comma "
+                        "delimited)'.", f"There are no .csv files in {tmp_path.name}."]
+
+
+def test_two_files_from_one_student_keep_the_one_with_more_attempts(demo, tmp_path):
+    folder = copy_of(demo, tmp_path)
+    full = folder / "after_fukushima_Student-04.csv"
+    lines = full.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    older = folder / "after_fukushima_Student-04 (1).csv"
+    older.write_text("".join(lines[:6]), encoding="utf-8-sig")
+    attempts, problems = report.read_hand_ins(folder)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"after_fukushima_Student-04.csv and after_fukushima_Student-04 (1).csv are both "
+                                  f"from Student 04: kept after_fukushima_Student-04.csv ({len(lines) - 1} attempts")
+    assert "left out after_fukushima_Student-04 (1).csv (5 attempts" in problems[0]
+    assert "later answers" not in problems[0]
+    mine = attempts[attempts["student"] == "Student 04"]
+    assert len(mine) == len(lines) - 1 and set(mine["file"]) == {full.name}
+    assert len(attempts) == len(raw_rows(demo))
+
+
+def test_a_shorter_file_with_later_answers_is_pointed_out(demo, tmp_path):
+    folder = copy_of(demo, tmp_path)
+    full = folder / "after_fukushima_Student-04.csv"
+    lines = full.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    later = lines[:3] + [lines[3].replace("2025-09-", "2026-09-")]  # saved a year later
+    (folder / "after_fukushima_Student-04-again.csv").write_text("".join(later), encoding="utf-8-sig")
+    attempts, problems = report.read_hand_ins(folder)
+    assert len(problems) == 1 and "kept after_fukushima_Student-04.csv" in problems[0]
+    assert problems[0].endswith("The file left out has the later answers: ask the student which is right.")
+
+
+def test_identical_copies_are_counted_once(demo, tmp_path):
+    folder = copy_of(demo, tmp_path)
+    shutil.copy(folder / "after_fukushima_Student-07.csv", folder / "Copy of after_fukushima_Student-07.csv")
+    attempts, problems = report.read_hand_ins(folder)
+    assert problems == ["after_fukushima_Student-07.csv and Copy of after_fukushima_Student-07.csv are the same "
+                        "hand-in from Student 07 (identical answers): counted once."]
+    assert len(attempts) == len(raw_rows(demo))
+
+
+def excel_resave(path: Path, target: Path, *, delimiter: str, encoding: str, sep_line: bool = False,
+                 rename: str | None = None) -> None:
+    """What Excel does to a hand-in opened and saved again: its own separator and encoding, no byte-order mark
+    (or UTF-16 for 'Unicode Text'), TRUE/FALSE in capitals, and the formula apostrophe kept as typed."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    out = io.StringIO()
+    if sep_line:
+        out.write(f"sep={delimiter}\r\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(rows[0])
+    for row in rows[1:]:
+        row[5] = row[5].upper()
+        if rename:
+            row[0] = rename
+        writer.writerow(row)
+    target.write_bytes(out.getvalue().encode(encoding))
+
+
+@pytest.mark.parametrize("delimiter, encoding, sep_line", [
+    (";", "cp1252", False),  # Excel in most of Europe: 'CSV (semicolon)', Windows-1252
+    (",", "cp1252", False),  # Excel's plain 'CSV' in English
+    (",", "utf-8", False),  # a UTF-8 file without the mark (LibreOffice, Numbers, Google Sheets)
+    ("\t", "utf-16", False),  # Excel's 'Unicode Text'
+    (";", "cp1252", True),  # with Excel's 'sep=;' first line
+])
+def test_a_file_saved_again_by_excel_reads_the_same(demo, tmp_path, delimiter, encoding, sep_line):
+    folder = copy_of(demo, tmp_path)
+    original = folder / "after_fukushima_Student-05.csv"
+    excel_resave(original, original, delimiter=delimiter, encoding=encoding, sep_line=sep_line, rename="Zoë Çelik")
+    attempts, problems = report.read_hand_ins(folder)
+    assert problems == []
+    before, _ = report.read_hand_ins(demo)
+    theirs = attempts[attempts["student"] == "Zoë Çelik"].drop(columns="student").reset_index(drop=True)
+    expected = before[before["student"] == "Student 05"].drop(columns="student").reset_index(drop=True)
+    pd.testing.assert_frame_equal(theirs, expected)
+    assert "Student 05" not in set(attempts["student"])
+
+
+# --- reflections and figures ------------------------------------------------------------------------------------
+
+def test_reflections_side_by_side_show_each_students_latest_text(demo, attempts):
+    grouped = by_student_and_exercise(raw_rows(demo))
+    seen_two_saves = False
+    for (lesson, exercise), entry in ENTRIES.items():
+        if entry["kind"] != "reflection":
+            continue
+        table = report.reflections(attempts, exercise)
+        assert list(table.columns) == ["student", "text", "words", "long_enough", "saves"]
+        mine = {s: rows for (s, l, e), rows in grouped.items() if (l, e) == (lesson, exercise)}
+        assert list(table["student"]) == sorted(mine)
+        for row in table.itertuples(index=False):
+            rows = mine[row.student]
+            assert row.text == rows[-1]["answer"] and row.saves == len(rows)
+            assert row.words == count_words(rows[-1]["answer"]) and row.long_enough == long_enough(row.text, entry)
+            seen_two_saves |= len(rows) > 1 and rows[0]["answer"] != rows[-1]["answer"]
+    assert seen_two_saves, "some students saved a reflection twice: the latest text is shown"
+    assert not report.reflections(attempts, "why-hesitate").empty
+    assert report.prompt_of("why-hesitate") == ENTRIES[("00_start_here", "why-hesitate")]["prompt"]
+    with pytest.raises(ValueError, match="No exercise is called 'nope'"):
+        report.reflections(attempts, "nope")
+
+
+def test_the_heat_map_colours_every_student_and_exercise(attempts):
+    fig = report.heat_map(attempts, source=report.DEMO_SOURCE)
+    assert isinstance(fig, matplotlib.figure.Figure) and fig._repr_png_().startswith(b"\x89PNG")
+    states = report.states(attempts)
+    begun = states.loc[:, states.columns.get_level_values("lesson").isin(set(attempts["lesson"]))]
+    mesh = fig.axes[0].collections[0]
+    assert mesh.get_array().reshape(begun.shape).tolist() == begun.to_numpy(dtype=float).tolist()
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == report.students(attempts)
+    outcome = report.outcomes(attempts)
+    flat = begun.to_numpy()
+    assert (flat == 3).sum() == (outcome["first_try"] & (outcome["kind"] != "reflection")).sum()
+    assert (flat == 4).sum() == (outcome["kind"] == "reflection").sum()
+    assert (flat > 0).sum() == len(outcome)
+    assert fig.get_suptitle() == "How each student did on each exercise"
+
+
+def test_the_first_try_chart_draws_one_bar_per_graded_exercise(attempts):
+    fig = report.first_try_chart(attempts, source=report.DEMO_SOURCE)
+    assert fig._repr_png_().startswith(b"\x89PNG")
+    summary = report.exercise_summary(attempts)
+    shown = summary[(summary["kind"] != "reflection") & summary["lesson"].isin(set(attempts["lesson"]))]
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(shown["exercise"])
+    green = [bar.get_width() for bar in ax.containers[0]]
+    assert green == [float(n) for n in shown["right_first_try"]]
+    one = report.first_try_chart(attempts, lesson="06_looking_back")
+    assert len(one.axes[0].containers[0]) == sum(e["kind"] != "reflection" for e in BANKS[-1].entries)
+
+
+def test_an_empty_class_gives_empty_tables_and_figures():
+    empty = report.empty_attempts()
+    assert report.common_wrong_answers(empty).empty and report.behind(empty).empty
+    assert report.exercise_summary(empty)["tried"].eq(0).all()
+    assert report.done_by_lesson(empty).empty and report.reflections(empty, "why-hesitate").empty
+    assert report.heat_map(empty)._repr_png_() and report.first_try_chart(empty)._repr_png_()
+
+
+# --- the package's rooms and the notebook -------------------------------------------------------------------------
+
+def test_nothing_a_student_runs_imports_the_class_report():
+    package = COURSE / "src" / "after_fukushima"
+    student_modules = [package / f"{name}.py" for name in ("data", "progress", "scorecard", "plots", "figures",
+                                                             "live", "paths", "errors", "__init__")]
+    student_modules += [*(package / "exercises").glob("*.py"), *(package / "models").glob("*.py"),
+                        *(package / "datasets").glob("*.py")]
+    for path in student_modules:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+        names += [f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                  for alias in node.names if node.module]
+        assert not [n for n in names if "class_report" in n], path.name
+    for path in [*COURSE.glob("notebooks/*.ipynb"), *COURSE.glob("exercises/*.ipynb")]:
+        assert "class_report" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_the_notebook_has_no_clock_no_unseeded_randomness_and_no_absolute_path():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.metadata.kernelspec.name == "python3"
+    source = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    for forbidden in ("datetime.now", "time.time", "date.today", "import random", "np.random", "/home/", "/tmp/",
+                      "/work/", "C:\\"):
+        assert forbidden not in source, forbidden
+    assert "seed=0" in source
+    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
+
+
+def run_notebook(notebook) -> nbformat.NotebookNode:
+    client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
+                                     resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client.execute()
+    return notebook
+
+
+def outputs_text(notebook) -> str:
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", cell.source[:80]
+            assert not (output.output_type == "stream" and output.name == "stderr"), output.text[:300]
+            parts.append(output.get("text", "") + output.get("data", {}).get("text/plain", ""))
+    return "\n".join(parts)
+
+
+def with_folder(notebook, folder: str) -> nbformat.NotebookNode:
+    first = next(cell for cell in notebook.cells if "FOLDER = Path(" in cell.source)
+    assert 'FOLDER = Path("hand_ins")' in first.source
+    first.source = first.source.replace('FOLDER = Path("hand_ins")', f"FOLDER = Path({folder!r})")
+    return notebook
+
+
+def test_the_notebook_runs_top_to_bottom_on_the_invented_demo_class(tmp_path):
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    if (NOTEBOOK.parent / "hand_ins").exists():  # a teacher's own hand-ins: run on the demo class all the same
+        notebook = with_folder(notebook, str(tmp_path / "hand_ins"))
+    notebook = run_notebook(notebook)
+    text = outputs_text(notebook)
+    assert "INVENTED DEMO CLASS" in text and "30 students" in text
+    assert "after_fukushima_Student-31.csv is empty" in text
+    images = [o for c in notebook.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(images) == 2
+
+
+def test_the_notebook_reads_a_real_folder_when_there_is_one(demo, tmp_path):
+    folder = copy_of(demo, tmp_path)
+    text = outputs_text(run_notebook(with_folder(nbformat.read(NOTEBOOK, as_version=4), str(folder))))
+    assert "INVENTED" not in text and f"{STUDENTS} students, {len(raw_rows(demo))} answers" in text
