@@ -8,20 +8,24 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 SOURCES ?= ../shared/sources
 REPORT  ?= ../shared/reference/china_daily_2011-05-25.txt
 
-.PHONY: lab test test-latest test-oldest link constraints execute data answer-key cards bench clean help
+.PHONY: lab test lint format test-latest test-oldest link constraints execute data answer-key cards bench clean help
 
 help:
-	@echo "make lab      set up .venv and open the course in JupyterLab"
-	@echo "make test     set up .venv and run every test (unit tests, data checks, strict nbval)"
+	@echo "make lab          set up .venv and open the course in JupyterLab"
+	@echo "make test         set up .venv, lint, and run every test (unit, data, browser, hub, strict nbval)"
+	@echo "make lint         check the code with ruff (style and common mistakes); make format rewrites it"
+	@echo "make format       format the code with ruff, and apply its safe fixes"
+	@echo "make execute      refresh the stored outputs of every notebook and worksheet"
+	@echo "make answer-key   rewrite teacher/answer_key.md from the question banks"
+	@echo "make cards        rewrite teacher/role_play_cards.md (lesson 04's role-play) from data/ and the model"
+	@echo "make data         rebuild data/ from the raw sources (SOURCES=$(SOURCES)) and the report's fingerprints (REPORT=$(REPORT))"
+	@echo "make bench        time loading each table, saving answers, the simulator and each notebook"
+	@echo "make link         print the nbgitpuller link for a class: make link HUB=https://hub.example REPO=https://github.com/you/after-fukushima"
 	@echo "make test-latest  run every test against the newest releases of the dependencies (in .venv-latest)"
 	@echo "make test-oldest  run every test with the oldest versions pyproject.toml allows (in .venv-oldest)"
 	@echo "make constraints  record the versions in .venv as constraints.txt (after make test-latest passes)"
-	@echo "make execute  refresh the stored outputs of every notebook and worksheet"
-	@echo "make data     rebuild data/ from the raw sources (SOURCES=$(SOURCES)), and the report's fingerprints for the copy check (REPORT=$(REPORT))"
-	@echo "make answer-key  rewrite teacher/answer_key.md from the question banks"
-	@echo "make cards    rewrite teacher/role_play_cards.md (lesson 04's role-play) from data/ and the model"
-	@echo "make bench    time loading each table, saving answers, the simulator and each notebook"
-	@echo "make link HUB=https://hub.example.org REPO=https://github.com/you/after-fukushima  the nbgitpuller link for a class"
+	@echo "make clean        remove .venv, .venv-latest, .venv-oldest and caches"
+	@echo "make help         this list"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make lab PYTHON=python3.11")'
@@ -75,8 +79,16 @@ $(LAB_OVERRIDES): lab-overrides.json | $(BIN)/python
 lab: $(VENV)/.installed $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
-test: $(VENV)/.installed-test $(LAB_OVERRIDES)
+test: $(VENV)/.installed-test $(LAB_OVERRIDES) lint
 	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/python -m ruff format .
+	$(BIN)/python -m ruff check --fix .
 
 execute: $(VENV)/.installed-test
 	$(BIN)/python -m after_fukushima.execute_notebooks

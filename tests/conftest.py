@@ -19,8 +19,10 @@ def store(tmp_path) -> ProgressStore:
 @pytest.fixture
 def make_exercise(store):
     """make_exercise(spec) -> a widget of spec['kind'] saving to the temporary store."""
+
     def make(spec: dict, lesson: str = "99_test"):
         return KINDS[spec["kind"]](spec, lesson=lesson, store=store)
+
     return make
 
 

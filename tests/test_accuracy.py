@@ -22,12 +22,23 @@ ARGUMENT = load_table("report_argument").set_index("order")
 
 # Fact sheet §11: who speaks in each of the report's 15 paragraphs.
 SPEAKER_BY_PARAGRAPH = {
-    1: "the reporters", 2: "Leslie Vinjamuri", 3: "the reporters", 4: "the reporters", 5: "the reporters",
-    6: "Chen Xiaoqiu", 7: "Chen Xiaoqiu", 8: "Shao Beibei", 9: "Shao Beibei", 10: "the reporters",
-    11: "Richard Caplan", 12: "Shao Beibei", 13: "Chen Xiaoqiu", 14: "the reporters", 15: "the reporters",
+    1: "the reporters",
+    2: "Leslie Vinjamuri",
+    3: "the reporters",
+    4: "the reporters",
+    5: "the reporters",
+    6: "Chen Xiaoqiu",
+    7: "Chen Xiaoqiu",
+    8: "Shao Beibei",
+    9: "Shao Beibei",
+    10: "the reporters",
+    11: "Richard Caplan",
+    12: "Shao Beibei",
+    13: "Chen Xiaoqiu",
+    14: "the reporters",
+    15: "the reporters",
 }
-SURNAME = {"Leslie Vinjamuri": "Vinjamuri", "Chen Xiaoqiu": "Chen", "Shao Beibei": "Shao",
-           "Richard Caplan": "Caplan"}
+SURNAME = {"Leslie Vinjamuri": "Vinjamuri", "Chen Xiaoqiu": "Chen", "Shao Beibei": "Shao", "Richard Caplan": "Caplan"}
 
 
 def paragraphs(cell: str) -> list[int]:
@@ -36,6 +47,7 @@ def paragraphs(cell: str) -> list[int]:
 
 
 # --- the argument table ----------------------------------------------------------------------------------
+
 
 def test_every_claim_has_a_paragraph_and_the_speaker_of_that_paragraph():
     assert list(ARGUMENT.index) == list(range(1, len(ARGUMENT) + 1))
@@ -67,6 +79,7 @@ def test_implementation_is_an_obstacle_and_shaos_lessons_are_not_features_of_the
 
 
 # --- exercises that paraphrase a claim -----------------------------------------------------------------
+
 
 def claimed_entries():
     return [(bank.lesson, entry) for bank in all_banks() for entry in bank.entries if "claims" in entry]
@@ -117,10 +130,11 @@ SIGNATURES = {
     10: r"(even )?more important|matter (even )?more",
     11: r"emergency plans.{0,60}(management|regulator)|third.party regulation|regulation .{0,5}by a third party",
     12: r"pool(ed)? (what they know|their know-how|technical know-how|knowledge)|duplicat\w* research"
-        r"|wast\w* (research|resources)",
+    r"|wast\w* (research|resources)",
 }
-REPORT_AS_SPEAKER = re.compile(r"\bthe report (expects|predicts|thinks|believes|argues|says that|claims)\b",
-                               re.IGNORECASE)
+REPORT_AS_SPEAKER = re.compile(
+    r"\bthe report (expects|predicts|thinks|believes|argues|says that|claims)\b", re.IGNORECASE
+)
 
 
 def prose() -> list[tuple[str, str]]:
@@ -132,8 +146,14 @@ def prose() -> list[tuple[str, str]]:
                 found.append((f"{path.name} cell {n}", "".join(cell["source"])))
     for bank in all_banks():
         for entry in bank.entries:
-            texts = [entry["prompt"], entry.get("explanation", ""), *entry.get("hints", []),
-                     *entry.get("feedback", {}).values(), entry.get("too_low", ""), entry.get("too_high", "")]
+            texts = [
+                entry["prompt"],
+                entry.get("explanation", ""),
+                *entry.get("hints", []),
+                *entry.get("feedback", {}).values(),
+                entry.get("too_low", ""),
+                entry.get("too_high", ""),
+            ]
             found += [(f"{bank.path.name} '{entry['id']}'", text) for text in texts if text]
     for path in sorted(COURSE.glob("teacher/*_plan.md")):
         found.append((path.name, path.read_text(encoding="utf-8")))
@@ -150,8 +170,9 @@ def unquoted(sentence: str) -> str:
 
 
 def test_no_claim_is_put_in_the_reports_mouth():
-    offending = [(where, s) for where, text in prose() for s in sentences(text)
-                 if REPORT_AS_SPEAKER.search(unquoted(s))]
+    offending = [
+        (where, s) for where, text in prose() for s in sentences(text) if REPORT_AS_SPEAKER.search(unquoted(s))
+    ]
     assert not offending, offending
 
 
@@ -163,7 +184,9 @@ def test_every_sentence_that_gives_an_experts_claim_says_whose_it_is():
                 if re.search(pattern, sentence, re.IGNORECASE):
                     speaker = ARGUMENT.loc[order, "speaker"]
                     named = SURNAME[speaker] in sentence
-                    collective = re.search(r"\bexperts?\b|\bheadline\b|\bargument\b|Nuke safety", sentence, re.IGNORECASE)
+                    collective = re.search(
+                        r"\bexperts?\b|\bheadline\b|\bargument\b|Nuke safety", sentence, re.IGNORECASE
+                    )
                     others = [s for s in SURNAME.values() if s in sentence]
                     if not (named or (collective and not others)):
                         unattributed.append((where, order, sentence.strip()[:140]))
@@ -184,10 +207,13 @@ def test_an_unattributed_claim_would_be_caught():
 
 # --- curated tables: sources with a publisher and a date, never older than the event -------------------
 
-MONTHS = {m: n for n, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                      "nov", "dec"], start=1)}
-DATE = re.compile(r"\b(?:(\d{1,2}) )?(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* )?((?:19|20)\d\d)\b",
-                  re.IGNORECASE)
+MONTHS = {
+    m: n
+    for n, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
+DATE = re.compile(
+    r"\b(?:(\d{1,2}) )?(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* )?((?:19|20)\d\d)\b", re.IGNORECASE
+)
 
 
 def source_dates(part: str) -> list[tuple[date, str]]:
@@ -250,20 +276,26 @@ def test_every_curated_source_names_a_publisher_and_a_date():
 
 
 def test_no_source_is_dated_before_the_event_it_reports():
-    early = [(table, label, event, part.strip()[:80])
-             for table, label, event, source in event_dates() if event for part in source.split(";")
-             for when, precision in source_dates(part)[:1] if not not_before(when, precision, event)]
+    early = [
+        (table, label, event, part.strip()[:80])
+        for table, label, event, source in event_dates()
+        if event
+        for part in source.split(";")
+        for when, precision in source_dates(part)[:1]
+        if not not_before(when, precision, event)
+    ]
     assert not early, "\n".join(map(str, early))
 
 
 def test_the_date_rules_catch_a_source_older_than_its_event():
-    (when, precision), = source_dates("AP, 14 Mar 2011")
+    ((when, precision),) = source_dates("AP, 14 Mar 2011")
     assert not not_before(when, precision, date(2011, 3, 15))
     assert not_before(*source_dates("Reuters, Mar 2011")[0], date(2011, 3, 15))
     assert source_dates("Focus Taiwan, https://focustaiwan.tw/business/202505180013") == []
 
 
 # --- one fact, one value -------------------------------------------------------------------------------
+
 
 def test_evacuation_zones_agree_between_the_timeline_and_the_figures():
     figures = load_table("accident_figures")
@@ -289,8 +321,16 @@ def test_heights_in_the_timeline_match_the_figures():
     assert heights == [figures.loc["design_basis", "high"]]
 
 
-FRACTIONS = {"a tenth": 1 / 10, "a ninth": 1 / 9, "an eighth": 1 / 8, "a seventh": 1 / 7, "a sixth": 1 / 6,
-             "a fifth": 1 / 5, "a quarter": 1 / 4, "a third": 1 / 3}
+FRACTIONS = {
+    "a tenth": 1 / 10,
+    "a ninth": 1 / 9,
+    "an eighth": 1 / 8,
+    "a seventh": 1 / 7,
+    "a sixth": 1 / 6,
+    "a fifth": 1 / 5,
+    "a quarter": 1 / 4,
+    "a third": 1 / 3,
+}
 
 
 def test_fractions_in_release_notes_match_the_tables_own_numbers():
@@ -305,6 +345,7 @@ def test_fractions_in_release_notes_match_the_tables_own_numbers():
 
 
 # --- no sentence of the report copied ------------------------------------------------------------------
+
 
 def course_text() -> list[tuple[str, str]]:
     texts = list(prose())

@@ -46,12 +46,17 @@ def wrong_answers(entry: dict):
     if kind == "multiple_choice":
         return [(option, entry["feedback"][option]) for option in entry["options"] if option != entry["answer"]]
     if kind == "choose_all":
-        return [([*entry["answers"], option], entry["feedback"][option])
-                for option in entry["options"] if option not in entry["answers"]]
+        return [
+            ([*entry["answers"], option], entry["feedback"][option])
+            for option in entry["options"]
+            if option not in entry["answers"]
+        ]
     if kind == "order":
         items = entry["items"]
-        return [([items[i + 1], items[i], *items[:i], *items[i + 2:]], entry["feedback"][items[i + 1]])
-                for i in range(len(items) - 1)]
+        return [
+            ([items[i + 1], items[i], *items[:i], *items[i + 2 :]], entry["feedback"][items[i + 1]])
+            for i in range(len(items) - 1)
+        ]
     if kind == "match":
         lefts, rights = list(entry["pairs"]), list(entry["pairs"].values())
         swapped = rights[1:] + rights[:1]
@@ -123,15 +128,21 @@ def test_a_good_bank_loads(tmp_path):
     assert bank.ids == ["place"] and repr(bank) == "<Question bank '99_test': 1 exercises>"
 
 
-@pytest.mark.parametrize("change, problem", [
-    (('kind = "multiple_choice"', 'kind = "multiple_chioce"'), "unknown kind 'multiple_chioce'"),
-    (('answer = "Deauville"', 'answer = "Paris"'), "'Paris' is not one of the options"),
-    (('feedback = { Vienna = "Vienna hosts the IAEA." }', 'feedback = {}'), "no feedback for the wrong option 'Vienna'"),
-    (('prompt = "Where?"', 'promt = "Where?"'), "unknown key 'promt' (did you mean 'prompt'?)"),
-    (('options = ["Deauville", "Vienna"]', 'options = "Deauville"'), "'options' should be a list"),
-    (('id = "place"', 'id = "Place 1"'), "'id' may hold only lower-case letters"),
-    (('answer = "Deauville"', ''), "'answer' is missing"),
-])
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (('kind = "multiple_choice"', 'kind = "multiple_chioce"'), "unknown kind 'multiple_chioce'"),
+        (('answer = "Deauville"', 'answer = "Paris"'), "'Paris' is not one of the options"),
+        (
+            ('feedback = { Vienna = "Vienna hosts the IAEA." }', "feedback = {}"),
+            "no feedback for the wrong option 'Vienna'",
+        ),
+        (('prompt = "Where?"', 'promt = "Where?"'), "unknown key 'promt' (did you mean 'prompt'?)"),
+        (('options = ["Deauville", "Vienna"]', 'options = "Deauville"'), "'options' should be a list"),
+        (('id = "place"', 'id = "Place 1"'), "'id' may hold only lower-case letters"),
+        (('answer = "Deauville"', ""), "'answer' is missing"),
+    ],
+)
 def test_a_bad_bank_names_file_exercise_and_problem(tmp_path, change, problem):
     path = bank_file(tmp_path, GOOD_ENTRY.replace(*change))
     with pytest.raises(BankError) as caught:
@@ -182,8 +193,11 @@ def test_a_correct_answer_shows_its_source(store):
     assert "Source: G8 Research Group" in exercise.feedback.value
 
 
-@pytest.mark.parametrize("bank, entry", [(b, e) for b, e in EXERCISES if e["kind"] == "multiple_choice"],
-                         ids=[i for i, (b, e) in zip(IDS, EXERCISES) if e["kind"] == "multiple_choice"])
+@pytest.mark.parametrize(
+    "bank, entry",
+    [(b, e) for b, e in EXERCISES if e["kind"] == "multiple_choice"],
+    ids=[i for i, (b, e) in zip(IDS, EXERCISES) if e["kind"] == "multiple_choice"],
+)
 def test_the_right_option_does_not_stand_out_by_its_length(bank, entry):
     """Long options wrap and overlap in narrow windows, and a much longer option gives the answer away."""
     lengths = [len(option) for option in entry["options"] if option != entry["answer"]]
@@ -191,8 +205,11 @@ def test_the_right_option_does_not_stand_out_by_its_length(bank, entry):
     assert len(entry["answer"]) <= max(lengths) + 10
 
 
-@pytest.mark.parametrize("bank, entry", [(b, e) for b, e in EXERCISES if e["kind"] == "order"],
-                         ids=[i for i, (b, e) in zip(IDS, EXERCISES) if e["kind"] == "order"])
+@pytest.mark.parametrize(
+    "bank, entry",
+    [(b, e) for b, e in EXERCISES if e["kind"] == "order"],
+    ids=[i for i, (b, e) in zip(IDS, EXERCISES) if e["kind"] == "order"],
+)
 def test_an_order_exercise_does_not_open_solved(bank, entry):
     """The dropdowns list the items alphabetically: that must not be the answer."""
     assert sorted(entry["items"]) != entry["items"]

@@ -40,16 +40,28 @@ def test_the_binder_install_steps_give_a_working_lesson_00(tmp_path):
     python = environment / "bin" / "python"
     # What Binder installs from environment.yml that the lesson needs: the course's runtime packages.
     runtime = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-c", str(ROOT / "constraints.txt"), *runtime],
-                   check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "-c", str(ROOT / "constraints.txt"), *runtime], check=True
+    )
     shell = {"PATH": f"{environment / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path / "home")}
     subprocess.run(["bash", "postBuild"], cwd=checkout, env=shell, check=True)
     settings = environment / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     assert json.loads(settings.read_text(encoding="utf-8")) == json.loads((ROOT / "lab-overrides.json").read_text())
-    shown = subprocess.run([str(python), "-c", FIRST_CELL], cwd=checkout / "notebooks", capture_output=True,
-                           text=True, check=False, env={**shell, "AFTER_FUKUSHIMA_PROGRESS": str(tmp_path / "p.sqlite")})
+    shown = subprocess.run(
+        [str(python), "-c", FIRST_CELL],
+        cwd=checkout / "notebooks",
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**shell, "AFTER_FUKUSHIMA_PROGRESS": str(tmp_path / "p.sqlite")},
+    )
     assert shown.returncode == 0, shown.stderr[-2000:]
     assert json.loads(shown.stdout.strip().splitlines()[-1]).startswith("<Question bank '00_start_here': ")
-    installed = subprocess.run([str(python), "-c", "import after_fukushima; print(after_fukushima.__file__)"],
-                               capture_output=True, text=True, check=True, cwd=tmp_path).stdout
+    installed = subprocess.run(
+        [str(python), "-c", "import after_fukushima; print(after_fukushima.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout
     assert str(environment) in installed  # a real install, not the checkout's src/

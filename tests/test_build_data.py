@@ -12,8 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = Path(os.environ.get("AFTER_FUKUSHIMA_SOURCES", ROOT.parent / "shared" / "sources"))
 
 
-@pytest.mark.skipif(not (SOURCES / "owid").is_dir(),
-                    reason=f"the raw sources are not on this machine ({SOURCES}); set AFTER_FUKUSHIMA_SOURCES")
+@pytest.mark.skipif(
+    not (SOURCES / "owid").is_dir(),
+    reason=f"the raw sources are not on this machine ({SOURCES}); set AFTER_FUKUSHIMA_SOURCES",
+)
 def test_rebuilding_gives_the_committed_files_byte_for_byte(tmp_path):
     for run in ("first", "second"):
         assert build_data.main(["--sources", str(SOURCES), "--out", str(tmp_path / run)]) == 0

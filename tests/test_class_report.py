@@ -70,6 +70,7 @@ def copy_of(demo: Path, tmp_path: Path) -> Path:
 
 # --- the demo class ------------------------------------------------------------------------------------------
 
+
 def test_the_demo_class_is_thirty_invented_students_using_the_real_banks(demo, read):
     attempts, problems = read
     files = sorted(demo.glob("*.csv"))
@@ -88,8 +89,9 @@ def test_the_demo_class_is_thirty_invented_students_using_the_real_banks(demo, r
     kinds = {row["kind"] for row in rows}
     assert kinds == {entry["kind"] for entry in ENTRIES.values()}, "every kind of exercise is answered"
     assert any(row["kind"] == "reflection" for row in rows)
-    listed_mistakes = [row for row in rows if ENTRIES[(row["lesson"], row["exercise"])].get("mistakes")
-                       and row["correct"] == "False"]
+    listed_mistakes = [
+        row for row in rows if ENTRIES[(row["lesson"], row["exercise"])].get("mistakes") and row["correct"] == "False"
+    ]
     assert listed_mistakes, "some wrong numbers are the banks' listed mistakes"
 
 
@@ -110,6 +112,7 @@ def test_the_demo_class_can_bring_the_problems_a_teacher_meets(tmp_path):
 
 # --- counts ---------------------------------------------------------------------------------------------------
 
+
 def test_every_attempt_is_read(demo, attempts):
     rows = raw_rows(demo)
     assert len(attempts) == len(rows)
@@ -123,7 +126,7 @@ def test_every_attempt_is_read(demo, attempts):
 def test_who_tried_and_who_got_it_right_first_and_eventually(demo, attempts):
     grouped = by_student_and_exercise(raw_rows(demo))
     expected = defaultdict(lambda: {"tried": 0, "first": 0, "eventually": 0, "done": 0})
-    for (student, lesson, exercise), rows in grouped.items():
+    for (_student, lesson, exercise), rows in grouped.items():
         counts = expected[(lesson, exercise)]
         counts["tried"] += 1
         counts["first"] += rows[0]["correct"] == "True"
@@ -184,6 +187,7 @@ def test_done_by_lesson_and_who_is_behind(demo, attempts):
 
 # --- wrong answers and the course's feedback --------------------------------------------------------------------
 
+
 def test_the_commonest_wrong_answers_carry_the_banks_feedback(demo, attempts):
     wrong_by = defaultdict(set)
     tried = defaultdict(set)
@@ -192,11 +196,20 @@ def test_the_commonest_wrong_answers_carry_the_banks_feedback(demo, attempts):
         if row["correct"] == "False" and row["kind"] == "multiple_choice":
             wrong_by[(row["lesson"], row["exercise"], row["answer"])].add(row["student"])
     table = report.common_wrong_answers(attempts, per_exercise=3)
-    assert list(table.columns) == ["lesson", "exercise", "kind", "wrong_answer", "students", "tried", "times",
-                                   "feedback"]
+    assert list(table.columns) == [
+        "lesson",
+        "exercise",
+        "kind",
+        "wrong_answer",
+        "students",
+        "tried",
+        "times",
+        "feedback",
+    ]
     assert table.groupby(["lesson", "exercise"]).size().max() <= 3
-    assert table.groupby(["lesson", "exercise"], sort=False)["students"].apply(
-        lambda s: s.is_monotonic_decreasing).all()
+    assert (
+        table.groupby(["lesson", "exercise"], sort=False)["students"].apply(lambda s: s.is_monotonic_decreasing).all()
+    )
     checked = set()
     for row in table.itertuples(index=False):
         entry = ENTRIES[(row.lesson, row.exercise)]
@@ -216,16 +229,19 @@ def test_the_commonest_wrong_answers_carry_the_banks_feedback(demo, attempts):
         elif row.kind in ("number", "code_task"):
             for mistake in entry.get("mistakes", []):
                 if str(mistake["value"]).casefold() == row.wrong_answer.casefold() or (
-                        not isinstance(mistake["value"], str)
-                        and abs(float(row.wrong_answer) - mistake["value"]) <= entry.get("tolerance", 0)):
+                    not isinstance(mistake["value"], str)
+                    and abs(float(row.wrong_answer) - mistake["value"]) <= entry.get("tolerance", 0)
+                ):
                     assert row.feedback == mistake["feedback"]
                     checked.add("mistake")
         checked.add(row.kind)
     assert {"multiple_choice", "choose_all", "order", "match", "sort", "number", "code_task", "mistake"} <= checked
     # MC rows in the table are the most frequent wrong options of their exercise
     for (lesson, exercise), group in table[table["kind"] == "multiple_choice"].groupby(["lesson", "exercise"]):
-        counts = sorted((len(s) for (l, e, _), s in wrong_by.items() if (l, e) == (lesson, exercise)), reverse=True)
-        assert list(group["students"]) == counts[:len(group)]
+        counts = sorted(
+            (len(s) for (les, ex, _), s in wrong_by.items() if (les, ex) == (lesson, exercise)), reverse=True
+        )
+        assert list(group["students"]) == counts[: len(group)]
 
 
 def test_each_wrong_answer_gets_the_sentence_the_exercise_itself_shows(make_exercise):
@@ -293,14 +309,25 @@ BAD_FILES = {
     "an Excel workbook": (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)), "most likely an Excel workbook"),
     "binary": (bytes(range(256)) * 4, "is not a CSV file (it is not text)"),
     "another table": (b"name,score\nAnn,3\nBen,5\n", "is not a hand-in file"),
-    "missing columns": (b"student,lesson,exercise\nAnn,00_start_here,summit-place\n",
-                        "is missing the columns correct, answer"),
-    "a cut line": (("student,lesson,exercise,kind,attempt,correct,answer,saved_at\n"
-                    "Ann,00_start_here,summit-place,multiple_choice,1,True,\"Deauville, France\",2025-09-08T10:00:00+00:00\n"
-                    "Ann,00_start_here\n").encode(), "1 line could not be read and was left out (line 3)"),
-    "an unknown exercise": (("student,lesson,exercise,kind,attempt,correct,answer,saved_at\n"
-                             "Ann,00_start_here,no-such-question,multiple_choice,1,True,x,2025-09-08T10:00:00+00:00\n"
-                             ).encode(), "not in the question banks (for example 'no-such-question'"),
+    "missing columns": (
+        b"student,lesson,exercise\nAnn,00_start_here,summit-place\n",
+        "is missing the columns correct, answer",
+    ),
+    "a cut line": (
+        (
+            b"student,lesson,exercise,kind,attempt,correct,answer,saved_at\n"
+            b'Ann,00_start_here,summit-place,multiple_choice,1,True,"Deauville, France",2025-09-08T10:00:00+00:00\n'
+            b"Ann,00_start_here\n"
+        ),
+        "1 line could not be read and was left out (line 3)",
+    ),
+    "an unknown exercise": (
+        (
+            b"student,lesson,exercise,kind,attempt,correct,answer,saved_at\n"
+            b"Ann,00_start_here,no-such-question,multiple_choice,1,True,x,2025-09-08T10:00:00+00:00\n"
+        ),
+        "not in the question banks (for example 'no-such-question'",
+    ),
 }
 
 
@@ -321,14 +348,17 @@ def test_a_missing_or_empty_folder_and_a_stray_workbook_are_said_plainly(tmp_pat
     assert attempts.empty and problems[0].startswith("The folder") and "does not exist" in problems[0]
     (tmp_path / "one.csv").write_text("student\n")
     attempts, problems = report.read_hand_ins(tmp_path / "one.csv")
-    assert attempts.empty and problems == [f"{tmp_path / 'one.csv'} is a file, not a folder: give the folder that "
-                                           "holds the hand-ins."]
+    assert attempts.empty and problems == [
+        f"{tmp_path / 'one.csv'} is a file, not a folder: give the folder that holds the hand-ins."
+    ]
     (tmp_path / "one.csv").unlink()
     (tmp_path / "marks.xlsx").write_bytes(b"PK\x03\x04")
     attempts, problems = report.read_hand_ins(tmp_path)
     assert attempts.empty
-    assert problems == ["marks.xlsx is a spreadsheet, not a CSV file: open it and save it as 'CSV UTF-8 (comma "
-                        "delimited)'.", f"There are no .csv files in {tmp_path.name}."]
+    assert problems == [
+        "marks.xlsx is a spreadsheet, not a CSV file: open it and save it as 'CSV UTF-8 (comma delimited)'.",
+        f"There are no .csv files in {tmp_path.name}.",
+    ]
 
 
 def test_two_files_from_one_student_keep_the_one_with_more_attempts(demo, tmp_path):
@@ -339,8 +369,10 @@ def test_two_files_from_one_student_keep_the_one_with_more_attempts(demo, tmp_pa
     older.write_text("".join(lines[:6]), encoding="utf-8-sig")
     attempts, problems = report.read_hand_ins(folder)
     assert len(problems) == 1
-    assert problems[0].startswith(f"after_fukushima_Student-04.csv and after_fukushima_Student-04 (1).csv are both "
-                                  f"from Student 04: kept after_fukushima_Student-04.csv ({len(lines) - 1} attempts")
+    assert problems[0].startswith(
+        f"after_fukushima_Student-04.csv and after_fukushima_Student-04 (1).csv are both "
+        f"from Student 04: kept after_fukushima_Student-04.csv ({len(lines) - 1} attempts"
+    )
     assert "left out after_fukushima_Student-04 (1).csv (5 attempts" in problems[0]
     assert "later answers" not in problems[0]
     mine = attempts[attempts["student"] == "Student 04"]
@@ -363,13 +395,16 @@ def test_identical_copies_are_counted_once(demo, tmp_path):
     folder = copy_of(demo, tmp_path)
     shutil.copy(folder / "after_fukushima_Student-07.csv", folder / "Copy of after_fukushima_Student-07.csv")
     attempts, problems = report.read_hand_ins(folder)
-    assert problems == ["after_fukushima_Student-07.csv and Copy of after_fukushima_Student-07.csv are the same "
-                        "hand-in from Student 07 (identical answers): counted once."]
+    assert problems == [
+        "after_fukushima_Student-07.csv and Copy of after_fukushima_Student-07.csv are the same "
+        "hand-in from Student 07 (identical answers): counted once."
+    ]
     assert len(attempts) == len(raw_rows(demo))
 
 
-def excel_resave(path: Path, target: Path, *, delimiter: str, encoding: str, sep_line: bool = False,
-                 rename: str | None = None) -> None:
+def excel_resave(
+    path: Path, target: Path, *, delimiter: str, encoding: str, sep_line: bool = False, rename: str | None = None
+) -> None:
     """What Excel does to a hand-in opened and saved again: its own separator and encoding, no byte-order mark
     (or UTF-16 for 'Unicode Text'), TRUE/FALSE in capitals, and the formula apostrophe kept as typed."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -387,13 +422,16 @@ def excel_resave(path: Path, target: Path, *, delimiter: str, encoding: str, sep
     target.write_bytes(out.getvalue().encode(encoding))
 
 
-@pytest.mark.parametrize("delimiter, encoding, sep_line", [
-    (";", "cp1252", False),  # Excel in most of Europe: 'CSV (semicolon)', Windows-1252
-    (",", "cp1252", False),  # Excel's plain 'CSV' in English
-    (",", "utf-8", False),  # a UTF-8 file without the mark (LibreOffice, Numbers, Google Sheets)
-    ("\t", "utf-16", False),  # Excel's 'Unicode Text'
-    (";", "cp1252", True),  # with Excel's 'sep=;' first line
-])
+@pytest.mark.parametrize(
+    "delimiter, encoding, sep_line",
+    [
+        (";", "cp1252", False),  # Excel in most of Europe: 'CSV (semicolon)', Windows-1252
+        (",", "cp1252", False),  # Excel's plain 'CSV' in English
+        (",", "utf-8", False),  # a UTF-8 file without the mark (LibreOffice, Numbers, Google Sheets)
+        ("\t", "utf-16", False),  # Excel's 'Unicode Text'
+        (";", "cp1252", True),  # with Excel's 'sep=;' first line
+    ],
+)
 def test_a_file_saved_again_by_excel_reads_the_same(demo, tmp_path, delimiter, encoding, sep_line):
     folder = copy_of(demo, tmp_path)
     original = folder / "after_fukushima_Student-05.csv"
@@ -409,6 +447,7 @@ def test_a_file_saved_again_by_excel_reads_the_same(demo, tmp_path, delimiter, e
 
 # --- reflections and figures ------------------------------------------------------------------------------------
 
+
 def test_reflections_side_by_side_show_each_students_latest_text(demo, attempts):
     grouped = by_student_and_exercise(raw_rows(demo))
     seen_two_saves = False
@@ -417,7 +456,7 @@ def test_reflections_side_by_side_show_each_students_latest_text(demo, attempts)
             continue
         table = report.reflections(attempts, exercise)
         assert list(table.columns) == ["student", "text", "words", "long_enough", "saves"]
-        mine = {s: rows for (s, l, e), rows in grouped.items() if (l, e) == (lesson, exercise)}
+        mine = {s: rows for (s, les, ex), rows in grouped.items() if (les, ex) == (lesson, exercise)}
         assert list(table["student"]) == sorted(mine)
         for row in table.itertuples(index=False):
             rows = mine[row.student]
@@ -470,17 +509,28 @@ def test_an_empty_class_gives_empty_tables_and_figures():
 
 # --- the package's rooms and the notebook -------------------------------------------------------------------------
 
+
 def test_nothing_a_student_runs_imports_the_class_report():
     package = COURSE / "src" / "after_fukushima"
-    student_modules = [package / f"{name}.py" for name in ("data", "progress", "scorecard", "plots", "figures",
-                                                             "live", "paths", "errors", "__init__")]
-    student_modules += [*(package / "exercises").glob("*.py"), *(package / "models").glob("*.py"),
-                        *(package / "datasets").glob("*.py")]
+    student_modules = [
+        package / f"{name}.py"
+        for name in ("data", "progress", "scorecard", "plots", "figures", "live", "paths", "errors", "__init__")
+    ]
+    student_modules += [
+        *(package / "exercises").glob("*.py"),
+        *(package / "models").glob("*.py"),
+        *(package / "datasets").glob("*.py"),
+    ]
     for path in student_modules:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
-        names += [f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                  for alias in node.names if node.module]
+        names += [
+            f"{node.module}.{alias.name}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            for alias in node.names
+            if node.module
+        ]
         assert not [n for n in names if "class_report" in n], path.name
     for path in [*COURSE.glob("notebooks/*.ipynb"), *COURSE.glob("exercises/*.ipynb")]:
         assert "class_report" not in path.read_text(encoding="utf-8"), path.name
@@ -491,16 +541,26 @@ def test_the_notebook_has_no_clock_no_unseeded_randomness_and_no_absolute_path()
     nbformat.validate(notebook)
     assert notebook.metadata.kernelspec.name == "python3"
     source = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
-    for forbidden in ("datetime.now", "time.time", "date.today", "import random", "np.random", "/home/", "/tmp/",
-                      "/work/", "C:\\"):
+    for forbidden in (
+        "datetime.now",
+        "time.time",
+        "date.today",
+        "import random",
+        "np.random",
+        "/home/",
+        "/tmp/",
+        "/work/",
+        "C:\\",
+    ):
         assert forbidden not in source, forbidden
     assert "seed=0" in source
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
 
 
 def run_notebook(notebook) -> nbformat.NotebookNode:
-    client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
-                                     resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client = nbclient.NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    )
     client.execute()
     return notebook
 

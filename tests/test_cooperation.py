@@ -12,9 +12,19 @@ import pytest
 
 from after_fukushima import CourseError, load_table, paths
 from after_fukushima.models import cooperation as model
-from after_fukushima.models.cooperation import (DEPTH_LEVELS, Design, Weights, breadth_vs_depth,
-                                                country_attributes, is_stable, net_gain, payoffs, positions,
-                                                sensitivity, stable_memberships)
+from after_fukushima.models.cooperation import (
+    DEPTH_LEVELS,
+    Design,
+    Weights,
+    breadth_vs_depth,
+    country_attributes,
+    is_stable,
+    net_gain,
+    payoffs,
+    positions,
+    sensitivity,
+    stable_memberships,
+)
 from after_fukushima.models.simulator import CooperationSimulator, timing, weights_table
 
 matplotlib.use("Agg")
@@ -22,16 +32,22 @@ matplotlib.use("Agg")
 DAY = pd.Timestamp("2011-03-11")
 
 # A small stand-in for lesson 04's vendor table: five models built abroad by 2011, one only at home.
-VENDORS = pd.DataFrame({
-    "reactor_model": ["CANDU 6", "VVER V-213", "WH 2LP", "CP1", "CNP-300", "OPR-1000"],
-    "design_family": ["CANDU", "VVER", "Westinghouse PWR", "CP", "CNP", "OPR"],
-    "vendor": ["AECL", "Atomenergoproekt", "Westinghouse", "Framatome", "CNNC", "KEPCO"],
-    "vendor_country": ["Canada", "Russia", "United States", "France", "China", "South Korea"],
-})
+VENDORS = pd.DataFrame(
+    {
+        "reactor_model": ["CANDU 6", "VVER V-213", "WH 2LP", "CP1", "CNP-300", "OPR-1000"],
+        "design_family": ["CANDU", "VVER", "Westinghouse PWR", "CP", "CNP", "OPR"],
+        "vendor": ["AECL", "Atomenergoproekt", "Westinghouse", "Framatome", "CNNC", "KEPCO"],
+        "vendor_country": ["Canada", "Russia", "United States", "France", "China", "South Korea"],
+    }
+)
 SYNTHETIC_EXPORTERS = {"Canada", "Russia", "United States", "France", "China"}
 
-DESIGNS = [Design(depth, portal, duty, rule) for depth, portal, duty, rule in
-           product([0.1, 0.25, 0.5, 0.75, 1.0], [False, True], [0.0, 0.5, 1.0], ["equal", "fleet"])]
+DESIGNS = [
+    Design(depth, portal, duty, rule)
+    for depth, portal, duty, rule in product(
+        [0.1, 0.25, 0.5, 0.75, 1.0], [False, True], [0.0, 0.5, 1.0], ["equal", "fleet"]
+    )
+]
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +62,10 @@ def attrs(tables):
 
 def in_service(units, day=DAY):
     """Counted here without the model's code: started commercial operation by the day, not shut down by then."""
-    return units[(units["commercial_operation"] <= day)
-                 & (units["permanent_shutdown"].isna() | (units["permanent_shutdown"] > day))]
+    return units[
+        (units["commercial_operation"] <= day)
+        & (units["permanent_shutdown"].isna() | (units["permanent_shutdown"] > day))
+    ]
 
 
 def one_sentence(error) -> str:
@@ -57,6 +75,7 @@ def one_sentence(error) -> str:
 
 
 # --- attributes from data/ -------------------------------------------------------------------------
+
 
 def test_thirty_countries_had_reactors_in_service_on_the_day(attrs, tables):
     running = in_service(tables[0])
@@ -82,34 +101,48 @@ def test_exposure_follows_neighbours(attrs):
     # Recomputed from the stored centres with the distance table.
     d = model.distances_km(attrs)
     assert d.at["France", "Belgium"] == pytest.approx(d.at["Belgium", "France"]) and d.at["France", "France"] == 0
-    recomputed = sum(attrs.at[j, "reactors"] * math.exp(-d.at["Netherlands", j] / 500)
-                     for j in attrs.index if j != "Netherlands")
+    recomputed = sum(
+        attrs.at[j, "reactors"] * math.exp(-d.at["Netherlands", j] / 500) for j in attrs.index if j != "Netherlands"
+    )
     assert attrs.at["Netherlands", "exposure"] == pytest.approx(recomputed)
 
 
 def synthetic_tables(**changes):
     """Three countries on the equator, one reactor model each; sites at known places."""
-    units = pd.DataFrame({
-        "unit": ["A-1", "A-2", "B-1", "C-1", "C-2", "D-1", "A-3"],
-        "site": ["A west", "A east", "B", "C", "C", "D", "A east"],
-        "country": ["Aland", "Aland", "Bland", "Cland", "Cland", "Dland", "Aland"],
-        "iso_code": ["AAA", "AAA", "BBB", "CCC", "CCC", "DDD", "AAA"],
-        "reactor_type": ["PWR"] * 7,
-        "reactor_model": ["A-model", "A-model", "A-model", "C-model", "C-model", "A-model", "C-model"],
-        "net_capacity_mw": [100, 300, 500, 500, 500, 500, 500],
-        "construction_start": pd.to_datetime(["1970-01-01"] * 5 + ["2009-01-01", "1980-01-01"]),
-        "commercial_operation": pd.to_datetime(["1975-01-01"] * 5 + [None, "1985-01-01"]),
-        "permanent_shutdown": pd.to_datetime([None] * 6 + ["2000-01-01"]),
-        "status_2024": ["Operational"] * 5 + ["Under Construction", "Shutdown"],
-        "pris_id": range(7),
-    })
-    sites = pd.DataFrame({"site": ["A west", "A east", "B", "C", "D"],
-                          "country": ["Aland", "Aland", "Bland", "Cland", "Dland"],
-                          "latitude": [0.0, 0.0, 0.0, 0.0, 0.0], "longitude": [0.0, 4.0, 10.0, 20.0, 40.0]})
-    shares = pd.DataFrame({"country": ["Aland", "Bland", "Cland", "Aland"], "year": [2010, 2010, 2010, 2011],
-                           "nuclear_share_pct": [50.0, 10.0, 20.0, 99.0]})
-    responses = pd.DataFrame({"country": ["Bland", "Cland"], "year": [2011, 2012],
-                              "category": ["phase-out", "phase-out"]})
+    units = pd.DataFrame(
+        {
+            "unit": ["A-1", "A-2", "B-1", "C-1", "C-2", "D-1", "A-3"],
+            "site": ["A west", "A east", "B", "C", "C", "D", "A east"],
+            "country": ["Aland", "Aland", "Bland", "Cland", "Cland", "Dland", "Aland"],
+            "iso_code": ["AAA", "AAA", "BBB", "CCC", "CCC", "DDD", "AAA"],
+            "reactor_type": ["PWR"] * 7,
+            "reactor_model": ["A-model", "A-model", "A-model", "C-model", "C-model", "A-model", "C-model"],
+            "net_capacity_mw": [100, 300, 500, 500, 500, 500, 500],
+            "construction_start": pd.to_datetime(["1970-01-01"] * 5 + ["2009-01-01", "1980-01-01"]),
+            "commercial_operation": pd.to_datetime(["1975-01-01"] * 5 + [None, "1985-01-01"]),
+            "permanent_shutdown": pd.to_datetime([None] * 6 + ["2000-01-01"]),
+            "status_2024": ["Operational"] * 5 + ["Under Construction", "Shutdown"],
+            "pris_id": range(7),
+        }
+    )
+    sites = pd.DataFrame(
+        {
+            "site": ["A west", "A east", "B", "C", "D"],
+            "country": ["Aland", "Aland", "Bland", "Cland", "Dland"],
+            "latitude": [0.0, 0.0, 0.0, 0.0, 0.0],
+            "longitude": [0.0, 4.0, 10.0, 20.0, 40.0],
+        }
+    )
+    shares = pd.DataFrame(
+        {
+            "country": ["Aland", "Bland", "Cland", "Aland"],
+            "year": [2010, 2010, 2010, 2011],
+            "nuclear_share_pct": [50.0, 10.0, 20.0, 99.0],
+        }
+    )
+    responses = pd.DataFrame(
+        {"country": ["Bland", "Cland"], "year": [2011, 2012], "category": ["phase-out", "phase-out"]}
+    )
     vendors = pd.DataFrame({"reactor_model": ["A-model", "C-model"], "vendor_country": ["Aland", "Cland"]})
     frames = {"units": units, "sites": sites, "shares": shares, "responses": responses, "vendors": vendors}
     frames.update(changes)
@@ -137,20 +170,24 @@ def test_synthetic_attributes_follow_each_rule():
 
 def test_cancelled_construction_does_not_make_an_exporter():
     frames = synthetic_tables()
-    frames["units"] = frames["units"].assign(status_2024=lambda t: t["status_2024"].replace(
-        "Under Construction", "Cancelled Construction"))
+    frames["units"] = frames["units"].assign(
+        status_2024=lambda t: t["status_2024"].replace("Under Construction", "Cancelled Construction")
+    )
     frames["units"].loc[frames["units"]["unit"] == "B-1", "reactor_model"] = "C-model"
     assert list(country_attributes(**frames)["exporter"]) == [0, 0, 1]
 
 
-@pytest.mark.parametrize("change, words", [
-    ({"sites": synthetic_tables()["sites"].drop(columns="latitude")}, "no column 'latitude'"),
-    ({"sites": synthetic_tables()["sites"].iloc[1:]}, "'A west' (Aland) has no coordinates"),
-    ({"shares": synthetic_tables()["shares"].iloc[1:]}, "no 2010 share for Aland"),
-    ({"vendors": "not a table"}, "must be a pandas DataFrame"),
-    ({"decay_km": 0}, "decay length must be a positive number"),
-    ({"day": "1950-01-01"}, "No reactor was in service on 01 January 1950"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"sites": synthetic_tables()["sites"].drop(columns="latitude")}, "no column 'latitude'"),
+        ({"sites": synthetic_tables()["sites"].iloc[1:]}, "'A west' (Aland) has no coordinates"),
+        ({"shares": synthetic_tables()["shares"].iloc[1:]}, "no 2010 share for Aland"),
+        ({"vendors": "not a table"}, "must be a pandas DataFrame"),
+        ({"decay_km": 0}, "decay length must be a positive number"),
+        ({"day": "1950-01-01"}, "No reactor was in service on 01 January 1950"),
+    ],
+)
 def test_bad_tables_give_a_sentence(change, words):
     frames = synthetic_tables()
     extra = {key: change.pop(key) for key in ("decay_km", "day") if key in change}
@@ -180,10 +217,12 @@ def test_the_real_vendor_table(tables):
 
 def load_source_line():
     from after_fukushima.data import source_line
+
     return source_line(*model.TABLES)
 
 
 # --- the model -------------------------------------------------------------------------------------
+
 
 def test_every_reported_membership_is_stable(attrs):
     weights = Weights()
@@ -219,9 +258,18 @@ def test_without_the_portal_there_is_one_answer(attrs):
 
 def two_neighbours(names=("East", "West")) -> pd.DataFrame:
     """Two identical countries far apart, as country_attributes would give them."""
-    return pd.DataFrame({"reactors": [10, 10], "share": [0.0, 0.0], "exposure": [0.0, 0.0], "exporter": [0, 0],
-                         "phase_out": [0, 0], "latitude": [0.0, 0.0], "longitude": [0.0, 90.0]},
-                        index=pd.Index(list(names), name="country"))
+    return pd.DataFrame(
+        {
+            "reactors": [10, 10],
+            "share": [0.0, 0.0],
+            "exposure": [0.0, 0.0],
+            "exporter": [0, 0],
+            "phase_out": [0, 0],
+            "latitude": [0.0, 0.0],
+            "longitude": [0.0, 90.0],
+        },
+        index=pd.Index(list(names), name="country"),
+    )
 
 
 # No home gain, no compliance cost: each gains only through the portal, so each joins if and only if the other does.
@@ -295,7 +343,9 @@ def test_net_gain_is_the_difference_joining_makes_to_a_payoff(attrs):
         for i in (0, 7, 29):
             inside, outside = mask.copy(), mask.copy()
             inside[i], outside[i] = True, False
-            difference = payoffs(attrs, inside, design, weights).iloc[i] - payoffs(attrs, outside, design, weights).iloc[i]
+            difference = (
+                payoffs(attrs, inside, design, weights).iloc[i] - payoffs(attrs, outside, design, weights).iloc[i]
+            )
             assert row[i] == pytest.approx(difference)
     named = net_gain(attrs, ["France", "Germany"], design, weights)
     assert np.array_equal(named, net_gain(attrs, attrs.index.isin(["France", "Germany"]), design, weights))
@@ -310,10 +360,13 @@ def test_the_payoffs_follow_the_formulas_by_hand(attrs):
 
     def gain(i):
         others = sum(n[j] for j in members if j != i)
-        return (w.beta * 0.75 * n[i] ** w.alpha * (1 + w.gamma * attrs.at[i, "share"])
-                + w.kappa * others / total
-                - 0.75 ** 2 * (w.sigma + w.c * n[i] * (1 - w.phi * attrs.at[i, "phase_out"]))
-                - w.pi * 0.5 * attrs.at[i, "exporter"] - w.secretariat * n[i] / total)
+        return (
+            w.beta * 0.75 * n[i] ** w.alpha * (1 + w.gamma * attrs.at[i, "share"])
+            + w.kappa * others / total
+            - 0.75**2 * (w.sigma + w.c * n[i] * (1 - w.phi * attrs.at[i, "phase_out"]))
+            - w.pi * 0.5 * attrs.at[i, "exporter"]
+            - w.secretariat * n[i] / total
+        )
 
     def spillover(i):
         return w.beta * 0.75 * sum(n[j] * math.exp(-d.at[i, j] / w.decay_km) for j in members if j != i)
@@ -337,9 +390,12 @@ def test_ties_stay_out(attrs):
 
 
 def test_in_service_counts_the_day_itself_but_not_a_shutdown_that_day():
-    units = pd.DataFrame({"commercial_operation": pd.to_datetime(["2011-03-11", "2011-03-12", "1990-01-01",
-                                                                  "1990-01-01", None]),
-                          "permanent_shutdown": pd.to_datetime([None, None, "2011-03-11", "2011-03-12", None])})
+    units = pd.DataFrame(
+        {
+            "commercial_operation": pd.to_datetime(["2011-03-11", "2011-03-12", "1990-01-01", "1990-01-01", None]),
+            "permanent_shutdown": pd.to_datetime([None, None, "2011-03-11", "2011-03-12", None]),
+        }
+    )
     assert list(model.in_service(units, "2011-03-11")) == [True, False, False, True, False]
 
 
@@ -364,35 +420,51 @@ def test_positions_split_at_the_medians(attrs):
     table = positions(attrs, Weights())
     high_v = table["vulnerability"] > table["vulnerability"].median()
     high_c = table["cost"] > table["cost"].median()
-    expected = np.select([high_v & ~high_c, ~high_v & high_c, high_v & high_c], ["pusher", "dragger", "intermediate"],
-                         "bystander")
+    expected = np.select(
+        [high_v & ~high_c, ~high_v & high_c, high_v & high_c], ["pusher", "dragger", "intermediate"], "bystander"
+    )
     assert list(table["position"]) == list(expected)
     assert table.at["Netherlands", "position"] == "pusher" and table.at["United States", "position"] == "dragger"
     assert table["vulnerability"].between(0, 1).all()
     assert table.at["France", "cost"] == pytest.approx(1 + 0.15 * 58 + 3 * 0.5)  # σ + c·n + π·V (an exporter)
     assert table.at["Germany", "cost"] == pytest.approx(1 + 0.15 * 17 * (1 - 0.7))  # phasing out, no vendor here
     # A country exactly at the median counts as low: the middle one of three is a bystander.
-    three = positions(pd.DataFrame({"reactors": [1, 2, 3], "share": 0.0, "exposure": 0.0, "exporter": 0,
-                                    "phase_out": 0, "latitude": 0.0, "longitude": [0.0, 5.0, 30.0]},
-                                   index=pd.Index(["X", "Y", "Z"], name="country")), Weights())
+    three = positions(
+        pd.DataFrame(
+            {
+                "reactors": [1, 2, 3],
+                "share": 0.0,
+                "exposure": 0.0,
+                "exporter": 0,
+                "phase_out": 0,
+                "latitude": 0.0,
+                "longitude": [0.0, 5.0, 30.0],
+            },
+            index=pd.Index(["X", "Y", "Z"], name="country"),
+        ),
+        Weights(),
+    )
     assert three["cost"].rank().tolist() == [1, 2, 3] and three["vulnerability"].rank().tolist() == [3, 2, 1]
     assert three["position"].tolist() == ["pusher", "bystander", "dragger"]
     # A longer decay length makes neighbours count more.
     assert (positions(attrs, Weights(decay_km=1000))["exposure"] >= table["exposure"]).all()
 
 
-@pytest.mark.parametrize("make, words", [
-    (lambda: Weights(alpha=2), "α (alpha) must be between 0 and 1; it is 2."),
-    (lambda: Weights(kappa=-1), "κ (kappa) must be 0 or more; it is -1."),
-    (lambda: Weights(decay_km=0), "L (decay_km) must be more than 0 km"),
-    (lambda: Weights(beta="a lot"), "β (beta) must be a finite number, not 'a lot'."),
-    (lambda: Weights(phi=float("nan")), "φ (phi) must be a finite number"),
-    (lambda: Weights(sigma=True), "σ (sigma) must be a finite number"),
-    (lambda: Design(depth=1.5), "The depth must be a number between 0 and 1, not 1.5."),
-    (lambda: Design(vendor_duty=-0.1), "The vendor duty must be a number between 0 and 1"),
-    (lambda: Design(cost_rule="by GDP"), "The cost rule must be 'equal' or 'fleet', not 'by GDP'."),
-    (lambda: Design(portal="yes"), "The portal is either on (True) or off (False)"),
-])
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda: Weights(alpha=2), "α (alpha) must be between 0 and 1; it is 2."),
+        (lambda: Weights(kappa=-1), "κ (kappa) must be 0 or more; it is -1."),
+        (lambda: Weights(decay_km=0), "L (decay_km) must be more than 0 km"),
+        (lambda: Weights(beta="a lot"), "β (beta) must be a finite number, not 'a lot'."),
+        (lambda: Weights(phi=float("nan")), "φ (phi) must be a finite number"),
+        (lambda: Weights(sigma=True), "σ (sigma) must be a finite number"),
+        (lambda: Design(depth=1.5), "The depth must be a number between 0 and 1, not 1.5."),
+        (lambda: Design(vendor_duty=-0.1), "The vendor duty must be a number between 0 and 1"),
+        (lambda: Design(cost_rule="by GDP"), "The cost rule must be 'equal' or 'fleet', not 'by GDP'."),
+        (lambda: Design(portal="yes"), "The portal is either on (True) or off (False)"),
+    ],
+)
 def test_out_of_range_inputs_give_a_sentence(make, words):
     with pytest.raises(CourseError) as error:
         make()
@@ -405,8 +477,10 @@ def test_bad_calls_on_the_model_give_a_sentence(attrs):
         (lambda: net_gain(attrs, np.ones(3, bool), Design(), Weights()), "one value per country (30), not 3."),
         (lambda: breadth_vs_depth(attrs, Design(), Weights(), [0.5, 2]), "depths must be numbers between 0 and 1"),
         (lambda: stable_memberships(attrs.drop(columns="share"), Design(), Weights()), "no column 'share'"),
-        (lambda: stable_memberships(attrs.assign(share=attrs["share"] * 100), Design(), Weights()),
-         "fractions between 0 and 1"),
+        (
+            lambda: stable_memberships(attrs.assign(share=attrs["share"] * 100), Design(), Weights()),
+            "fractions between 0 and 1",
+        ),
     ]:
         with pytest.raises(CourseError) as error:
             call()
@@ -414,6 +488,7 @@ def test_bad_calls_on_the_model_give_a_sentence(attrs):
 
 
 # --- weights as a table, sensitivity -------------------------------------------------------------------
+
 
 def test_the_weights_table_round_trips_and_checks_edits():
     table = weights_table(Weights())
@@ -425,11 +500,16 @@ def test_the_weights_table_round_trips_and_checks_edits():
     assert Weights.from_table(edited) == Weights(kappa=6)
     assert Weights.from_table(edited.reset_index(drop=True)) == Weights(kappa=6)  # found by symbol
     for change, words in [
-        (lambda t: t.assign(value=t["value"].astype(object)).replace({0.15: "cheap"}),
-         "The value of c (c) in the table must be a number, not 'cheap'."),
+        (
+            lambda t: t.assign(value=t["value"].astype(object)).replace({0.15: "cheap"}),
+            "The value of c (c) in the table must be a number, not 'cheap'.",
+        ),
         (lambda t: t.drop(index="phi"), "no row for φ (phi)"),
         (lambda t: t.assign(value=t["value"].where(t.index != "alpha", 1.5)), "α (alpha) must be between 0 and 1"),
-        (lambda t: t.assign(value=t["value"].where(t.index != "pi", None)), "The value of π (pi) in the table is missing"),
+        (
+            lambda t: t.assign(value=t["value"].where(t.index != "pi", None)),
+            "The value of π (pi) in the table is missing",
+        ),
         (lambda t: t.rename(index={"gamma": "delta"}).assign(symbol="?"), "a row 'delta' that is not a weight"),
         (lambda t: t.drop(columns="value"), "needs a 'value' column"),
     ]:
@@ -455,9 +535,12 @@ def test_sensitivity_halves_and_doubles_every_weight(attrs):
 
 # --- the simulator ---------------------------------------------------------------------------------
 
+
 def lines(simulator):
-    return {name: np.array(getattr(simulator, name).get_ydata(), float).copy()
-            for name in ("coverage_line", "coverage_low", "protection_line", "protection_low")}
+    return {
+        name: np.array(getattr(simulator, name).get_ydata(), float).copy()
+        for name in ("coverage_line", "coverage_low", "protection_line", "protection_low")
+    }
 
 
 def widths(simulator):
@@ -471,7 +554,9 @@ def simulator(attrs):
 
 def test_the_simulator_starts_from_the_model(simulator, attrs):
     result = stable_memberships(attrs, Design(), Weights())
-    assert repr(simulator) == f"<Cooperation simulator: depth 0.5, portal off, {len(result.largest)} of 30 countries join>"
+    assert (
+        repr(simulator) == f"<Cooperation simulator: depth 0.5, portal off, {len(result.largest)} of 30 countries join>"
+    )
     curve = breadth_vs_depth(attrs, Design(), Weights())
     assert np.allclose(simulator.coverage_line.get_ydata(), curve["coverage_largest"] * 100)
     assert f"{len(result.largest)} of 30 countries join" in simulator.summary.value
@@ -482,8 +567,9 @@ def test_the_simulator_starts_from_the_model(simulator, attrs):
         assert control.description and control.tooltip
 
 
-@pytest.mark.parametrize("control, value", [("depth", 1.0), ("portal", True), ("vendor_duty", 1.0),
-                                            ("cost_rule", "fleet")])
+@pytest.mark.parametrize(
+    "control, value", [("depth", 1.0), ("portal", True), ("vendor_duty", 1.0), ("cost_rule", "fleet")]
+)
 def test_each_control_updates_the_same_artists_and_the_words(simulator, control, value):
     figure, axes, artists = simulator.figure, list(simulator.figure.axes), list(simulator.axes.lines)
     before_lines, before_bars, before_words = lines(simulator), widths(simulator), simulator.summary.value
@@ -500,8 +586,9 @@ def test_each_control_updates_the_same_artists_and_the_words(simulator, control,
 
 
 def test_two_stable_outcomes_are_shaded_and_named():
-    simulator = CooperationSimulator(two_neighbours(), PORTAL_ONLY, design=Design(depth=0.25, portal=True),
-                                     source="Source: test")
+    simulator = CooperationSimulator(
+        two_neighbours(), PORTAL_ONLY, design=Design(depth=0.25, portal=True), source="Source: test"
+    )
     assert repr(simulator) == "<Cooperation simulator: depth 0.25, portal on, 0 or 2 of 2 countries join>"
     assert "There are two stable outcomes." in simulator.summary.value
     assert "Starting from nobody, 0 of 2 countries join" in simulator.summary.value
@@ -515,9 +602,18 @@ def test_two_stable_outcomes_are_shaded_and_named():
 
 
 def test_the_summary_is_escaped_and_the_table_of_weights_is_accepted():
-    attrs = pd.DataFrame({"reactors": [3, 1], "share": [0.5, 0.1], "exposure": [0.0, 0.0], "exporter": [0, 0],
-                          "phase_out": [0, 0], "latitude": [0.0, 0.0], "longitude": [0.0, 1.0]},
-                         index=pd.Index(["Big <b>Land</b>", "Small & Co"], name="country"))
+    attrs = pd.DataFrame(
+        {
+            "reactors": [3, 1],
+            "share": [0.5, 0.1],
+            "exposure": [0.0, 0.0],
+            "exporter": [0, 0],
+            "phase_out": [0, 0],
+            "latitude": [0.0, 0.0],
+            "longitude": [0.0, 1.0],
+        },
+        index=pd.Index(["Big <b>Land</b>", "Small & Co"], name="country"),
+    )
     table = weights_table()
     table.loc["sigma", "value"] = 100  # nobody can afford to join
     simulator = CooperationSimulator(attrs, table, source="Source: test")

@@ -18,8 +18,16 @@ def shares():
 
 
 def explorer(table, start="Germany", **extra):
-    return CountryExplorer(table, COLUMN, start=start, title="Nuclear share of electricity generation (%)",
-                           ylabel="% of electricity generated", unit="%", source="Source: OWID", **extra)
+    return CountryExplorer(
+        table,
+        COLUMN,
+        start=start,
+        title="Nuclear share of electricity generation (%)",
+        ylabel="% of electricity generated",
+        unit="%",
+        source="Source: OWID",
+        **extra,
+    )
 
 
 def known(table, country=None):
@@ -32,8 +40,13 @@ def test_the_scale_is_fixed_while_countries_come_and_go(shares):
     limits = figure.axes.get_ylim(), figure.axes.get_xlim()
     highest = known(shares)[COLUMN].max()
     assert limits[0][0] == 0 and highest <= limits[0][1] <= min(100, highest * 1.1)
-    for step in (lambda: figure.add("France"), lambda: figure.add("Lithuania"), lambda: figure.remove("Germany"),
-                 lambda: figure.show(["Japan"]), lambda: figure.show([])):
+    for step in (
+        lambda: figure.add("France"),
+        lambda: figure.add("Lithuania"),
+        lambda: figure.remove("Germany"),
+        lambda: figure.show(["Japan"]),
+        lambda: figure.show([]),
+    ):
         step()
         assert (figure.axes.get_ylim(), figure.axes.get_xlim()) == limits
 
@@ -77,8 +90,10 @@ def test_the_summary_describes_every_country_shown(shares):
     for country in countries:
         rows = known(shares, country)
         peak, last = rows.loc[rows[COLUMN].idxmax()], rows.iloc[-1]
-        assert (f"{country}, {rows['year'].min()}-{rows['year'].max()}: highest {peak[COLUMN]:.1f}% in "
-                f"{peak['year']}; latest {last[COLUMN]:.1f}% in {last['year']}.") in figure.summary.value
+        assert (
+            f"{country}, {rows['year'].min()}-{rows['year'].max()}: highest {peak[COLUMN]:.1f}% in "
+            f"{peak['year']}; latest {last[COLUMN]:.1f}% in {last['year']}."
+        ) in figure.summary.value
     assert "Germany, France and Lithuania" in repr(figure)
 
 
@@ -96,14 +111,17 @@ def test_at_most_six_countries_with_a_sentence_when_full(shares):
     assert len(many.lines) == 6 and f"{countries[6]} is left out" in many.summary.value
 
 
-@pytest.mark.parametrize("start, sentence", [
-    ("Atlantis", "No data for Atlantis in this figure's table"),
-    (["Atlantis", "<b>Oz</b>"], "No data for Atlantis and &lt;b&gt;Oz&lt;/b&gt;"),
-    ("Iceland", "No data for Iceland"),  # in the world, not in the table
-    ([], "No country is shown: choose one in the Country list and press Add."),
-    (None, "No country is shown"),
-    (42, "No data for 42"),
-])
+@pytest.mark.parametrize(
+    "start, sentence",
+    [
+        ("Atlantis", "No data for Atlantis in this figure's table"),
+        (["Atlantis", "<b>Oz</b>"], "No data for Atlantis and &lt;b&gt;Oz&lt;/b&gt;"),
+        ("Iceland", "No data for Iceland"),  # in the world, not in the table
+        ([], "No country is shown: choose one in the Country list and press Add."),
+        (None, "No country is shown"),
+        (42, "No data for 42"),
+    ],
+)
 def test_bad_or_empty_choices_get_a_sentence(shares, start, sentence):
     figure = explorer(shares, start=start)
     assert sentence in figure.summary.value
@@ -124,8 +142,9 @@ def test_the_static_view_names_the_countries_and_the_scale(shares):
     before = shares.query("year <= 2010")
     figure = explorer(before, start="France")
     first, top = known(before)["year"].min(), figure.axes.get_ylim()[1]
-    assert repr(figure) == (f"<Interactive figure: {COLUMN} by year, {first}-2010, for France; "
-                            f"y-axis 0-{top:.0f}% for every country>")
+    assert repr(figure) == (
+        f"<Interactive figure: {COLUMN} by year, {first}-2010, for France; y-axis 0-{top:.0f}% for every country>"
+    )
     assert "World" in figure.picker.options and "Iceland" not in figure.picker.options
 
 

@@ -73,12 +73,15 @@ def test_a_missing_column(course_copy):
         load_table("nuclear_share")
 
 
-@pytest.mark.parametrize("bad, problem", [
-    ("abc", r"row 5, column 'nuclear_share_pct': 'abc' is not a valid number"),
-    ("-4", r"row 5, column 'nuclear_share_pct': '-4' is not a valid number \(below the minimum 0\)"),
-    ("140", r"row 5, column 'nuclear_share_pct': '140' is not a valid number \(above the maximum 100\)"),
-    ("inf", r"row 5, column 'nuclear_share_pct': 'inf' is not a valid number \(not a finite number\)"),
-])
+@pytest.mark.parametrize(
+    "bad, problem",
+    [
+        ("abc", r"row 5, column 'nuclear_share_pct': 'abc' is not a valid number"),
+        ("-4", r"row 5, column 'nuclear_share_pct': '-4' is not a valid number \(below the minimum 0\)"),
+        ("140", r"row 5, column 'nuclear_share_pct': '140' is not a valid number \(above the maximum 100\)"),
+        ("inf", r"row 5, column 'nuclear_share_pct': 'inf' is not a valid number \(not a finite number\)"),
+    ],
+)
 def test_a_bad_value_names_file_row_and_column(course_copy, bad, problem):
     path = course_copy / "data" / "nuclear_share.csv"
 

@@ -6,7 +6,7 @@ teacher/answer_key.md), not outputs copied from the data: the tests compare the 
 
 import json
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import frictionless
@@ -29,11 +29,12 @@ def test_every_resource_names_its_source_licence_and_describes_its_fields():
         assert entry.get("title") and len(entry.get("description", "")) > 80, entry["name"]
         assert entry["sources"] and all(s.get("title") and s.get("path") for s in entry["sources"]), entry["name"]
         assert all(s.get("attribution") for s in entry["sources"]), f"{entry['name']}: no text for under figures"
-        assert entry["licenses"] and all(l.get("name") and l.get("path") for l in entry["licenses"]), entry["name"]
+        licences = entry["licenses"]
+        assert licences and all(lic.get("name") and lic.get("path") for lic in licences), entry["name"]
         for column in entry.get("schema", {}).get("fields", []):
             assert column.get("description"), f"{entry['name']}.{column['name']} has no description"
         if entry["name"] in ODBL_TABLES:  # GeoNuclearData's licence is share-alike
-            assert [l["name"] for l in entry["licenses"]] == ["ODbL-1.0"]
+            assert [lic["name"] for lic in entry["licenses"]] == ["ODbL-1.0"]
 
 
 def test_the_readme_lists_every_table():
@@ -49,8 +50,11 @@ def _validate_damaged(tmp_path, damage) -> list[tuple]:
     path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
     report = frictionless.validate(copy / "datapackage.json")
     assert not report.valid
-    return [(task.name, getattr(error, "row_number", None), getattr(error, "field_name", None), error.type)
-            for task in report.tasks for error in task.errors]
+    return [
+        (task.name, getattr(error, "row_number", None), getattr(error, "field_name", None), error.type)
+        for task in report.tasks
+        for error in task.errors
+    ]
 
 
 def test_a_bad_value_is_caught_with_file_row_and_column(tmp_path):
@@ -74,6 +78,7 @@ def test_a_truncated_table_is_caught(tmp_path):
 
 
 # --- cross-checks against the fact sheet -------------------------------------------------------------
+
 
 def fleet(country, year):
     table = load_table("reactor_fleet")
@@ -101,11 +106,17 @@ def test_sites_include_fukushima_daiichi_with_six_units():
     assert 37 < daiichi["latitude"] < 38 and 140.5 < daiichi["longitude"] < 141.5
 
 
-@pytest.mark.parametrize("event, level, rating", [
-    ("Chernobyl unit 4", 7, "official"), ("Fukushima Daiichi units 1-3", 7, "official"),
-    ("Kyshtym (Mayak)", 6, "official"), ("Three Mile Island unit 2", 5, "official"),
-    ("Windscale Pile 1", 5, "official"), ("Chalk River NRX reactor", 5, "retroactive"),
-])
+@pytest.mark.parametrize(
+    "event, level, rating",
+    [
+        ("Chernobyl unit 4", 7, "official"),
+        ("Fukushima Daiichi units 1-3", 7, "official"),
+        ("Kyshtym (Mayak)", 6, "official"),
+        ("Three Mile Island unit 2", 5, "official"),
+        ("Windscale Pile 1", 5, "official"),
+        ("Chalk River NRX reactor", 5, "retroactive"),
+    ],
+)
 def test_ines_levels(event, level, rating):
     row = load_table("nuclear_accidents").set_index("event").loc[event]
     assert (row["ines_level"], row["rating"]) == (level, rating)
@@ -114,7 +125,7 @@ def test_ines_levels(event, level, rating):
 def test_key_dates_of_the_accident():
     timeline = load_table("fukushima_timeline")
     first = timeline.iloc[0]
-    assert first["time"].astimezone(timezone.utc) == datetime(2011, 3, 11, 5, 46, tzinfo=timezone.utc)
+    assert first["time"].astimezone(UTC) == datetime(2011, 3, 11, 5, 46, tzinfo=UTC)
     assert first["time"].utcoffset() == timedelta(hours=9)
     explosions = timeline[timeline["category"] == "explosion"]
     assert explosions.iloc[0]["time"] == datetime(2011, 3, 12, 15, 36, tzinfo=timezone(timedelta(hours=9)))
@@ -126,20 +137,45 @@ def test_key_dates_of_the_accident():
 
 def test_key_dates_of_the_responses():
     instruments = load_table("safety_instruments").set_index("name")
-    assert instruments.loc["G8 Deauville Declaration (nuclear safety section)", "adopted"].date().isoformat() == "2011-05-27"
+    assert (
+        instruments.loc["G8 Deauville Declaration (nuclear safety section)", "adopted"].date().isoformat()
+        == "2011-05-27"
+    )
     assert instruments.loc["Convention on Nuclear Safety", "in_force"].date().isoformat() == "1996-10-24"
     responses = load_table("national_responses")
     germany = responses[responses["country"] == "Germany"]
     assert germany["date"].min().date().isoformat() == "2011-03-14"
-    required = {"Germany", "Japan", "Switzerland", "Italy", "China", "Belgium", "Taiwan", "France",
-                "United States", "United Kingdom", "South Korea"}
+    required = {
+        "Germany",
+        "Japan",
+        "Switzerland",
+        "Italy",
+        "China",
+        "Belgium",
+        "Taiwan",
+        "France",
+        "United States",
+        "United Kingdom",
+        "South Korea",
+    }
     assert required <= set(responses["country"])
 
 
-@pytest.mark.parametrize("country, share", [
-    ("Germany", 22.5), ("France", 75.9), ("Japan", 25.2), ("Belgium", 50.9), ("Switzerland", 39.2),
-    ("South Korea", 30.2), ("United States", 19.6), ("China", 1.8), ("India", 2.8), ("World", 12.9),
-])
+@pytest.mark.parametrize(
+    "country, share",
+    [
+        ("Germany", 22.5),
+        ("France", 75.9),
+        ("Japan", 25.2),
+        ("Belgium", 50.9),
+        ("Switzerland", 39.2),
+        ("South Korea", 30.2),
+        ("United States", 19.6),
+        ("China", 1.8),
+        ("India", 2.8),
+        ("World", 12.9),
+    ],
+)
 def test_nuclear_shares_in_2010_agree_with_the_fact_sheet(country, share):
     # The fact sheet's figures come from OWID's 2022 BP & Ember file; releases differ by under 0.75 points.
     table = load_table("nuclear_share")
@@ -159,7 +195,7 @@ def test_earthquakes_and_the_energy_of_a_magnitude_step():
     quakes = load_table("largest_earthquakes").set_index("name")
     assert quakes["magnitude"].max() == quakes.loc["Valdivia", "magnitude"] == 9.5
     assert quakes.loc["Tōhoku", "magnitude"] == 9.1 and "9.0" in quakes.loc["Tōhoku", "note"]
-    assert round(10 ** 1.5, 1) == 31.6  # the energy ratio the schema description quotes
+    assert round(10**1.5, 1) == 31.6  # the energy ratio the schema description quotes
 
 
 def test_outlines_have_fixed_codes_for_france_and_norway():

@@ -49,9 +49,14 @@ def test_the_lab_settings_that_make_writes_are_ones_jupyterlab_knows():
     share = Path(sys.prefix) / "share" / "jupyter"
     for plugin, settings in overrides.items():
         package, name = plugin.split(":")
-        schema = [path for path in (share / "lab" / "schemas" / package / f"{name}.json",
-                                    share / "labextensions" / package / "schemas" / package / f"{name}.json")
-                  if path.exists()]
+        schema = [
+            path
+            for path in (
+                share / "lab" / "schemas" / package / f"{name}.json",
+                share / "labextensions" / package / "schemas" / package / f"{name}.json",
+            )
+            if path.exists()
+        ]
         assert schema, f"no JupyterLab schema for {plugin}"
         properties = json.loads(schema[0].read_text(encoding="utf-8"))["properties"]
         for key, value in settings.items():
@@ -70,6 +75,14 @@ def test_constraints_pin_every_dependency_at_or_above_its_minimum():
         assert name in pins, f"{name} is not pinned in constraints.txt (run make constraints)"
         if minimum:
             low = [int(part) for part in re.findall(r"\d+", minimum)]
-            have = [int(part) for part in re.findall(r"\d+", pins[name])][:len(low)]
+            have = [int(part) for part in re.findall(r"\d+", pins[name])][: len(low)]
             assert have >= low, (name, pins[name], minimum)
     assert "-c constraints.txt" in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def test_make_help_lists_every_target():
+    """CONTRIBUTING.md sends newcomers to `make help`: every command must be there, with one line each."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = re.search(r"^\.PHONY: (.*)$", makefile, re.MULTILINE).group(1).split()
+    listed = re.findall(r'^\t@echo "make ([a-z-]+) ', makefile, re.MULTILINE)
+    assert sorted(listed) == sorted(targets) and len(listed) == len(set(listed))

@@ -17,12 +17,18 @@ def shell():
     InteractiveShell.clear_instance()
 
 
-@pytest.mark.parametrize("code, first_line, advice", [
-    ("shares['Country']", "KeyError: 'Country'", "Names are case-sensitive"),
-    ("shares.query('yaer == 2010')", "UndefinedVariableError: name 'yaer' is not defined", "query() does not know"),
-    ("shares.query(\"country == 'france'\")['year'].item()", "ValueError: can only convert an array of size 1",
-     "Usually the filter kept no rows"),
-])
+@pytest.mark.parametrize(
+    "code, first_line, advice",
+    [
+        ("shares['Country']", "KeyError: 'Country'", "Names are case-sensitive"),
+        ("shares.query('yaer == 2010')", "UndefinedVariableError: name 'yaer' is not defined", "query() does not know"),
+        (
+            "shares.query(\"country == 'france'\")['year'].item()",
+            "ValueError: can only convert an array of size 1",
+            "Usually the filter kept no rows",
+        ),
+    ],
+)
 def test_a_common_error_is_a_sentence_and_the_students_line(shell, capsys, code, first_line, advice):
     result = shell.run_cell(TABLE + code)
     assert result.error_in_exec is not None  # still an error: Run All stops there, as it should

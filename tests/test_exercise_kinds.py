@@ -11,59 +11,104 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from after_fukushima.exercises.kinds import count_words, parse_number
 from after_fukushima.exercises.base import InvalidAnswer
+from after_fukushima.exercises.kinds import count_words, parse_number
 
 SCRIPT = "<script>alert('x')</script>"
 
 MULTIPLE_CHOICE = {
-    "id": "capital", "kind": "multiple_choice", "prompt": "Which city hosts the IAEA?",
-    "options": ["Vienna", "Geneva", "Paris"], "answer": "Vienna",
+    "id": "capital",
+    "kind": "multiple_choice",
+    "prompt": "Which city hosts the IAEA?",
+    "options": ["Vienna", "Geneva", "Paris"],
+    "answer": "Vienna",
     "feedback": {"Geneva": "Geneva hosts other UN bodies.", "Paris": "Paris hosts the OECD."},
-    "hints": ["It is in Austria.", "It is on the Danube."], "explanation": "The IAEA sits in Vienna.",
+    "hints": ["It is in Austria.", "It is on the Danube."],
+    "explanation": "The IAEA sits in Vienna.",
 }
 CHOOSE_ALL = {
-    "id": "gases", "kind": "choose_all", "prompt": "Which are noble gases?",
-    "options": ["Neon", "Argon", "Oxygen", "Nitrogen"], "answers": ["Neon", "Argon"],
+    "id": "gases",
+    "kind": "choose_all",
+    "prompt": "Which are noble gases?",
+    "options": ["Neon", "Argon", "Oxygen", "Nitrogen"],
+    "answers": ["Neon", "Argon"],
     "feedback": {"Oxygen": "Oxygen reacts readily.", "Nitrogen": "Nitrogen forms many compounds."},
-    "hints": ["Two of them."], "explanation": "Neon and argon are noble gases.",
+    "hints": ["Two of them."],
+    "explanation": "Neon and argon are noble gases.",
 }
 NUMBER = {
-    "id": "wave", "kind": "number", "prompt": "How high (m)?", "answer": 13.1, "tolerance": 0.5,
-    "unit": "m", "unit_aliases": ["metres", "meters"], "too_low": "Higher than that.", "too_high": "Lower than that.",
+    "id": "wave",
+    "kind": "number",
+    "prompt": "How high (m)?",
+    "answer": 13.1,
+    "tolerance": 0.5,
+    "unit": "m",
+    "unit_aliases": ["metres", "meters"],
+    "too_low": "Higher than that.",
+    "too_high": "Lower than that.",
     "mistakes": [{"value": 5.7, "feedback": "That is the design basis."}],
-    "hints": ["More than 10."], "explanation": "About 13 m.",
+    "hints": ["More than 10."],
+    "explanation": "About 13 m.",
 }
 ORDER = {
-    "id": "steps", "kind": "order", "prompt": "Order these.", "items": ["First", "Second", "Third"],
+    "id": "steps",
+    "kind": "order",
+    "prompt": "Order these.",
+    "items": ["First", "Second", "Third"],
     "feedback": {"First": "It starts.", "Second": "It is in the middle.", "Third": "It ends."},
-    "hints": ["Count."], "explanation": "1, 2, 3.",
+    "hints": ["Count."],
+    "explanation": "1, 2, 3.",
 }
 MATCH = {
-    "id": "pairs", "kind": "match", "prompt": "Match.", "pairs": {"Chen": "Beijing", "Caplan": "Oxford"},
+    "id": "pairs",
+    "kind": "match",
+    "prompt": "Match.",
+    "pairs": {"Chen": "Beijing", "Caplan": "Oxford"},
     "feedback": {"Chen": "Chen works in China.", "Caplan": "Caplan works in England."},
-    "hints": ["Think of countries."], "explanation": "Chen: Beijing; Caplan: Oxford.",
+    "hints": ["Think of countries."],
+    "explanation": "Chen: Beijing; Caplan: Oxford.",
 }
 SORT = {
-    "id": "sorting", "kind": "sort", "prompt": "Sort.", "categories": ["proposal", "obstacle"],
+    "id": "sorting",
+    "kind": "sort",
+    "prompt": "Sort.",
+    "categories": ["proposal", "obstacle"],
     "items": {"Share data.": "proposal", "Interests clash.": "obstacle"},
     "feedback": {"Share data.": "Sharing is proposed.", "Interests clash.": "Clashing interests block it."},
-    "hints": ["Proposals say what to do."], "explanation": "One of each.",
+    "hints": ["Proposals say what to do."],
+    "explanation": "One of each.",
 }
 REFLECTION = {
-    "id": "think", "kind": "reflection", "prompt": "Why?", "min_words": 5,
-    "hints": ["Think of interests."], "explanation": "A strong answer mentions sovereignty.",
+    "id": "think",
+    "kind": "reflection",
+    "prompt": "Why?",
+    "min_words": 5,
+    "hints": ["Think of interests."],
+    "explanation": "A strong answer mentions sovereignty.",
 }
 CODE_NUMBER = {
-    "id": "mean", "kind": "code_task", "prompt": "Compute the mean.", "variable": "mean_value",
-    "answer": 2.5, "tolerance": 0.01, "solution": "mean_value = 2.5",
+    "id": "mean",
+    "kind": "code_task",
+    "prompt": "Compute the mean.",
+    "variable": "mean_value",
+    "answer": 2.5,
+    "tolerance": 0.01,
+    "solution": "mean_value = 2.5",
     "mistakes": [{"value": 10.0, "feedback": "That is the sum."}],
-    "too_low": "Too low.", "too_high": "Too high.", "hints": ["Use .mean()."], "explanation": "The mean is 2.5.",
+    "too_low": "Too low.",
+    "too_high": "Too high.",
+    "hints": ["Use .mean()."],
+    "explanation": "The mean is 2.5.",
 }
 CODE_TEXT = {
-    "id": "top", "kind": "code_task", "prompt": "Which country?", "variable": "top_country",
-    "answer": "France", "solution": "top_country = 'France'",
-    "mistakes": [{"value": "Belgium", "feedback": "Belgium is second."}], "otherwise": "Sort by the share.",
+    "id": "top",
+    "kind": "code_task",
+    "prompt": "Which country?",
+    "variable": "top_country",
+    "answer": "France",
+    "solution": "top_country = 'France'",
+    "mistakes": [{"value": "Belgium", "feedback": "Belgium is second."}],
+    "otherwise": "Sort by the share.",
     "explanation": "France led.",
 }
 
@@ -79,6 +124,7 @@ def click_check(exercise):
 
 
 # --- multiple choice ------------------------------------------------------------------------------
+
 
 def test_multiple_choice_correct_shows_explanation_and_counts(make_exercise):
     exercise = make_exercise(MULTIPLE_CHOICE)
@@ -119,6 +165,7 @@ def test_multiple_choice_rejects_what_is_not_an_option(make_exercise, bad):
 
 # --- hints (shared by every kind) ------------------------------------------------------------------
 
+
 def test_hints_appear_one_at_a_time_then_run_out(make_exercise):
     exercise = make_exercise(MULTIPLE_CHOICE)
     assert exercise.hint_box.value == "" and exercise.hint_button.description == "Hint (2 left)"
@@ -141,6 +188,7 @@ def test_prompt_with_markup_is_escaped(make_exercise):
 
 
 # --- choose all -----------------------------------------------------------------------------------
+
 
 def test_choose_all_correct_in_any_order(make_exercise):
     exercise = make_exercise(CHOOSE_ALL)
@@ -173,34 +221,43 @@ def test_choose_all_bad_input(make_exercise, bad):
 
 # --- numbers --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed", ["13.1", "13", "13,1", " 13.1 m", "13.1 metres", "13.1 m.", "13.", "1.31e1", "１３.１", 13.1, 13])
+
+@pytest.mark.parametrize(
+    "typed", ["13.1", "13", "13,1", " 13.1 m", "13.1 metres", "13.1 m.", "13.", "1.31e1", "１３.１", 13.1, 13]
+)
 def test_number_accepts_what_students_type(make_exercise, typed):
     assert make_exercise(NUMBER).submit(typed).correct is True
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("5.7", "That is the design basis."),
-    ("2", "Higher than that."),
-    ("−20", "Higher than that."),  # a unicode minus sign
-    ("40", "Lower than that."),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("5.7", "That is the design basis."),
+        ("2", "Higher than that."),
+        ("−20", "Higher than that."),  # a unicode minus sign
+        ("40", "Lower than that."),
+    ],
+)
 def test_number_feedback_depends_on_the_answer(make_exercise, typed, message):
     verdict = make_exercise(NUMBER).submit(typed)
     assert verdict.correct is False and verdict.message == message
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("", "Type a number first"),
-    ("   ", "Type a number first"),
-    ("thirteen", "is not a number"),
-    ("13 km", "Give the answer in m"),
-    ("1e400", "far too large"),
-    ("9" * 400, "far too large"),
-    ("nan", "is not a number"),
-    ("十三", "is not a number"),
-    (SCRIPT, "is not a number"),
-    (True, "not True or False"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("", "Type a number first"),
+        ("   ", "Type a number first"),
+        ("thirteen", "is not a number"),
+        ("13 km", "Give the answer in m"),
+        ("1e400", "far too large"),
+        ("9" * 400, "far too large"),
+        ("nan", "is not a number"),
+        ("十三", "is not a number"),
+        (SCRIPT, "is not a number"),
+        (True, "not True or False"),
+    ],
+)
 def test_number_bad_input_gets_a_sentence_and_no_attempt(make_exercise, typed, message):
     exercise = make_exercise(NUMBER)
     verdict = exercise.submit(typed)
@@ -246,6 +303,7 @@ def test_whole_number_answers_get_no_rounding_feedback(make_exercise):
 
 # --- order ----------------------------------------------------------------------------------------
 
+
 def after_two_tries(exercise):
     """The exercise as it is after two Checks, when sort, match and order start saying what is right."""
     exercise.attempts = exercise.reveal_after
@@ -256,8 +314,9 @@ def test_order_correct_and_wrong(make_exercise):
     exercise = make_exercise(ORDER)
     assert exercise.submit(["First", "Second", "Third"]).correct is True
     wrong = exercise.submit(["Second", "First", "Third"])  # the 2nd Check: where 'Second' goes is not said yet
-    assert wrong.message == ("1 of 3 are in the right place. Start with 'Second': is it really where you put it? "
-                             "(The Hint button helps.)")
+    assert wrong.message == (
+        "1 of 3 are in the right place. Start with 'Second': is it really where you put it? (The Hint button helps.)"
+    )
     third = exercise.submit(["Second", "First", "Third"])
     assert third.message == "1 of 3 are in the right place. Look again at 'Second': It is in the middle."
 
@@ -280,12 +339,15 @@ def test_order_controls_start_empty_in_a_fixed_order_and_click(make_exercise):
     assert "✔ Correct." in click_check(exercise)
 
 
-@pytest.mark.parametrize("bad, message", [
-    (["First", "First", "Third"], "chosen more than once"),
-    (["First", None, "Third"], "1 still empty"),
-    (["First", "Second"], "for every line"),
-    (["First", "Second", SCRIPT], "is not one of the choices"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (["First", "First", "Third"], "chosen more than once"),
+        (["First", None, "Third"], "1 still empty"),
+        (["First", "Second"], "for every line"),
+        (["First", "Second", SCRIPT], "is not one of the choices"),
+    ],
+)
 def test_order_bad_input(make_exercise, bad, message):
     exercise = make_exercise(ORDER)
     verdict = exercise.submit(bad)
@@ -293,6 +355,7 @@ def test_order_bad_input(make_exercise, bad, message):
 
 
 # --- match ----------------------------------------------------------------------------------------
+
 
 def test_match_correct_and_each_wrong_pair(make_exercise):
     exercise = make_exercise(MATCH)
@@ -314,6 +377,7 @@ def test_match_by_clicking_and_empty(make_exercise):
 
 
 # --- sort -----------------------------------------------------------------------------------------
+
 
 def test_sort_correct_and_each_wrong_statement(make_exercise):
     exercise = make_exercise(SORT)
@@ -342,12 +406,16 @@ def test_the_chosen_category_is_marked_with_a_tick(make_exercise):
 
 def test_sort_statements_are_escaped(make_exercise):
     spec = {**SORT, "items": {SCRIPT: "proposal", "b": "obstacle"}, "feedback": {SCRIPT: "x", "b": "y"}}
-    rendered = "".join(child.value for child in make_exercise(spec).control.children if hasattr(child, "value")
-                       and isinstance(child.value, str))
+    rendered = "".join(
+        child.value
+        for child in make_exercise(spec).control.children
+        if hasattr(child, "value") and isinstance(child.value, str)
+    )
     assert "<script>" not in rendered and "&lt;script&gt;" in rendered
 
 
 # --- reflection -----------------------------------------------------------------------------------
+
 
 def test_reflection_is_kept_not_graded(make_exercise, store):
     exercise = make_exercise(REFLECTION)
@@ -386,38 +454,52 @@ def test_reflection_keeps_markup_as_text(make_exercise, store):
 
 # --- code task ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("value", [2.5, np.float64(2.5), np.int64(2) + 0.5, pd.Series([2.5]).mean(), "2.5"])
 def test_code_task_accepts_numbers_from_pandas(make_exercise, value):
     assert make_exercise(CODE_NUMBER).check(value).correct is True
 
 
-@pytest.mark.parametrize("value, message", [
-    (10.0, "That is the sum."),
-    (1.0, "Too low."),
-    (99.0, "Too high."),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (10.0, "That is the sum."),
+        (1.0, "Too low."),
+        (99.0, "Too high."),
+    ],
+)
 def test_code_task_feedback(make_exercise, value, message):
     assert make_exercise(CODE_NUMBER).check(value).message == message
 
 
-@pytest.mark.parametrize("value, message", [
-    (None, "still None"),
-    (pd.Series([1.0, 2.0]), "is a Series of shape (2,)"),
-    (pd.DataFrame({"a": [1], "b": [2]}), "is one row with 2 columns. Choose the column you need"),
-    (pd.DataFrame({"a": []}), "is empty: Your filter kept no rows. Check the spelling and capitals"),
-    (pd.Series([], dtype=float), "is empty: Your filter kept no rows."),
-    (float("inf"), "far too large"),
-    ("lots", "is not a number"),
-    ((6, 6), "is a tuple of 2 items, not a single value. To count rows use len(table)"),
-    (["India", "Poland"], "is a list of 2 items"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (None, "still None"),
+        (pd.Series([1.0, 2.0]), "is a Series of shape (2,)"),
+        (pd.DataFrame({"a": [1], "b": [2]}), "is one row with 2 columns. Choose the column you need"),
+        (pd.DataFrame({"a": []}), "is empty: Your filter kept no rows. Check the spelling and capitals"),
+        (pd.Series([], dtype=float), "is empty: Your filter kept no rows."),
+        (float("inf"), "far too large"),
+        ("lots", "is not a number"),
+        ((6, 6), "is a tuple of 2 items, not a single value. To count rows use len(table)"),
+        (["India", "Poland"], "is a list of 2 items"),
+    ],
+)
 def test_code_task_bad_values(make_exercise, value, message):
     verdict = make_exercise(CODE_NUMBER).check(value)
     assert verdict.status == "invalid" and message in verdict.message
 
 
-@pytest.mark.parametrize("value", [pd.Series([2.5], index=[962]), pd.DataFrame({"share": [2.5]}),
-                                   pd.DataFrame({"share": [2.5]})["share"], np.array([2.5])])
+@pytest.mark.parametrize(
+    "value",
+    [
+        pd.Series([2.5], index=[962]),
+        pd.DataFrame({"share": [2.5]}),
+        pd.DataFrame({"share": [2.5]})["share"],
+        np.array([2.5]),
+    ],
+)
 def test_code_task_accepts_a_one_row_result_as_students_write_it(make_exercise, value):
     """Issue 13, fault 4: a filter to one row, without .item(), is an answer (its row label is no number)."""
     assert make_exercise(CODE_NUMBER).check(value).correct is True
@@ -457,9 +539,15 @@ def test_input_that_looks_like_a_number_never_raises_and_the_box_shows_the_lates
 
     task = load_bank("00_start_here").exercise("days-after-quake", store=store)
     assert task.submit("75").status == "correct"
-    for value, words in [("1_", "Give the answer in days"), ("1 000", "Too many"), ("1\u00a0000", "Too many"),
-                         (float("nan"), "missing value (NaN)"), (10 ** 400, "far too large"),
-                         (object(), "not a number"), ({"a": 1}, "not a number")]:
+    for value, words in [
+        ("1_", "Give the answer in days"),
+        ("1 000", "Too many"),
+        ("1\u00a0000", "Too many"),
+        (float("nan"), "missing value (NaN)"),
+        (10**400, "far too large"),
+        (object(), "not a number"),
+        ({"a": 1}, "not a number"),
+    ]:
         verdict = task.submit(value)
         assert verdict.status in ("invalid", "wrong"), value
         assert words in verdict.message, (value, verdict.message)
@@ -485,13 +573,16 @@ def test_several_wrong_statements_are_named_in_words_and_each_feedback_numbered(
     right = list(sort.spec["items"].values())
     answer = ["proposal", "obstacle"] + right[2:]  # statements 1 and 2 wrong
     verdict = sort.submit(answer)
-    assert verdict.message.startswith(f"{len(right) - 2} of {len(right)} are sorted right. Look again at statements 1 and 2.")
+    assert verdict.message.startswith(
+        f"{len(right) - 2} of {len(right)} are sorted right. Look again at statements 1 and 2."
+    )
     verdict = after_two_tries(sort).submit(answer)
     assert verdict.message.startswith("Look again at statements 1 and 2. (1) ")
     assert " (2) " in verdict.message
 
 
 # --- what a viewer without a kernel shows ---------------------------------------------------------
+
 
 def test_every_kind_has_a_readable_static_form(store):
     """Issue 13, fault 2: GitHub, nbviewer and stored outputs show the prompt and the choices, escaped."""

@@ -32,10 +32,19 @@ def test_the_release_figure_keeps_every_number_and_label():
     rows = load_table("accident_figures").set_index("quantity")
     fig = figures.release_estimates(load_table("accident_figures"))
     shown = [text.get_text().strip() for axes in fig.axes for text in axes.texts]
-    names = ["release_nisa_april", "release_nsc_april", "release_nisa_june", "release_chernobyl",
-             "caesium_japan", "caesium_stohl", "caesium_chernobyl"]
-    expected = [f"{rows.loc[n, 'low']:g}" + (f"-{rows.loc[n, 'high']:g}" if rows.loc[n, "high"] > rows.loc[n, "low"]
-                                             else "") for n in names]
+    names = [
+        "release_nisa_april",
+        "release_nsc_april",
+        "release_nisa_june",
+        "release_chernobyl",
+        "caesium_japan",
+        "caesium_stohl",
+        "caesium_chernobyl",
+    ]
+    expected = [
+        f"{rows.loc[n, 'low']:g}" + (f"-{rows.loc[n, 'high']:g}" if rows.loc[n, "high"] > rows.loc[n, "low"] else "")
+        for n in names
+    ]
     assert shown == expected
     labels = [label.get_text().replace("\n", " ") for axes in fig.axes for label in axes.get_yticklabels()]
     assert labels == [rows.loc[n, "label"].split(", ", 1)[1] for n in names]
@@ -61,9 +70,14 @@ def test_no_map_legend_covers_land_or_a_site(draw):
     fig.draw_without_rendering()  # lays the figure out as saving it does
     ax = fig.axes[0]
     box = ax.get_legend().get_window_extent().transformed(ax.transData.inverted())  # degrees
-    covered = sorted({feature["properties"]["name"] for feature in OUTLINES["features"]
-                      for polygon in feature["geometry"]["coordinates"]
-                      if Path(polygon[0]).intersects_bbox(box, filled=True)})
+    covered = sorted(
+        {
+            feature["properties"]["name"]
+            for feature in OUTLINES["features"]
+            for polygon in feature["geometry"]["coordinates"]
+            if Path(polygon[0]).intersects_bbox(box, filled=True)
+        }
+    )
     assert covered == []
     for points in ax.collections:  # the sites (the country fills are patches, not collections)
         offsets = points.get_offsets()

@@ -27,8 +27,9 @@ class MemoryStore(ProgressStore):
         return None
 
     def record(self, lesson, exercise, kind, answer, correct):
-        self.saved.append({"lesson": lesson, "exercise": exercise, "kind": kind, "answer": answer,
-                           "correct": correct, "attempt": 1})
+        self.saved.append(
+            {"lesson": lesson, "exercise": exercise, "kind": kind, "answer": answer, "correct": correct, "attempt": 1}
+        )
         return self.saved[-1]
 
 
@@ -44,8 +45,13 @@ def first_of_each_kind():
 CASES = first_of_each_kind()
 
 anything = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text() | st.binary() | st.just(MARKUP),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text()
+    | st.binary()
+    | st.just(MARKUP),
     lambda inner: st.lists(inner, max_size=8) | st.tuples(inner, inner) | st.dictionaries(st.text(), inner, max_size=4),
     max_leaves=12,
 )
@@ -54,15 +60,23 @@ anything = st.recursive(
 def reachable(entry):
     """What the widgets of this kind can hand to submit."""
     kind = entry["kind"]
-    texts = st.text() | st.just(MARKUP) | st.from_regex(r"[+\-−]?[0-9 ,._]{0,12}(e[0-9]{1,4})?\s*[a-z%]{0,6}", fullmatch=True)
+    texts = (
+        st.text()
+        | st.just(MARKUP)
+        | st.from_regex(r"[+\-−]?[0-9 ,._]{0,12}(e[0-9]{1,4})?\s*[a-z%]{0,6}", fullmatch=True)
+    )
     if kind == "multiple_choice":
         return st.none() | st.sampled_from(entry["options"])
     if kind == "choose_all":
         return st.lists(st.sampled_from(entry["options"]), unique=True).map(tuple)
     if kind in ("order", "match", "sort"):
         size = len(entry.get("items") or entry.get("pairs"))
-        choices = list(entry.get("items") or []) + list((entry.get("pairs") or {}).values()) + \
-            list(entry.get("categories") or []) + list(entry.get("extra_choices") or [])
+        choices = (
+            list(entry.get("items") or [])
+            + list((entry.get("pairs") or {}).values())
+            + list(entry.get("categories") or [])
+            + list(entry.get("extra_choices") or [])
+        )
         return st.lists(st.none() | st.sampled_from(choices), min_size=size, max_size=size)
     return texts  # number, reflection, code_task (a variable can hold text too)
 

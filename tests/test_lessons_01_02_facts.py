@@ -63,8 +63,14 @@ def test_ines_and_the_timeline(timeline):
 
 
 def test_sequence_follows_the_timeline(timeline):
-    keywords = ["magnitude 9.0 earthquake", "main tsunami wave", "Station blackout", "unit 1 reactor building",
-                "unit 3 reactor building", "cold shutdown"]
+    keywords = [
+        "magnitude 9.0 earthquake",
+        "main tsunami wave",
+        "Station blackout",
+        "unit 1 reactor building",
+        "unit 3 reactor building",
+        "cold shutdown",
+    ]
     times = [event_time(timeline, words) for words in keywords]
     assert times == sorted(times) and len(ACCIDENT.entry("check-sequence")["items"]) == len(keywords)
 
@@ -92,10 +98,13 @@ def test_energy_ratio_from_the_magnitudes():
     assert "9.0" in quakes.loc["Tōhoku", "note"]
     ratio = 10 ** (1.5 * (quakes.loc["Valdivia", "magnitude"] - reported_2011))
     assert abs(ratio - ACCIDENT.entry("energy-ratio")["answer"]) <= ACCIDENT.entry("energy-ratio")["tolerance"]
-    one_step = 10 ** 1.5
+    one_step = 10**1.5
     with_usgs_magnitude = 10 ** (1.5 * (quakes.loc["Valdivia", "magnitude"] - quakes.loc["Tōhoku", "magnitude"]))
     assert {m["value"] for m in ACCIDENT.entry("energy-ratio")["mistakes"]} == {
-        round(one_step, 1), round(one_step / 2, 1), round(with_usgs_magnitude, 2)}
+        round(one_step, 1),
+        round(one_step / 2, 1),
+        round(with_usgs_magnitude, 2),
+    }
 
 
 def test_release_share(figures):
@@ -115,13 +124,18 @@ def test_counts_from_the_accident_and_opinion_tables():
     assert severe == ACCIDENT.entry("count-severe-accidents")["answer"]
     official = accidents[accidents["rating"] == "official"]
     mistakes = {m["value"] for m in ACCIDENT.entry("count-severe-accidents")["mistakes"]}
-    assert mistakes == {(accidents["ines_level"] >= 5).sum(), (official["ines_level"] > 5).sum(),
-                        (official["ines_level"] == 7).sum()}
+    assert mistakes == {
+        (accidents["ines_level"] >= 5).sum(),
+        (official["ines_level"] > 5).sum(),
+        (official["ines_level"] == 7).sum(),
+    }
     survey = load_table("public_opinion_2011").query("country != 'World'")
     assert len(survey) == 24
     assert (survey["support_pct"] > 50).sum() == ACCIDENT.entry("majority-support")["answer"]
     assert {m["value"] for m in ACCIDENT.entry("majority-support")["mistakes"]} == {
-        (survey["support_pct"] >= 50).sum(), (survey["support_pct"] <= 50).sum()}
+        (survey["support_pct"] >= 50).sum(),
+        (survey["support_pct"] <= 50).sum(),
+    }
 
 
 def test_fleet_answers(fleet, units):
@@ -161,7 +175,10 @@ def test_boiling_water_reactors_in_march_2011(units):
     never_shut = (units["commercial_operation"] <= DAY_OF_THE_ACCIDENT) & units["permanent_shutdown"].isna() & is_bwr
     operational_in_2024 = is_bwr & (units["status_2024"] == "Operational")
     assert [m["value"] for m in POWER.entry("bwr-fleet")["mistakes"]] == [
-        is_bwr.sum(), never_shut.sum(), operational_in_2024.sum()]
+        is_bwr.sum(),
+        never_shut.sum(),
+        operational_in_2024.sum(),
+    ]
     retired_later = units[bwr & units["permanent_shutdown"].notna()]
     named = {f"Fukushima Daiichi-{n}" for n in range(1, 7)} | {f"Fukushima Daini-{n}" for n in range(1, 5)}
     assert named <= set(retired_later["unit"])  # named in the 60 feedback
@@ -173,15 +190,17 @@ def test_claims_sorted_against_the_data(fleet):
     world = fleet.xs("World")
     claims = POWER.entry("claims-in-the-data")["items"]
     checks = {
-        "The world's reactor count grew most in the 1970s and 1980s.":
-            min(world[1980] - world[1970], world[1990] - world[1980]) >
-            max(world[1970] - world[1960], world[2000] - world[1990], world[2010] - world[2000]),
-        "From 1990 to 2010 the world fleet stayed between 400 and 450 reactors.":
-            world.loc[1990:2010].between(400, 450).all(),
+        "The world's reactor count grew most in the 1970s and 1980s.": min(
+            world[1980] - world[1970], world[1990] - world[1980]
+        )
+        > max(world[1970] - world[1960], world[2000] - world[1990], world[2010] - world[2000]),
+        "From 1990 to 2010 the world fleet stayed between 400 and 450 reactors.": world.loc[1990:2010]
+        .between(400, 450)
+        .all(),
         "Germany had more reactors than China at the end of 2010.": fleet[("Germany", 2010)] > fleet[("China", 2010)],
         "After Chernobyl (1986) the world fleet stopped growing at once.": world[1990] <= world[1986],
-        "In 2010 the United States had more reactors than France and Japan together.":
-            fleet[("United States", 2010)] > fleet[("France", 2010)] + fleet[("Japan", 2010)],
+        "In 2010 the United States had more reactors than France and Japan together.": fleet[("United States", 2010)]
+        > fleet[("France", 2010)] + fleet[("Japan", 2010)],
         "China had fewer reactors than Sweden at the end of 2010.": fleet[("China", 2010)] < fleet[("Sweden", 2010)],
     }
     assert set(checks) == set(claims)
@@ -190,8 +209,13 @@ def test_claims_sorted_against_the_data(fleet):
 
 
 # Fact sheet §10: the human toll, kept apart by cause.
-HUMAN_TOLL = {"deaths_quake_tsunami": 15894, "missing_quake_tsunami": 2562, "disaster_related_deaths": 2335,
-              "acute_radiation_deaths": 0, "radiation_death_recognised": 1}
+HUMAN_TOLL = {
+    "deaths_quake_tsunami": 15894,
+    "missing_quake_tsunami": 2562,
+    "disaster_related_deaths": 2335,
+    "acute_radiation_deaths": 0,
+    "radiation_death_recognised": 1,
+}
 
 
 def test_the_human_toll_matches_the_fact_sheet(figures):
@@ -206,8 +230,9 @@ def test_lesson_01_rounds_the_toll_from_the_data(figures):
 
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "01_fukushima_accident.ipynb"
     text = " ".join("".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"])
-    dead, missing, related = (figures.loc[q, "high"] for q in
-                              ("deaths_quake_tsunami", "missing_quake_tsunami", "disaster_related_deaths"))
+    dead, missing, related = (
+        figures.loc[q, "high"] for q in ("deaths_quake_tsunami", "missing_quake_tsunami", "disaster_related_deaths")
+    )
     assert f"about {round(dead, -2):,.0f} people" in text
     assert f"more than {missing // 100 * 100:,.0f} more were still missing" in text
     assert f"more than {related // 100 * 100:,.0f} *disaster-related deaths*" in text

@@ -1,10 +1,13 @@
 """Every answer in the banks of lessons 03 and 04 that comes from data, recomputed here from data/."""
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
 from after_fukushima import figures, load_bank, load_table
 from after_fukushima.datasets.curated import SAFETY_NEEDS
+from after_fukushima.models.cooperation import Design, Weights, course_attributes, positions, stable_memberships
 
 PROPOSAL = load_bank("03_the_proposal")
 
@@ -42,8 +45,10 @@ def test_years_from_adoption_to_entry_into_force(instruments):
     joint = PROPOSAL.entry("joint-years")
     row = instruments.loc["Joint Convention"]
     assert abs(joint["answer"] - years_to_force(row)) < 1e-3
-    assert {m["value"] for m in joint["mistakes"]} == {row["in_force"].year - row["adopted"].year,
-                                                        (row["in_force"] - row["adopted"]).days}
+    assert {m["value"] for m in joint["mistakes"]} == {
+        row["in_force"].year - row["adopted"].year,
+        (row["in_force"] - row["adopted"]).days,
+    }
 
 
 def test_the_fastest_entry_into_force(instruments):
@@ -113,11 +118,6 @@ def test_the_lesson_grid_shows_only_what_was_at_work_on_the_day_of_the_report(in
 
 # --- lesson 04 -----------------------------------------------------------------------------------------
 
-from datetime import date  # noqa: E402
-
-from after_fukushima.models.cooperation import (Design, Weights, course_attributes, positions,  # noqa: E402
-                                                stable_memberships)
-
 OBSTACLES = load_bank("04_the_obstacles")
 
 
@@ -155,16 +155,20 @@ def test_us_designs_abroad_and_the_soviet_share(designs):
     us = designs[(designs["vendor_country"] == "United States") & designs["abroad"]]
     entry = OBSTACLES.entry("us-designs-abroad")
     assert entry["answer"] == len(us)
-    assert f"{len(us)} reactors in {us['country'].nunique()} countries, {(us['country'] == 'Japan').sum()} of them in Japan" \
-        in entry["explanation"]
+    assert (
+        f"{len(us)} reactors in {us['country'].nunique()} countries, "
+        f"{(us['country'] == 'Japan').sum()} of them in Japan" in entry["explanation"]
+    )
     everyone_us = (designs["vendor_country"] == "United States").sum()
     us_fleet = (designs["country"] == "United States").sum()
     assert {m["value"] for m in entry["mistakes"]} == {everyone_us, us_fleet}
     soviet = OBSTACLES.entry("soviet-share")
     share = (designs["vendor_country"] == "Russia").mean() * 100
     assert abs(soviet["answer"] - share) <= soviet["tolerance"]
-    assert {m["value"] for m in soviet["mistakes"]} == {(designs["vendor_country"] == "Russia").sum(),
-                                                        round(share / 100, 4)}
+    assert {m["value"] for m in soviet["mistakes"]} == {
+        (designs["vendor_country"] == "Russia").sum(),
+        round(share / 100, 4),
+    }
 
 
 def test_vendor_countries_of_the_matched_designs():
@@ -203,14 +207,19 @@ def test_the_simulator_answers(attrs):
     assert len(full.largest) < len(half.largest) and coverage(attrs, full.largest) < coverage(attrs, half.largest)
     predict = OBSTACLES.entry("predict-depth")
     assert predict["answer"].startswith("Fewer countries join")
-    assert f"{len(half.largest)} of the 30 countries join, with {coverage(attrs, half.largest):.0f}%" \
+    assert (
+        f"{len(half.largest)} of the 30 countries join, with {coverage(attrs, half.largest):.0f}%"
         in predict["explanation"]
+    )
     assert f"only {len(full.largest)}, with {coverage(attrs, full.largest):.0f}%" in predict["explanation"]
     depth_one = OBSTACLES.entry("depth-one-coverage")
     assert abs(depth_one["answer"] - coverage(attrs, full.largest)) <= depth_one["tolerance"]
     mistakes = {m["value"] for m in depth_one["mistakes"]}
-    assert mistakes == {round(coverage(attrs, half.largest)), round(len(full.largest) / len(attrs) * 100),
-                        round(coverage(attrs, full.largest) / 100, 2)}
+    assert mistakes == {
+        round(coverage(attrs, half.largest)),
+        round(len(full.largest) / len(attrs) * 100),
+        round(coverage(attrs, full.largest) / 100, 2),
+    }
     out = sorted(set(attrs.index) - set(full.largest))
     assert all(country in depth_one["explanation"] for country in out)
     portal = stable_memberships(attrs, Design(depth=0.5, portal=True), weights)

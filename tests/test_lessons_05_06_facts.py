@@ -35,22 +35,30 @@ def dated(responses, country: str, starts: dict[str, str]) -> dict[str, pd.Times
 
 
 STEPS = {  # exercise -> (country, item -> the words its row of national_responses starts with)
-    "check-germany-steps": ("Germany", {
-        "Moratorium: the lifetime extension of 2010 is suspended for three months": "Announces a three-month moratorium",
-        "Eight reactors stand idle: the seven oldest and Krümmel": "Orders its seven reactors",
-        "Bundestag vote: close those eight for good and the rest by the end of 2022": "The Bundestag votes",
-        "Law in force: the amended Atomic Energy Act": "The amended Atomic Energy Act",
-        "Shutdown of the last three reactors": "Its last three reactors",
-    }),
-    "order-japan": ("Japan", {
-        "Prime Minister Kan says the energy plan will be rethought from a clean slate": "Prime Minister Naoto Kan",
-        "No reactor is operating for the first time since 1970": "No reactor is operating",
-        "The Nuclear Regulation Authority starts work": "A new regulator",
-        "A new energy plan calls nuclear power an important baseload source": "The cabinet's fourth",
-        "Sendai 1 restarts": "Sendai 1 restarts",
-        "The cabinet decides to use nuclear power to the maximum extent": "A cabinet decision on green",
-        "Shimane 2 restarts, the fourteenth reactor to do so": "Shimane 2 restarts",
-    }),
+    "check-germany-steps": (
+        "Germany",
+        {
+            "Moratorium: the lifetime extension of 2010 is suspended for three months": (
+                "Announces a three-month moratorium"
+            ),
+            "Eight reactors stand idle: the seven oldest and Krümmel": "Orders its seven reactors",
+            "Bundestag vote: close those eight for good and the rest by the end of 2022": "The Bundestag votes",
+            "Law in force: the amended Atomic Energy Act": "The amended Atomic Energy Act",
+            "Shutdown of the last three reactors": "Its last three reactors",
+        },
+    ),
+    "order-japan": (
+        "Japan",
+        {
+            "Prime Minister Kan says the energy plan will be rethought from a clean slate": "Prime Minister Naoto Kan",
+            "No reactor is operating for the first time since 1970": "No reactor is operating",
+            "The Nuclear Regulation Authority starts work": "A new regulator",
+            "A new energy plan calls nuclear power an important baseload source": "The cabinet's fourth",
+            "Sendai 1 restarts": "Sendai 1 restarts",
+            "The cabinet decides to use nuclear power to the maximum extent": "A cabinet decision on green",
+            "Shimane 2 restarts, the fourteenth reactor to do so": "Shimane 2 restarts",
+        },
+    ),
 }
 
 
@@ -67,7 +75,10 @@ def test_japan_in_service_but_not_generating_in_2014(shares):
     entry = RESPONSES.entry("check-in-service-2014")
     assert shares.loc[("Japan", 2014), "nuclear_twh"] == 0
     assert entry["answer"] == fleet[("Japan", 2014)]
-    assert {m["value"] for m in entry["mistakes"]} == {fleet[("Japan", 2010)], shares.loc[("Japan", 2014), "nuclear_twh"]}
+    assert {m["value"] for m in entry["mistakes"]} == {
+        fleet[("Japan", 2010)],
+        shares.loc[("Japan", 2014), "nuclear_twh"],
+    }
     assert fleet[("Japan", fleet.loc["Japan"].index.max())] == 33  # "the count fell to 33" (lesson 05)
     lowest = RESPONSES.entry("japan-lowest-year")
     after = shares.loc["Japan"].loc[2011:, "nuclear_twh"]
@@ -78,18 +89,30 @@ def test_japan_in_service_but_not_generating_in_2014(shares):
 def test_germanys_mix_and_generation(mix, shares):
     germany = mix.loc["Germany"]
     entry = RESPONSES.entry("check-germany-mix")
-    for year, column in [(2010, "renewables_share_pct"), (2024, "renewables_share_pct"), (2010, "nuclear_share_pct"),
-                         (2010, "fossil_share_pct"), (2024, "fossil_share_pct")]:
+    for year, column in [
+        (2010, "renewables_share_pct"),
+        (2024, "renewables_share_pct"),
+        (2010, "nuclear_share_pct"),
+        (2010, "fossil_share_pct"),
+        (2024, "fossil_share_pct"),
+    ]:
         assert f"{germany.loc[year, column]:.1f}%" in entry["explanation"], (year, column)
     assert germany.loc[2024, "nuclear_share_pct"] == 0
     generation = shares.loc["Germany", "electricity_twh"]
     assert f"from {generation[2010]:.0f} to {generation[2024]:.0f} TWh" in entry["explanation"]
-    assert f"{germany.loc[2010, 'coal_share_pct']:.0f}% in 2010 to {germany.loc[2024, 'coal_share_pct']:.0f}% in 2024" \
+    assert (
+        f"{germany.loc[2010, 'coal_share_pct']:.0f}% in 2010 to {germany.loc[2024, 'coal_share_pct']:.0f}% in 2024"
         in entry["feedback"]["Coal took over the electricity nuclear power had made"]
+    )
     rise = RESPONSES.entry("germany-renewables-rise")
-    assert abs(rise["answer"] - (germany.loc[2024, "renewables_share_pct"] - germany.loc[2010, "renewables_share_pct"])) < 1e-9
+    assert (
+        abs(rise["answer"] - (germany.loc[2024, "renewables_share_pct"] - germany.loc[2010, "renewables_share_pct"]))
+        < 1e-9
+    )
     assert {m["value"] for m in rise["mistakes"]} == {
-        -rise["answer"], round(germany.loc[2025, "renewables_share_pct"] - germany.loc[2010, "renewables_share_pct"], 3)}
+        -rise["answer"],
+        round(germany.loc[2025, "renewables_share_pct"] - germany.loc[2010, "renewables_share_pct"], 3),
+    }
     fall = RESPONSES.entry("germany-generation-fall")
     assert abs(fall["answer"] - (generation[2010] - generation[2024])) < 1e-9
     assert f"{generation[2010]:.2f} TWh in 2010 and {generation[2024]:.2f} TWh in 2024" in fall["prompt"]
@@ -108,7 +131,11 @@ def test_the_kinds_of_response_come_from_the_table(responses):
     for item, category in RESPONSES.entry("sort-responses")["items"].items():
         country, day = rows[item]
         chosen = responses[responses["country"] == country]
-        chosen = chosen[chosen["date"] == pd.Timestamp(day)] if day else chosen[chosen["date"].isna() & (chosen["year"] == 2011)]
+        chosen = (
+            chosen[chosen["date"] == pd.Timestamp(day)]
+            if day
+            else chosen[chosen["date"].isna() & (chosen["year"] == 2011)]
+        )
         assert chosen["category"].tolist() == [category], item
     phase_outs = set(responses.loc[responses["category"] == "phase-out", "country"])
     entry = RESPONSES.entry("phase-outs")
@@ -134,13 +161,21 @@ def test_the_worlds_share_after_2011(shares):
     assert last == 2019
     entry = LOOKING_BACK.entry("check-world-share")
     assert abs(entry["answer"] - world.loc[last, "nuclear_share_pct"]) < 1e-9
-    assert {m["value"] for m in entry["mistakes"]} == {world.loc[2010, "nuclear_share_pct"], world.loc[last, "nuclear_twh"]}
+    assert {m["value"] for m in entry["mistakes"]} == {
+        world.loc[2010, "nuclear_share_pct"],
+        world.loc[last, "nuclear_twh"],
+    }
     change = LOOKING_BACK.entry("world-share-change")
     assert abs(change["answer"] - (world.loc[2019, "nuclear_share_pct"] - world.loc[2010, "nuclear_share_pct"])) < 1e-3
     assert {m["value"] for m in change["mistakes"]} == {-change["answer"]}
-    assert f"from {world.loc[2010, 'nuclear_share_pct']:.1f}% to {world.loc[2019, 'nuclear_share_pct']:.1f}%" in change["explanation"]
-    assert f"from {world.loc[2010, 'nuclear_share_pct']:.1f}% in 2010 to {world.loc[2019, 'nuclear_share_pct']:.1f}% in 2019" \
-        in lesson_text("06_looking_back.ipynb")
+    assert (
+        f"from {world.loc[2010, 'nuclear_share_pct']:.1f}% to {world.loc[2019, 'nuclear_share_pct']:.1f}%"
+        in change["explanation"]
+    )
+    assert (
+        f"from {world.loc[2010, 'nuclear_share_pct']:.1f}% in 2010 "
+        f"to {world.loc[2019, 'nuclear_share_pct']:.1f}% in 2019" in lesson_text("06_looking_back.ipynb")
+    )
 
 
 def test_the_fleets_after_2011():
@@ -148,7 +183,10 @@ def test_the_fleets_after_2011():
     last = fleet.loc["China"].index.max()
     entry = LOOKING_BACK.entry("china-growth")
     assert entry["answer"] == fleet[("China", last)] - fleet[("China", 2010)]
-    assert {m["value"] for m in entry["mistakes"]} == {fleet[("China", last)], fleet[("China", last)] - fleet[("China", 2011)]}
+    assert {m["value"] for m in entry["mistakes"]} == {
+        fleet[("China", last)],
+        fleet[("China", last)] - fleet[("China", 2011)],
+    }
     text = lesson_text("06_looking_back.ipynb")
     assert f"China's grew from {fleet[('China', 2010)]} reactors to {fleet[('China', last)]}" in text
     assert fleet[("Germany", last)] == 0
@@ -157,8 +195,10 @@ def test_the_fleets_after_2011():
 
 def test_what_bound_states_after_2011():
     instruments = load_table("safety_instruments").set_index("short_name")
+
     def named(option: str) -> str:
         return option.removeprefix("The ").replace("declaration", "Declaration")
+
     entry = LOOKING_BACK.entry("binding-after")
     assert set(entry["answers"]) == {o for o in entry["options"] if instruments.loc[named(o), "binding"] == "yes"}
     by_item = {

@@ -18,13 +18,16 @@ def makers(store):
     shares = load_table("nuclear_share")
     bank = load_bank("00_start_here")
     return {
-        "country explorer": lambda: CountryExplorer(shares, "nuclear_share_pct", start="France", title="Share",
-                                                    ylabel="%", source="OWID"),
+        "country explorer": lambda: CountryExplorer(
+            shares, "nuclear_share_pct", start="France", title="Share", ylabel="%", source="OWID"
+        ),
         "timeline": lambda: TimelineExplorer(load_table("fukushima_timeline"), source="test"),
-        "instruments": lambda: InstrumentTimeline(load_table("safety_instruments"), load_table("nuclear_accidents"),
-                                                  source="test"),
-        "responses": lambda: ResponseExplorer(load_table("reactor_fleet"), shares, load_table("national_responses"),
-                                              source="test"),
+        "instruments": lambda: InstrumentTimeline(
+            load_table("safety_instruments"), load_table("nuclear_accidents"), source="test"
+        ),
+        "responses": lambda: ResponseExplorer(
+            load_table("reactor_fleet"), shares, load_table("national_responses"), source="test"
+        ),
         "simulator": lambda: CooperationSimulator(course_attributes()),
         "scorecard": lambda: Scorecard(store=store),
         "exercise": lambda: bank.exercise("summit-place", store=store),

@@ -13,9 +13,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("exercises/*.ipynb")])
 LESSONS = sorted(ROOT.glob("notebooks/*.ipynb"))
+TEMPLATE = ROOT / "templates" / "lesson_template.ipynb"  # what CONTRIBUTING.md's "add a lesson" copies
+LAST_LESSON = max(int(path.name[:2]) for path in LESSONS)
 ABSOLUTE_PATH = re.compile(r"(/home/|/root/|/tmp/|/work/|/Users/|[A-Za-z]:\\\\|site-packages)")
-LESSON_PARTS = ["Overview", "Learning objectives", "Prerequisites", "Time", "Key takeaways",
-                "Discussion questions", "Sources"]
+LESSON_PARTS = [
+    "Overview",
+    "Learning objectives",
+    "Prerequisites",
+    "Time",
+    "Key takeaways",
+    "Discussion questions",
+    "Sources",
+]
 
 
 def ids(paths):
@@ -51,10 +60,15 @@ def test_no_absolute_paths_and_the_usual_kernel(path):
     assert not ABSOLUTE_PATH.search(text), ABSOLUTE_PATH.search(text).group(0)
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def number_of(path) -> str:
+    """A lesson's number as its title gives it: '03', or 'NN' in the template."""
+    return "NN" if path == TEMPLATE else path.name[:2]
+
+
+@pytest.mark.parametrize("path", [*LESSONS, TEMPLATE], ids=ids([*LESSONS, TEMPLATE]))
 def test_every_lesson_has_the_course_structure(path):
     markdown = "\n".join(cell.source for cell in read(path).cells if cell.cell_type == "markdown")
-    assert markdown.startswith(f"# {path.name[:2]} · "), "the title starts with the lesson number"
+    assert markdown.startswith(f"# {number_of(path)} · "), "the title starts with the lesson number"
     for part in LESSON_PARTS:
         assert re.search(rf"(\*\*{part}\*\*|^#+ {part})", markdown, re.MULTILINE), f"no '{part}'"
     assert re.search(r"^## 1\. ", markdown, re.MULTILINE), "sections are numbered"
@@ -87,7 +101,7 @@ def test_every_worksheet_has_enough_exercises_of_enough_kinds(path):
     assert len(every) == len(exercises_shown(path)) + len(in_lesson)
 
 
-NAMED = re.compile(r'^(\w+) = questions\.exercise\(', re.MULTILINE)
+NAMED = re.compile(r"^(\w+) = questions\.exercise\(", re.MULTILINE)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
@@ -103,7 +117,7 @@ def markdown_of(path) -> str:
     return "\n".join(cell.source for cell in read(path).cells if cell.cell_type == "markdown")
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+@pytest.mark.parametrize("path", [*LESSONS, TEMPLATE], ids=ids([*LESSONS, TEMPLATE]))
 def test_each_section_has_a_time_marker_and_they_add_up_to_the_lesson_time(path):
     markdown = markdown_of(path)
     sections = re.findall(r"^## (\d+)\. [^\n]*\n\n\*Time: about (\d+) minutes\.\*", markdown, re.MULTILINE)
@@ -116,10 +130,11 @@ def test_each_section_has_a_time_marker_and_they_add_up_to_the_lesson_time(path)
 LINK = re.compile(r"\]\(((?:\.\./exercises/)?[0-9]{2}_[a-z0-9_]+\.ipynb)\)")
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+@pytest.mark.parametrize("path", [*LESSONS, TEMPLATE], ids=ids([*LESSONS, TEMPLATE]))
 def test_prerequisites_and_whats_next_link_to_lessons_that_exist(path):
     markdown = markdown_of(path)
-    number = int(path.name[:2])
+    number = LAST_LESSON + 1 if path == TEMPLATE else int(path.name[:2])
+    folder = ROOT / "notebooks"  # where the template's copy will live
     prerequisites = re.search(r"\| \*\*Prerequisites\*\* \|([^\n]*)", markdown).group(1)
     earlier = [int(link[:2]) for link in LINK.findall(prerequisites)]
     assert number == 0 or (earlier and all(n < number for n in earlier)), "prerequisites link earlier lessons"
@@ -127,9 +142,7 @@ def test_prerequisites_and_whats_next_link_to_lessons_that_exist(path):
     assert len(nexts) == 2, "a 'What's next' section"
     linked = LINK.findall(nexts[1])
     for link in [*LINK.findall(prerequisites), *linked]:
-        assert (path.parent / link).resolve().exists(), link
+        assert (folder / link).resolve().exists(), link
     following = [link for link in linked if link.startswith(f"{number + 1:02d}_")]
-    if number < 6 and list((ROOT / "notebooks").glob(f"{number + 1:02d}_*.ipynb")):
+    if number < LAST_LESSON:
         assert following, "links the next lesson"
-    elif number < 6:
-        assert "being written" in nexts[1], "names the next lesson and says it is not ready yet"

@@ -5,7 +5,7 @@ import pytest
 
 from after_fukushima import figures, load_table
 from after_fukushima.data import load_geojson
-from after_fukushima.plots import PALETTE, CountryExplorer, TimelineExplorer, new_figure
+from after_fukushima.plots import PALETTE, TimelineExplorer, new_figure
 
 matplotlib.use("Agg")
 
@@ -25,16 +25,19 @@ def _texts(fig) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("draw, tables", [
-    (lambda: figures.tsunami_against_design(load_table("accident_figures")), "accident_figures"),
-    (lambda: figures.earthquake_energy(load_table("largest_earthquakes")), "largest_earthquakes"),
-    (lambda: figures.ines_levels(load_table("nuclear_accidents")), "nuclear_accidents"),
-    (lambda: figures.release_estimates(load_table("accident_figures")), "accident_figures"),
-    (lambda: figures.opinion_2011(load_table("public_opinion_2011")), "public_opinion_2011"),
-    (lambda: figures.sites_map(load_geojson("country_outlines"), load_table("reactor_sites")), "reactor_sites"),
-    (lambda: figures.largest_fleets(load_table("reactor_fleet")), "reactor_fleet"),
-    (lambda: figures.world_buildout(load_table("reactor_fleet")), "reactor_fleet"),
-])
+@pytest.mark.parametrize(
+    "draw, tables",
+    [
+        (lambda: figures.tsunami_against_design(load_table("accident_figures")), "accident_figures"),
+        (lambda: figures.earthquake_energy(load_table("largest_earthquakes")), "largest_earthquakes"),
+        (lambda: figures.ines_levels(load_table("nuclear_accidents")), "nuclear_accidents"),
+        (lambda: figures.release_estimates(load_table("accident_figures")), "accident_figures"),
+        (lambda: figures.opinion_2011(load_table("public_opinion_2011")), "public_opinion_2011"),
+        (lambda: figures.sites_map(load_geojson("country_outlines"), load_table("reactor_sites")), "reactor_sites"),
+        (lambda: figures.largest_fleets(load_table("reactor_fleet")), "reactor_fleet"),
+        (lambda: figures.world_buildout(load_table("reactor_fleet")), "reactor_fleet"),
+    ],
+)
 def test_every_lesson_figure_has_a_title_and_names_its_source(draw, tables):
     fig = draw()
     assert repr(fig).startswith("<Figure: ") and len(repr(fig)) > 20

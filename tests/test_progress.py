@@ -34,7 +34,9 @@ def test_a_json_name_from_an_older_setting_means_the_database_beside_it(tmp_path
 
 def rows_in(path: Path) -> list[tuple]:
     with closing(sqlite3.connect(path)) as connection:
-        return connection.execute("SELECT lesson, exercise, attempt, correct, answer FROM attempts ORDER BY id").fetchall()
+        return connection.execute(
+            "SELECT lesson, exercise, attempt, correct, answer FROM attempts ORDER BY id"
+        ).fetchall()
 
 
 def test_attempts_are_numbered_and_kept_one_row_each(store):
@@ -46,8 +48,12 @@ def test_attempts_are_numbered_and_kept_one_row_each(store):
     assert store.latest("00", "a")["answer"] == 13
     assert store.attempts("00", "c")[0]["answer"] == ["x", 2, None]
     assert [a["exercise"] for a in store.attempts("00")] == ["a", "a", "b", "c"] and store.attempts("01") == []
-    assert rows_in(store.path) == [("00", "a", 1, 0, "12"), ("00", "a", 2, 1, "13"),
-                                   ("00", "b", 1, None, '"Some text, ünïcode <b>"'), ("00", "c", 1, 0, '["x", 2, null]')]
+    assert rows_in(store.path) == [
+        ("00", "a", 1, 0, "12"),
+        ("00", "a", 2, 1, "13"),
+        ("00", "b", 1, None, '"Some text, ünïcode <b>"'),
+        ("00", "c", 1, 0, '["x", 2, null]'),
+    ]
     assert sorted(p.name for p in store.path.parent.iterdir()) == ["progress.sqlite"]  # no journal or lock left
 
 
@@ -118,21 +124,40 @@ def test_a_second_damaged_file_does_not_overwrite_the_first(store):
         store.path.write_text("broken" * 100, encoding="utf-8")
         with pytest.warns(UserWarning, match=f"damaged-{number}"):
             store.attempts()
-    assert {p.name for p in store.path.parent.glob("*.damaged-*")} == {"progress.damaged-1.sqlite",
-                                                                     "progress.damaged-2.sqlite"}
+    assert {p.name for p in store.path.parent.glob("*.damaged-*")} == {
+        "progress.damaged-1.sqlite",
+        "progress.damaged-2.sqlite",
+    }
 
 
 def legacy_file(path: Path, attempts: list) -> None:
-    path.write_text(json.dumps({"format": "after-fukushima-progress", "version": 1, "attempts": attempts}),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"format": "after-fukushima-progress", "version": 1, "attempts": attempts}), encoding="utf-8"
+    )
 
 
 def test_an_older_progress_json_is_imported_once_and_kept(store):
-    old = [{"lesson": "00_start_here", "exercise": "summit-place", "kind": "multiple_choice", "attempt": 1,
-            "correct": False, "answer": "Vienna, Austria", "saved_at": "2026-10-01T09:00:00+00:00"},
-           {"lesson": "00_start_here", "exercise": "summit-place", "kind": "multiple_choice", "attempt": 2,
-            "correct": True, "answer": "Deauville, France", "saved_at": "2026-10-01T09:01:00+00:00"},
-           {"lesson": "00_start_here", "exercise": "why-hesitate"}]  # a hand-edited attempt, keys missing
+    old = [
+        {
+            "lesson": "00_start_here",
+            "exercise": "summit-place",
+            "kind": "multiple_choice",
+            "attempt": 1,
+            "correct": False,
+            "answer": "Vienna, Austria",
+            "saved_at": "2026-10-01T09:00:00+00:00",
+        },
+        {
+            "lesson": "00_start_here",
+            "exercise": "summit-place",
+            "kind": "multiple_choice",
+            "attempt": 2,
+            "correct": True,
+            "answer": "Deauville, France",
+            "saved_at": "2026-10-01T09:01:00+00:00",
+        },
+        {"lesson": "00_start_here", "exercise": "why-hesitate"},
+    ]  # a hand-edited attempt, keys missing
     legacy_file(store.legacy_path, old)
     original = store.legacy_path.read_bytes()
     assert store.attempts()[:2] == old[:2]
@@ -176,8 +201,12 @@ def test_an_unwritable_file_is_reported_in_the_feedback(tmp_path):
 def test_a_reworded_bank_leaves_earlier_answers_harmless(store):
     """Issue 12, fault 1: an answer saved under old options must not break the exercise."""
     bank = load_bank("00_start_here")
-    for ident, old_answer in [("summit-place", "Deauville"), ("events-in-order", ["gone"] * 6),
-                              ("speakers-affiliations", ["gone"] * 4), ("sort-statements", ["gone"] * 7)]:
+    for ident, old_answer in [
+        ("summit-place", "Deauville"),
+        ("events-in-order", ["gone"] * 6),
+        ("speakers-affiliations", ["gone"] * 4),
+        ("sort-statements", ["gone"] * 7),
+    ]:
         kind = bank.entry(ident)["kind"]
         store.record(bank.lesson, ident, kind, old_answer, False)
         exercise = bank.exercise(ident, store=store)
@@ -187,9 +216,14 @@ def test_a_reworded_bank_leaves_earlier_answers_harmless(store):
 
 def test_an_oddly_shaped_progress_file_is_read_without_errors(store):
     """Issue 12, fault 3: attempts without 'correct' or 'kind' (an older or hand-edited file)."""
-    legacy_file(store.legacy_path, [{"lesson": "00_start_here", "exercise": "summit-place"},
-                                    {"lesson": "00_start_here", "exercise": "why-hesitate", "answer": None},
-                                    "not an attempt"])
+    legacy_file(
+        store.legacy_path,
+        [
+            {"lesson": "00_start_here", "exercise": "summit-place"},
+            {"lesson": "00_start_here", "exercise": "why-hesitate", "answer": None},
+            "not an attempt",
+        ],
+    )
     bank = load_bank("00_start_here")
     assert bank.exercise("summit-place", store=store).attempts == 1
     assert repr(Scorecard(store=store)).startswith("<Scorecard: 2 of")
@@ -253,8 +287,13 @@ def test_a_full_tmpfs_is_said_plainly(tmp_path):
     """The same on a real full file system: a 64 KiB tmpfs, where the test may mount one (root on Linux)."""
     folder = tmp_path / "small"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
-                             capture_output=True, check=False) if shutil.which("mount") else None
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True, check=False
+        )
+        if shutil.which("mount")
+        else None
+    )
     if mounted is None or mounted.returncode != 0:
         pytest.skip("cannot mount a tmpfs here (not root); test_a_full_disk_is_said_plainly... covers the path")
     try:
@@ -302,7 +341,8 @@ def test_a_reopened_exercise_shows_the_last_answer(store):
     again = bank.exercise("days-after-quake", store=store)  # Shift+Enter on the cell, or the notebook reopened
     assert again.entry.value == "75" and again.attempts == 2 and again.solved
     assert again.feedback.value == first.feedback.value.replace(
-        "<b>", "<div style='font-size:0.9em'>Your last saved answer, as you left it:</div><b>", 1)
+        "<b>", "<div style='font-size:0.9em'>Your last saved answer, as you left it:</div><b>", 1
+    )
     assert again.hints_shown == 1 and again.hint_box.value == first.hint_box.value  # hints as they were
     assert again.status.value == first.status.value
     reflection = bank.exercise("why-hesitate", store=store)
@@ -337,7 +377,7 @@ def test_the_hand_in_names_the_student_and_opens_in_a_spreadsheet(store, tmp_pat
     bank = load_bank("00_start_here")
     bank.exercise("summit-place", store=store).submit("Vienna, Austria")
     bank.exercise("events-in-order", store=store).submit(bank.entry("events-in-order")["items"])
-    bank.exercise("why-hesitate", store=store).submit("=HYPERLINK(\"http://x\") and äöü")
+    bank.exercise("why-hesitate", store=store).submit('=HYPERLINK("http://x") and äöü')
     card = Scorecard(store=store, folder=tmp_path / "hand_in")
     assert card.export() is None and "Type your name first" in card.message.value
     card.name.value = "  Zoë   Lì "
@@ -351,7 +391,7 @@ def test_the_hand_in_names_the_student_and_opens_in_a_spreadsheet(store, tmp_pat
     assert [r["exercise"] for r in rows] == ["summit-place", "events-in-order", "why-hesitate"]
     assert [r["correct"] for r in rows] == ["False", "True", ""]
     assert rows[1]["answer"] == " | ".join(bank.entry("events-in-order")["items"])  # plain text, not JSON
-    assert rows[2]["answer"] == "'=HYPERLINK(\"http://x\") and äöü"  # a formula stays text in a spreadsheet
+    assert rows[2]["answer"] == '\'=HYPERLINK("http://x") and äöü'  # a formula stays text in a spreadsheet
     assert Scorecard(store=store, folder=tmp_path).name.value == "Zoë Lì"  # asked once, then remembered
 
 
@@ -371,7 +411,9 @@ def test_a_hand_in_that_cannot_be_written_says_so(store, tmp_path):
 def test_a_saved_prediction_is_read_back_escaped(store):
     from after_fukushima.progress import your_answer
 
-    store.record("02_nuclear_power_in_2011", "check-prediction", "reflection", "Lower: <b>demand</b> grows faster.", None)
+    store.record(
+        "02_nuclear_power_in_2011", "check-prediction", "reflection", "Lower: <b>demand</b> grows faster.", None
+    )
     shown = your_answer("02_nuclear_power_in_2011", "check-prediction", store=store).value
     assert "Your answer, saved" in shown and "&lt;b&gt;demand&lt;/b&gt;" in shown and "<b>demand</b>" not in shown
 
@@ -384,6 +426,7 @@ def test_a_missing_prediction_gets_a_sentence_not_an_error(store):
 
 
 # --- found by trying to break it --------------------------------------------------------------------
+
 
 def test_a_read_only_folder_does_not_switch_locking_off(store, monkeypatch):
     """Only a file system without locks (ENOLCK) turns locking off; a read-only or full folder does not."""
@@ -400,11 +443,21 @@ def test_a_read_only_folder_does_not_switch_locking_off(store, monkeypatch):
     assert progress._LOCKING == {}  # not decided: asked again next time
 
 
-@pytest.mark.parametrize("bad", [{"answer": "broken \ud83d emoji"}, {"attempt": "²"}, {"attempt": None},
-                                 {"correct": "no"}, {"lesson": "\ud800"}])
+@pytest.mark.parametrize(
+    "bad",
+    [{"answer": "broken \ud83d emoji"}, {"attempt": "²"}, {"attempt": None}, {"correct": "no"}, {"lesson": "\ud800"}],
+)
 def test_odd_values_in_an_older_progress_json_are_imported_not_fatal(store, bad):
-    attempt = {"lesson": "06_looking_back", "exercise": "x", "kind": "reflection", "attempt": 1, "correct": None,
-               "answer": "text", "saved_at": "2026-10-01T09:00:00+00:00", **bad}
+    attempt = {
+        "lesson": "06_looking_back",
+        "exercise": "x",
+        "kind": "reflection",
+        "attempt": 1,
+        "correct": None,
+        "answer": "text",
+        "saved_at": "2026-10-01T09:00:00+00:00",
+        **bad,
+    }
     legacy_file(store.legacy_path, [attempt])
     [imported] = store.attempts()
     assert imported["exercise"] == "x" and imported["attempt"] >= 1
@@ -431,7 +484,7 @@ def test_damage_inside_the_file_keeps_every_row_that_can_be_read(store, recwarn)
     for n in range(300):
         store.record("L", f"E{n % 7}", "reflection", "x" * 200, None)
     data = bytearray(store.path.read_bytes())
-    data[4096 * 3:4096 * 6] = b"\xab" * (4096 * 3)
+    data[4096 * 3 : 4096 * 6] = b"\xab" * (4096 * 3)
     store.path.write_bytes(bytes(data))
     kept = store.attempts()
     assert 0 < len(kept) < 300  # the rows on the damaged pages are gone, the others are back

@@ -45,6 +45,7 @@ def models_of_2011(units):
 
 # --- reactor_vendors ---------------------------------------------------------------------------------
 
+
 def test_every_model_of_2011_has_exactly_one_vendor_row(units, vendors):
     expected = set(models_of_2011(units)["reactor_model"])
     assert vendors["reactor_model"].is_unique
@@ -64,8 +65,10 @@ def test_vendor_countries_are_spelled_as_in_reactor_units(units, vendors):
 
 
 def test_soviet_designs_say_that_russia_stands_for_the_ussr(vendors):
-    soviet = vendors[vendors["design_family"].isin(["RBMK", "EGP"])
-                     | vendors["reactor_model"].isin(["VVER V-230", "VVER V-213", "VVER V-320", "BN-600"])]
+    soviet = vendors[
+        vendors["design_family"].isin(["RBMK", "EGP"])
+        | vendors["reactor_model"].isin(["VVER V-230", "VVER V-213", "VVER V-320", "BN-600"])
+    ]
     assert len(soviet) == 7
     assert (soviet["vendor_country"] == "Russia").all()
     assert soviet["note"].str.contains("Soviet design; vendor country given as Russia").all()
@@ -91,6 +94,7 @@ def test_every_row_names_a_source_and_a_confidence(vendors, instruments):
 
 # --- safety_instruments ------------------------------------------------------------------------------
 
+
 def test_no_instrument_enters_into_force_before_it_is_adopted(instruments):
     both = instruments.dropna(subset=["adopted", "in_force"])
     assert len(both) >= 5
@@ -106,9 +110,12 @@ def test_addresses_uses_the_fixed_vocabulary_and_preceded_by_names_a_crisis(inst
 
 
 def test_what_preceded_the_instruments_is_what_the_fact_sheet_says(instruments):
-    chernobyl = {"Convention on Early Notification of a Nuclear Accident",
-                 "Convention on Assistance in the Case of a Nuclear Accident or Radiological Emergency",
-                 "Convention on Nuclear Safety", "Convention on Nuclear Safety review meetings"}
+    chernobyl = {
+        "Convention on Early Notification of a Nuclear Accident",
+        "Convention on Assistance in the Case of a Nuclear Accident or Radiological Emergency",
+        "Convention on Nuclear Safety",
+        "Convention on Nuclear Safety review meetings",
+    }
     assert set(instruments.index[instruments["preceded_by"] == "Chernobyl"]) == chernobyl
     adopted_2011 = instruments[instruments["adopted"].dt.year == 2011]
     assert (adopted_2011["preceded_by"] == "Fukushima").all()

@@ -12,8 +12,8 @@ Where things live:
 - ``errors``     CourseError: problems explained in one sentence, never a traceback
 """
 
-from after_fukushima.errors import CourseError, show_errors_as_sentences
 from after_fukushima.data import load_table
+from after_fukushima.errors import CourseError, show_errors_as_sentences
 from after_fukushima.exercises import load_bank
 from after_fukushima.scorecard import Scorecard
 

@@ -1,6 +1,6 @@
 """Write teacher/answer_key.md from the question banks, so the key never drifts from the questions.
 
-    python -m after_fukushima.answer_key          (or: make answer-key)
+python -m after_fukushima.answer_key          (or: make answer-key)
 """
 
 import sys
@@ -16,7 +16,9 @@ def _answer(entry: dict) -> str:
     if kind == "choose_all":
         return "; ".join(entry["answers"])
     if kind == "number":
-        return f"{entry['answer']:g} {entry.get('unit', '')} (accepted within ±{entry.get('tolerance', 0):g})".replace("  ", " ")
+        return f"{entry['answer']:g} {entry.get('unit', '')} (accepted within ±{entry.get('tolerance', 0):g})".replace(
+            "  ", " "
+        )
     if kind == "order":
         return " → ".join(entry["items"])
     if kind == "match":
@@ -42,8 +44,11 @@ def render(banks: list[Bank]) -> str:
     for bank in banks:
         lines += [f"## {bank.lesson}: {bank.title}", ""]
         for number, entry in enumerate(bank.entries, start=1):
-            lines += [f"**{number}. {entry['prompt']}** ({entry['kind'].replace('_', ' ')}, `{entry['id']}`)", "",
-                      f"- Answer: {_answer(entry)}"]
+            lines += [
+                f"**{number}. {entry['prompt']}** ({entry['kind'].replace('_', ' ')}, `{entry['id']}`)",
+                "",
+                f"- Answer: {_answer(entry)}",
+            ]
             if entry.get("explanation"):
                 lines.append(f"- Why: {entry['explanation']}")
             if entry.get("source"):

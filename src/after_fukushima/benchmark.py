@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from after_fukushima.data import load_table, table_names
-from after_fukushima.exercises.bank import load_bank
 from after_fukushima.execute_notebooks import course_notebooks, execute_copy
+from after_fukushima.exercises.bank import load_bank
 from after_fukushima.models.cooperation import Design, Weights, breadth_vs_depth, course_attributes
 from after_fukushima.models.simulator import CooperationSimulator, timing
 from after_fukushima.paths import course_root
@@ -34,8 +34,12 @@ def median_seconds(action, runs: int) -> float:
 def simulator_rows() -> list[tuple[str, float]]:
     """(what, median seconds) for lesson 04's simulator on the course data."""
     attrs = course_attributes()
-    rows = [("breadth_vs_depth (30 countries, 101 depths)",
-             median_seconds(lambda: breadth_vs_depth(attrs, Design(), Weights()), 21))]
+    rows = [
+        (
+            "breadth_vs_depth (30 countries, 101 depths)",
+            median_seconds(lambda: breadth_vs_depth(attrs, Design(), Weights()), 21),
+        )
+    ]
     for control, seconds in timing(CooperationSimulator(attrs), runs=11).items():
         rows.append((f"simulator: {control} change to redrawn figure", seconds))
     return rows
@@ -49,27 +53,46 @@ def check_to_saved_rows(histories=(10, 1_000, 100_000), runs: int = 41) -> list[
     for history in histories:
         with tempfile.TemporaryDirectory() as scratch:
             store = ProgressStore(Path(scratch) / "progress.sqlite")
-            earlier = [_row({"lesson": "00_start_here", "exercise": f"earlier-{n % 50}", "kind": "reflection",
-                             "attempt": 1 + n // 50, "correct": None, "answer": "A saved reflection. " * 10})
-                       for n in range(history)]
-            store._run(lambda connection: connection.executemany(
-                "INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, saved_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", earlier))
+            earlier = [
+                _row(
+                    {
+                        "lesson": "00_start_here",
+                        "exercise": f"earlier-{n % 50}",
+                        "kind": "reflection",
+                        "attempt": 1 + n // 50,
+                        "correct": None,
+                        "answer": "A saved reflection. " * 10,
+                    }
+                )
+                for n in range(history)
+            ]
+            store._run(
+                lambda connection, earlier=earlier: connection.executemany(
+                    "INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, saved_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    earlier,
+                )
+            )
             exercise = bank.exercise("days-after-quake", store=store)
-            rows.append((f"Check to saved, {history:,} attempts saved before",
-                         median_seconds(lambda: exercise.submit("70"), runs)))
+            rows.append(
+                (
+                    f"Check to saved, {history:,} attempts saved before",
+                    median_seconds(lambda exercise=exercise: exercise.submit("70"), runs),
+                )
+            )
     return rows
 
 
 def main() -> int:
     print(f"{'what':<48} {'median':>9}")
     for name in table_names():
-        print(f"{'load_table(' + repr(name) + ')':<48} {median_seconds(lambda: load_table(name), 5) * 1000:>7.1f} ms")
+        seconds = median_seconds(lambda name=name: load_table(name), 5)
+        print(f"{'load_table(' + repr(name) + ')':<48} {seconds * 1000:>7.1f} ms")
     for label, seconds in check_to_saved_rows() + simulator_rows():
         print(f"{label:<48} {seconds * 1000:>7.1f} ms")
     for path in course_notebooks():
         label = f"run {path.relative_to(course_root())}"
-        print(f"{label:<48} {median_seconds(lambda: execute_copy(path), 3):>7.2f} s")
+        print(f"{label:<48} {median_seconds(lambda path=path: execute_copy(path), 3):>7.2f} s")
     return 0
 
 

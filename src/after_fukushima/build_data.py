@@ -49,16 +49,28 @@ def write(out: Path, sources: Path, builders=BUILDERS) -> list[dict]:
             continue
         path = f"{resource['name']}.csv"
         table.to_csv(out / path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        entry = {"name": resource["name"], "path": path, "format": "csv", "mediatype": "text/csv",
-                 "encoding": "utf-8", **fingerprint(out / path), **resource}
+        entry = {
+            "name": resource["name"],
+            "path": path,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            **fingerprint(out / path),
+            **resource,
+        }
         read_table(out / path, entry)  # a table must pass its own schema before it is published
         resources.append(entry)
     package = {
         "name": "after-fukushima-course-data",
         "title": "Data for the After Fukushima teaching notebooks",
         "description": "Tables derived from open sources and from the course's checked facts; see data/README.md.",
-        "licenses": [{"name": "ODC-BY-1.0", "title": "Each resource states its own licence",
-                      "path": "https://opendatacommons.org/licenses/by/1-0/"}],
+        "licenses": [
+            {
+                "name": "ODC-BY-1.0",
+                "title": "Each resource states its own licence",
+                "path": "https://opendatacommons.org/licenses/by/1-0/",
+            }
+        ],
         "resources": resources,
     }
     (out / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -96,8 +108,10 @@ def readme(resources: list[dict], out: Path) -> str:
             size = f"{len(json.loads((out / entry['path']).read_text('utf-8'))['features'])} features"
         sources = "; ".join(source["title"] for source in entry["sources"])
         licences = ", ".join(licence["name"] for licence in entry["licenses"])
-        parts.append(f"### `{entry['name']}`: {entry['title']}\n\n`{entry['path']}`, {size}. "
-                     f"Source: {sources}. Licence: {licences}.\n\n{entry['description']}\n")
+        parts.append(
+            f"### `{entry['name']}`: {entry['title']}\n\n`{entry['path']}`, {size}. "
+            f"Source: {sources}. Licence: {licences}.\n\n{entry['description']}\n"
+        )
         fields = entry.get("schema", {}).get("fields", [])
         if fields:
             parts.append("| column | type | unit | meaning |\n|---|---|---|---|")
@@ -113,8 +127,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     missing = [name for name in SOURCE_FOLDERS if not (args.sources / name).is_dir()]
     if missing:
-        print(f"{args.sources} does not look like the sources folder (no {', '.join(missing)} inside).",
-              file=sys.stderr)
+        print(
+            f"{args.sources} does not look like the sources folder (no {', '.join(missing)} inside).", file=sys.stderr
+        )
         return 2
     for resource in write(args.out, args.sources):
         print(f"wrote data/{resource['path']}")

@@ -15,8 +15,9 @@ from urllib.parse import urlencode, urlsplit
 LESSON_00 = "notebooks/00_start_here.ipynb"
 
 
-def nbgitpuller_link(hub: str, repo: str, *, branch: str = "main", targetpath: str = "after-fukushima",
-                     depth: int | None = None) -> str:
+def nbgitpuller_link(
+    hub: str, repo: str, *, branch: str = "main", targetpath: str = "after-fukushima", depth: int | None = None
+) -> str:
     """The nbgitpuller link for ``repo`` (a git URL) on the JupyterHub at ``hub`` (its base URL).
 
     ``targetpath`` is always given, so that every student's copy has the same folder name. ``depth=0`` fetches
@@ -29,8 +30,7 @@ def nbgitpuller_link(hub: str, repo: str, *, branch: str = "main", targetpath: s
             raise ValueError(f"The {name} must be a full address such as https://..., not '{url}'.")
     if not targetpath or "/" in targetpath.strip("/") or targetpath.startswith("."):
         raise ValueError(f"targetpath must be one folder name, such as after-fukushima, not '{targetpath}'.")
-    query = {"repo": repo, "branch": branch, "targetpath": targetpath,
-             "urlpath": f"lab/tree/{targetpath}/{LESSON_00}"}
+    query = {"repo": repo, "branch": branch, "targetpath": targetpath, "urlpath": f"lab/tree/{targetpath}/{LESSON_00}"}
     if depth is not None:
         query["depth"] = str(depth)
     return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{urlencode(query)}"
@@ -39,7 +39,9 @@ def nbgitpuller_link(hub: str, repo: str, *, branch: str = "main", targetpath: s
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Write the nbgitpuller link that gives each student the course.")
     parser.add_argument("--hub", required=True, help="the JupyterHub's address, e.g. https://hub.school.example")
-    parser.add_argument("--repo", required=True, help="the course's git repository, e.g. https://github.com/you/after-fukushima")
+    parser.add_argument(
+        "--repo", required=True, help="the course's git repository, e.g. https://github.com/you/after-fukushima"
+    )
     parser.add_argument("--branch", default="main")
     parser.add_argument("--targetpath", default="after-fukushima", help="the folder it goes to in each home")
     parser.add_argument("--depth", type=int, default=None, help="0 for a repository served over plain HTTP")

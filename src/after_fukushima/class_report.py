@@ -19,7 +19,7 @@ import math
 import random
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +27,8 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from after_fukushima.exercises.base import InvalidAnswer
 from after_fukushima.exercises.bank import Bank, all_banks
+from after_fukushima.exercises.base import InvalidAnswer
 from after_fukushima.exercises.kinds import EMPTY_FILTER, ORDINALS, count_words, grade_number, long_enough, parse_number
 from after_fukushima.figures import panels
 from after_fukushima.plots import PALETTE
@@ -44,12 +44,18 @@ TRUE_WORDS = {"true", "1", "yes", "vrai", "wahr", "waar", "verdadero", "vero", "
 FALSE_WORDS = {"false", "0", "no", "faux", "falsch", "onwaar", "falso", "usant", "falskt"}
 SPREADSHEETS = (".xlsx", ".xls", ".ods", ".numbers")
 MISSED = "(no sentence of its own: the course says how many options that apply are not ticked yet)"
-GRADED_STATES = ["not tried", "tried, not yet right", "right after retrying", "right at the first try",
-                 "reflection saved"]
+GRADED_STATES = [
+    "not tried",
+    "tried, not yet right",
+    "right after retrying",
+    "right at the first try",
+    "reflection saved",
+]
 STATE_COLOURS = ["#EEEEEE", PALETTE["vermillion"], PALETTE["sky"], PALETTE["green"], PALETTE["blue"]]
 
 
 # --- reading the hand-ins ---------------------------------------------------------------------------
+
 
 @dataclass
 class _HandIn:
@@ -61,8 +67,9 @@ class _HandIn:
 
     @property
     def last_saved(self) -> pd.Timestamp:
-        times = pd.to_datetime(pd.Series([r["saved_at"] for r in self.rows], dtype="object"), utc=True,
-                               errors="coerce", format="mixed")
+        times = pd.to_datetime(
+            pd.Series([r["saved_at"] for r in self.rows], dtype="object"), utc=True, errors="coerce", format="mixed"
+        )
         return times.max()
 
     def content(self) -> list[tuple]:
@@ -82,11 +89,15 @@ def _unprotect(text: str) -> str:
 def _decode(raw: bytes, name: str) -> tuple[str | None, str]:
     """The file's text, or None and a sentence saying why it is not a CSV file."""
     if raw[:4] == b"PK\x03\x04":
-        return None, (f"{name} is not a CSV file but a zipped one, most likely an Excel workbook (.xlsx) renamed: "
-                      "open it in Excel and save it again as 'CSV UTF-8 (comma delimited)'.")
+        return None, (
+            f"{name} is not a CSV file but a zipped one, most likely an Excel workbook (.xlsx) renamed: "
+            "open it in Excel and save it again as 'CSV UTF-8 (comma delimited)'."
+        )
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return None, (f"{name} is not a CSV file but an older Excel workbook (.xls): open it in Excel and save it "
-                      "again as 'CSV UTF-8 (comma delimited)'.")
+        return None, (
+            f"{name} is not a CSV file but an older Excel workbook (.xls): open it in Excel and save it "
+            "again as 'CSV UTF-8 (comma delimited)'."
+        )
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's 'Unicode Text': UTF-16, tab-separated
         return raw.decode("utf-16", errors="replace"), ""
     for encoding in ("utf-8-sig", "cp1252"):  # cp1252: a file saved again by Excel as plain 'CSV' on Windows
@@ -109,7 +120,7 @@ def _header(text: str) -> tuple[str, list[str], int]:
         forced, skip = lines[0][4], 1
     first = lines[skip] if len(lines) > skip else ""
     best = (",", [], -1)
-    for delimiter in ([forced] if forced else [",", ";", "\t"]):
+    for delimiter in [forced] if forced else [",", ";", "\t"]:
         cells = next(csv.reader([first], delimiter=delimiter), [])
         names = [cell.strip().strip("\ufeff").strip('"').strip().lower() for cell in cells]
         score = sum(name in HAND_IN_COLUMNS for name in names)
@@ -146,12 +157,16 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
     delimiter, names, skip = _header(text)
     found = [n for n in REQUIRED if n in names]
     if not found:
-        return [], [f"{name} is not a hand-in file: its first line does not name the hand-in's columns "
-                    f"({', '.join(HAND_IN_COLUMNS)})."]
+        return [], [
+            f"{name} is not a hand-in file: its first line does not name the hand-in's columns "
+            f"({', '.join(HAND_IN_COLUMNS)})."
+        ]
     missing = [n for n in REQUIRED if n not in names]
     if missing:
-        return [], [f"{name} is missing the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}, so it "
-                    "cannot be read as a hand-in; was it edited in a spreadsheet? Ask for the file as exported."]
+        return [], [
+            f"{name} is missing the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}, so it "
+            "cannot be read as a hand-in; was it edited in a spreadsheet? Ask for the file as exported."
+        ]
     where = {column: names.index(column) for column in HAND_IN_COLUMNS if column in names}
     body = text.split("\n", 1)[1] if skip and "\n" in text else "" if skip else text
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
@@ -187,22 +202,37 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
         except ValueError:
             attempt = counters[key]
         hand_in = hand_ins.setdefault(student.casefold(), _HandIn(name, student))
-        hand_in.rows.append({"student": hand_in.student, "lesson": lesson, "exercise": exercise, "kind": entry["kind"],
-                             "attempt": attempt, "correct": correct, "answer": cell["answer"],
-                             "saved_at": cell.get("saved_at", "").strip(), "file": name})
+        hand_in.rows.append(
+            {
+                "student": hand_in.student,
+                "lesson": lesson,
+                "exercise": exercise,
+                "kind": entry["kind"],
+                "attempt": attempt,
+                "correct": correct,
+                "answer": cell["answer"],
+                "saved_at": cell.get("saved_at", "").strip(),
+                "file": name,
+            }
+        )
     problems = []
     if unnamed:
-        problems.append(f"{name} has rows without a student's name: they are counted under '{fallback}', "
-                        "taken from the file name.")
+        problems.append(
+            f"{name} has rows without a student's name: they are counted under '{fallback}', taken from the file name."
+        )
     if damaged:
         shown = ", ".join(str(n) for n in damaged[:5]) + (" …" if len(damaged) > 5 else "")
-        problems.append(f"{name}: {len(damaged)} line{'s' if len(damaged) > 1 else ''} could not be read and "
-                        f"{'were' if len(damaged) > 1 else 'was'} left out (line {shown}).")
+        problems.append(
+            f"{name}: {len(damaged)} line{'s' if len(damaged) > 1 else ''} could not be read and "
+            f"{'were' if len(damaged) > 1 else 'was'} left out (line {shown})."
+        )
     if unknown:
         lesson, exercise = unknown[0]
-        problems.append(f"{name}: {len(unknown)} answer{'s' if len(unknown) > 1 else ''} to exercises that are not in "
-                        f"the question banks (for example '{exercise}' in lesson '{lesson}') "
-                        f"{'were' if len(unknown) > 1 else 'was'} left out; the banks may have changed since.")
+        problems.append(
+            f"{name}: {len(unknown)} answer{'s' if len(unknown) > 1 else ''} to exercises that are not in "
+            f"the question banks (for example '{exercise}' in lesson '{lesson}') "
+            f"{'were' if len(unknown) > 1 else 'was'} left out; the banks may have changed since."
+        )
     if not hand_ins and not damaged and not unknown:
         problems.append(f"{name} holds no answers yet: the student exported before answering anything.")
     return list(hand_ins.values()), problems
@@ -232,7 +262,8 @@ def _one_per_student(hand_ins: list[_HandIn]) -> tuple[list[_HandIn], list[str]]
             problems.append(
                 f"{best.file} and {other.file} are both from {student}: kept {best.file} ({_described(best)}) and "
                 f"left out {other.file} ({_described(other)})."
-                + (" The file left out has the later answers: ask the student which is right." if later else ""))
+                + (" The file left out has the later answers: ask the student which is right." if later else "")
+            )
     return kept, problems
 
 
@@ -280,12 +311,17 @@ def read_hand_ins(folder, banks: list[Bank] | None = None) -> tuple[pd.DataFrame
     if folder.is_file():
         return empty_attempts(), [f"{folder} is a file, not a folder: give the folder that holds the hand-ins."]
     if not folder.is_dir():
-        return empty_attempts(), [f"The folder {folder} does not exist: collect the hand-ins there, or set FOLDER "
-                                  "to the folder that holds them."]
+        return empty_attempts(), [
+            f"The folder {folder} does not exist: collect the hand-ins there, or set FOLDER "
+            "to the folder that holds them."
+        ]
     exercises = _exercise_index(banks if banks is not None else all_banks())
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
-    problems = [f"{p.name} is a spreadsheet, not a CSV file: open it and save it as 'CSV UTF-8 (comma delimited)'."
-                for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() in SPREADSHEETS]
+    problems = [
+        f"{p.name} is a spreadsheet, not a CSV file: open it and save it as 'CSV UTF-8 (comma delimited)'."
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.suffix.lower() in SPREADSHEETS
+    ]
     if not files:
         return empty_attempts(), [*problems, f"There are no .csv files in {folder.name}."]
     hand_ins = []
@@ -300,6 +336,7 @@ def read_hand_ins(folder, banks: list[Bank] | None = None) -> tuple[pd.DataFrame
 
 
 # --- what each wrong answer was told ------------------------------------------------------------------
+
 
 def wrong_parts(entry: dict, answer: str) -> list[tuple[str, str]]:
     """What is wrong in one answer (as a hand-in writes it) and the sentence the course gives for each part.
@@ -325,18 +362,26 @@ def wrong_parts(entry: dict, answer: str) -> list[tuple[str, str]]:
             items = entry["items"]
             for n, (given, right) in enumerate(zip(parts, items)):  # the course points at the first one out of place
                 if given != right and given in items:
-                    return [(f"'{given}' put {ORDINALS[n]} (it is {ORDINALS[items.index(given)]})",
-                             feedback.get(given, ""))]
+                    return [
+                        (f"'{given}' put {ORDINALS[n]} (it is {ORDINALS[items.index(given)]})", feedback.get(given, ""))
+                    ]
         if kind in ("match", "sort"):
             right = entry["pairs"] if kind == "match" else entry["items"]
             if len(parts) == len(right):
-                return [(f"{left} → {given}", feedback.get(left, ""))
-                        for (left, should), given in zip(right.items(), parts) if given != should]
+                return [
+                    (f"{left} → {given}", feedback.get(left, ""))
+                    for (left, should), given in zip(right.items(), parts)
+                    if given != should
+                ]
         if kind == "number" or (kind == "code_task" and not isinstance(entry["answer"], str)):
             units = [entry["unit"], *entry.get("unit_aliases", [])] if entry.get("unit") else []
             number = parse_number(answer, units, entry["answer"])
-            if kind == "code_task" and number == 0 and entry["answer"] != 0 and not any(
-                    m["value"] == 0 for m in entry.get("mistakes", [])):
+            if (
+                kind == "code_task"
+                and number == 0
+                and entry["answer"] != 0
+                and not any(m["value"] == 0 for m in entry.get("mistakes", []))
+            ):
                 return [("0", f"0 usually means {EMPTY_FILTER[0].lower()}{EMPTY_FILTER[1:]}")]
             return [(as_plain_text(number), grade_number(entry, number).message)]
         if kind == "code_task":
@@ -351,6 +396,7 @@ def wrong_parts(entry: dict, answer: str) -> list[tuple[str, str]]:
 
 
 # --- tables ---------------------------------------------------------------------------------------------
+
 
 def _course(banks: list[Bank] | None, lesson: str | None = None) -> list[tuple[str, dict]]:
     """(lesson, entry) for every exercise, in course order; one lesson's if ``lesson`` is given."""
@@ -379,9 +425,19 @@ def outcomes(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> pd.Data
             done = any(long_enough(text, entry) for text in group["answer"])
         else:
             done = any(correct)
-        rows.append({"student": student, "lesson": lesson, "exercise": exercise, "kind": entry["kind"],
-                     "tries": len(group), "first_try": correct[0], "eventually": any(correct), "done": done,
-                     "latest": group["answer"].iloc[-1]})
+        rows.append(
+            {
+                "student": student,
+                "lesson": lesson,
+                "exercise": exercise,
+                "kind": entry["kind"],
+                "tries": len(group),
+                "first_try": correct[0],
+                "eventually": any(correct),
+                "done": done,
+                "latest": group["answer"].iloc[-1],
+            }
+        )
     columns = ["student", "lesson", "exercise", "kind", "tries", "first_try", "eventually", "done", "latest"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -391,8 +447,9 @@ def students(attempts: pd.DataFrame) -> list[str]:
     return sorted(attempts["student"].unique(), key=str.casefold)
 
 
-def exercise_summary(attempts: pd.DataFrame, banks: list[Bank] | None = None,
-                     lesson: str | None = None) -> pd.DataFrame:
+def exercise_summary(
+    attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str | None = None
+) -> pd.DataFrame:
     """Per exercise, in course order: how many students tried it and how many got it right.
 
     One row per exercise in the banks (one lesson's if ``lesson`` is given), also those nobody tried. Columns:
@@ -410,14 +467,33 @@ def exercise_summary(attempts: pd.DataFrame, banks: list[Bank] | None = None,
     for lesson_id, entry in _course(banks, lesson):
         tried, first, eventually, done = counts.get((lesson_id, entry["id"]), [0, 0, 0, 0])
         graded = entry["kind"] != "reflection"
-        rows.append({"lesson": lesson_id, "exercise": entry["id"], "kind": entry["kind"], "tried": tried,
-                     "right_first_try": first if graded else pd.NA,
-                     "right_eventually": eventually if graded else pd.NA,
-                     "not_yet_right": tried - eventually if graded else pd.NA,
-                     "first_try_share": first / tried if graded and tried else np.nan,
-                     "done": done})
-    frame = pd.DataFrame(rows, columns=["lesson", "exercise", "kind", "tried", "right_first_try", "right_eventually",
-                                        "not_yet_right", "first_try_share", "done"])
+        rows.append(
+            {
+                "lesson": lesson_id,
+                "exercise": entry["id"],
+                "kind": entry["kind"],
+                "tried": tried,
+                "right_first_try": first if graded else pd.NA,
+                "right_eventually": eventually if graded else pd.NA,
+                "not_yet_right": tried - eventually if graded else pd.NA,
+                "first_try_share": first / tried if graded and tried else np.nan,
+                "done": done,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "lesson",
+            "exercise",
+            "kind",
+            "tried",
+            "right_first_try",
+            "right_eventually",
+            "not_yet_right",
+            "first_try_share",
+            "done",
+        ],
+    )
     for column in ("right_first_try", "right_eventually", "not_yet_right"):
         frame[column] = frame[column].astype("Int64")
     return frame
@@ -438,16 +514,24 @@ def lesson_summary(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> p
     for bank in banks:
         mine = done[done["lesson"] == bank.lesson]
         graded = mine[mine["kind"] != "reflection"]
-        rows.append({"lesson": bank.lesson, "title": bank.title, "exercises": len(bank.entries),
-                     "students_started": mine["student"].nunique(),
-                     "median_done": float(table[bank.lesson].median()) if len(table) else np.nan,
-                     "first_try_share": graded["first_try"].mean() if len(graded) else np.nan})
-    return pd.DataFrame(rows, columns=["lesson", "title", "exercises", "students_started", "median_done",
-                                       "first_try_share"])
+        rows.append(
+            {
+                "lesson": bank.lesson,
+                "title": bank.title,
+                "exercises": len(bank.entries),
+                "students_started": mine["student"].nunique(),
+                "median_done": float(table[bank.lesson].median()) if len(table) else np.nan,
+                "first_try_share": graded["first_try"].mean() if len(graded) else np.nan,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["lesson", "title", "exercises", "students_started", "median_done", "first_try_share"]
+    )
 
 
-def common_wrong_answers(attempts: pd.DataFrame, banks: list[Bank] | None = None, per_exercise: int = 3,
-                         lesson: str | None = None) -> pd.DataFrame:
+def common_wrong_answers(
+    attempts: pd.DataFrame, banks: list[Bank] | None = None, per_exercise: int = 3, lesson: str | None = None
+) -> pd.DataFrame:
     """The wrong answers given most often, up to ``per_exercise`` for each exercise, with the course's feedback.
 
     One row per wrong answer (or wrong part of an answer, see ``wrong_parts``), exercises in course order and
@@ -467,10 +551,19 @@ def common_wrong_answers(attempts: pd.DataFrame, banks: list[Bank] | None = None
         if entry is None:
             continue
         for what, feedback in wrong_parts(entry, row.answer):
-            item = counted.setdefault((row.lesson, row.exercise, what), {
-                "lesson": row.lesson, "exercise": row.exercise, "kind": entry["kind"], "wrong_answer": what,
-                "students": set(), "tried": int(tried.get((row.lesson, row.exercise), 0)), "times": 0,
-                "feedback": feedback})
+            item = counted.setdefault(
+                (row.lesson, row.exercise, what),
+                {
+                    "lesson": row.lesson,
+                    "exercise": row.exercise,
+                    "kind": entry["kind"],
+                    "wrong_answer": what,
+                    "students": set(),
+                    "tried": int(tried.get((row.lesson, row.exercise), 0)),
+                    "times": 0,
+                    "feedback": feedback,
+                },
+            )
             item["students"].add(row.student)
             item["times"] += 1
     rows = [{**item, "students": len(item["students"])} for item in counted.values()]
@@ -493,8 +586,13 @@ def done_by_lesson(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> p
     banks = banks if banks is not None else all_banks()
     lessons = [bank.lesson for bank in banks]
     done = outcomes(attempts, banks)
-    table = (done[done["done"].astype(bool)].groupby(["student", "lesson"]).size().unstack(fill_value=0)
-             .reindex(index=students(attempts), columns=lessons, fill_value=0))
+    table = (
+        done[done["done"].astype(bool)]
+        .groupby(["student", "lesson"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(index=students(attempts), columns=lessons, fill_value=0)
+    )
     table = table.fillna(0).astype(int)
     table["total"] = table.sum(axis=1)
     table.index.name, table.columns.name = "student", None
@@ -519,9 +617,16 @@ def behind(attempts: pd.DataFrame, banks: list[Bank] | None = None, share: float
         if median <= 0:
             continue
         for student, done in counts[counts <= share * median].sort_values(kind="stable").items():
-            rows.append({"lesson": bank.lesson, "student": student, "done": int(done),
-                         "answered": int(tried.get((student, bank.lesson), 0)), "exercises": len(bank.entries),
-                         "class_median": median})
+            rows.append(
+                {
+                    "lesson": bank.lesson,
+                    "student": student,
+                    "done": int(done),
+                    "answered": int(tried.get((student, bank.lesson), 0)),
+                    "exercises": len(bank.entries),
+                    "class_median": median,
+                }
+            )
     return pd.DataFrame(rows, columns=["lesson", "student", "done", "answered", "exercises", "class_median"])
 
 
@@ -550,12 +655,20 @@ def reflections(attempts: pd.DataFrame, exercise: str, banks: list[Bank] | None 
     for student in students(mine):
         theirs = mine[mine["student"] == student]
         text = theirs["answer"].iloc[-1]
-        rows.append({"student": student, "text": text, "words": count_words(text),
-                     "long_enough": long_enough(text, entry), "saves": len(theirs)})
+        rows.append(
+            {
+                "student": student,
+                "text": text,
+                "words": count_words(text),
+                "long_enough": long_enough(text, entry),
+                "saves": len(theirs),
+            }
+        )
     return pd.DataFrame(rows, columns=["student", "text", "words", "long_enough", "saves"])
 
 
 # --- figures ---------------------------------------------------------------------------------------------
+
 
 def _short(lesson: str) -> str:
     return lesson.split("_", 1)[0]
@@ -573,8 +686,9 @@ def states(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str 
     2 right after retrying, 3 right at the first try, 4 reflection saved. Index: student (by name); columns:
     (lesson, exercise) in course order."""
     course = _course(banks, lesson)
-    columns = pd.MultiIndex.from_tuples([(lesson_id, entry["id"]) for lesson_id, entry in course],
-                                        names=["lesson", "exercise"])
+    columns = pd.MultiIndex.from_tuples(
+        [(lesson_id, entry["id"]) for lesson_id, entry in course], names=["lesson", "exercise"]
+    )
     table = pd.DataFrame(0, index=pd.Index(students(attempts), name="student"), columns=columns)
     for row in outcomes(attempts, banks).itertuples(index=False):
         if (row.lesson, row.exercise) in columns:
@@ -602,8 +716,7 @@ def _lesson_bands(ax, lessons: list[str], axis: str) -> None:
         right.tick_params(length=0)
 
 
-def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str | None = None,
-             source: str = SOURCE):
+def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str | None = None, source: str = SOURCE):
     """A figure: one row per student, one column per exercise (course order), each cell coloured by how it went:
     right at the first try, right after retrying, tried but not yet right, reflection saved, or not tried.
     Only the lessons someone has started, unless ``lesson`` names one.
@@ -616,43 +729,68 @@ def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: st
         table = table.loc[:, table.columns.get_level_values("lesson").isin(_begun(attempts, banks))]
     n_students, n_exercises = table.shape
     width = min(13.0, max(7.0, 2.5 + 0.13 * n_exercises))
-    fig, (ax,) = panels("How each student did on each exercise", source, 1, 1,
-                        figsize=(width, 2.6 + 0.24 * max(n_students, 1)))
+    fig, (ax,) = panels(
+        "How each student did on each exercise", source, 1, 1, figsize=(width, 2.6 + 0.24 * max(n_students, 1))
+    )
     ax.grid(False)
     cmap = ListedColormap(STATE_COLOURS)
-    ax.pcolormesh(np.arange(n_exercises + 1) - 0.5, np.arange(n_students + 1) - 0.5,
-                  table.to_numpy(dtype=float) if n_students else np.zeros((0, n_exercises)), cmap=cmap, vmin=-0.5,
-                  vmax=len(STATE_COLOURS) - 0.5, edgecolors="white", linewidth=0.4)
+    ax.pcolormesh(
+        np.arange(n_exercises + 1) - 0.5,
+        np.arange(n_students + 1) - 0.5,
+        table.to_numpy(dtype=float) if n_students else np.zeros((0, n_exercises)),
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(STATE_COLOURS) - 0.5,
+        edgecolors="white",
+        linewidth=0.4,
+    )
     ax.set_xlim(-0.5, n_exercises - 0.5)
     ax.set_ylim(max(n_students, 1) - 0.5, -0.5)
     ax.set_yticks(range(n_students), list(table.index), fontsize=8)
-    ax.set_xticks(range(n_exercises), [exercise for _, exercise in table.columns], rotation=90,
-                  fontsize=6 if n_exercises > 30 else 8)
+    ax.set_xticks(
+        range(n_exercises),
+        [exercise for _, exercise in table.columns],
+        rotation=90,
+        fontsize=6 if n_exercises > 30 else 8,
+    )
     ax.tick_params(length=0)
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     _lesson_bands(ax, [lesson_id for lesson_id, _ in table.columns], "x")
-    ax.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=s) for s, c in zip(GRADED_STATES, STATE_COLOURS)],
-              loc="lower left", bbox_to_anchor=(0, 1), borderaxespad=1.8, ncols=len(GRADED_STATES), frameon=False,
-              fontsize=8)  # above the lessons' names
+    ax.legend(
+        handles=[Patch(facecolor=c, edgecolor="#999999", label=s) for s, c in zip(GRADED_STATES, STATE_COLOURS)],
+        loc="lower left",
+        bbox_to_anchor=(0, 1),
+        borderaxespad=1.8,
+        ncols=len(GRADED_STATES),
+        frameon=False,
+        fontsize=8,
+    )  # above the lessons' names
     if not n_students:
         ax.text(0.5, 0.5, "No hand-ins yet", transform=ax.transAxes, ha="center", va="center")
     return fig
 
 
-def first_try_chart(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str | None = None,
-                    source: str = SOURCE):
+def first_try_chart(
+    attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str | None = None, source: str = SOURCE
+):
     """A figure: one bar per graded exercise (reflections left out), as long as the number of students who tried
     it, split into right at the first try, right after retrying, and not yet right; '7/25' at the end of a bar
     means 7 of the 25 who tried were right at the first try. Exercises in course order, top to bottom; only the
     lessons someone has started, unless ``lesson`` names one.
     """
     summary = exercise_summary(attempts, banks, lesson)
-    summary = summary[(summary["kind"] != "reflection")
-                      & (summary["lesson"].isin(_begun(attempts, banks)) | (lesson is not None))].reset_index(drop=True)
+    summary = summary[
+        (summary["kind"] != "reflection") & (summary["lesson"].isin(_begun(attempts, banks)) | (lesson is not None))
+    ].reset_index(drop=True)
     n = len(summary)
-    fig, (ax,) = panels("Right at the first try, per exercise (reflections are not graded)", source, 1, 1,
-                        figsize=(8.0, 1.8 + 0.2 * max(n, 4)))
+    fig, (ax,) = panels(
+        "Right at the first try, per exercise (reflections are not graded)",
+        source,
+        1,
+        1,
+        figsize=(8.0, 1.8 + 0.2 * max(n, 4)),
+    )
     y = np.arange(n)
     first = summary["right_first_try"].astype(float).to_numpy()
     later = (summary["right_eventually"] - summary["right_first_try"]).astype(float).to_numpy()
@@ -693,7 +831,7 @@ DEMO_SENTENCES = [
     "Newcomer countries building their first reactors need help with safety the most.",
     "In my view the G8 statement was mostly words, but it started the stress tests in Europe.",
 ]
-DEMO_TERM_START = datetime(2025, 9, 8, 8, 30, tzinfo=timezone.utc)  # an invented Monday: lesson 00's day
+DEMO_TERM_START = datetime(2025, 9, 8, 8, 30, tzinfo=UTC)  # an invented Monday: lesson 00's day
 DEMO_LESSONS_TAUGHT = 5  # lessons 00 to 04 taught; a few students are ahead, some behind
 
 
@@ -751,7 +889,7 @@ def _wrong_answer(entry: dict, rng: random.Random, popular: int):
         if kind == "sort":
             k = popular % n if usual else rng.randrange(n)
             others = [c for c in entry["categories"] if c != right[k]]
-            return right[:k] + [rng.choice(others) if not usual else others[0]] + right[k + 1:]
+            return right[:k] + [rng.choice(others) if not usual else others[0]] + right[k + 1 :]
         i = popular % n if usual else rng.randrange(n)
         j = next((j for j in [*range(i + 1, n), *range(i)] if right[j] != right[i]), i)
         return _swap(right, i, j)
@@ -792,8 +930,11 @@ def demo_class(folder, students: int = 30, seed: int = 0, problems: bool = False
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     banks = all_banks()
-    difficulty = {(b.lesson, e["id"]): rng.uniform(-1.0, 1.3) + (0.5 if e["kind"] == "code_task" else 0)
-                  for b in banks for e in b.entries}
+    difficulty = {
+        (b.lesson, e["id"]): rng.uniform(-1.0, 1.3) + (0.5 if e["kind"] == "code_task" else 0)
+        for b in banks
+        for e in b.entries
+    }
     popular = {key: rng.randrange(12) for key in difficulty}
     width = max(2, len(str(students)))
     paths = []
@@ -801,8 +942,7 @@ def demo_class(folder, students: int = 30, seed: int = 0, problems: bool = False
         name = f"Student {number:0{width}d}"
         ability = rng.gauss(0, 0.9)
         pace = rng.random()
-        lessons = (rng.choice([2, 3]) if pace < 0.17 else DEMO_LESSONS_TAUGHT + 1 if pace > 0.83
-                   else DEMO_LESSONS_TAUGHT)
+        lessons = rng.choice([2, 3]) if pace < 0.17 else DEMO_LESSONS_TAUGHT + 1 if pace > 0.83 else DEMO_LESSONS_TAUGHT
         keen = 0.72 if pace < 0.17 else 0.94
         rows = []
         for k, bank in enumerate(banks[:lessons]):
@@ -813,16 +953,19 @@ def demo_class(folder, students: int = 30, seed: int = 0, problems: bool = False
                 if rng.random() > (keen * (0.6 if last else 1.0) * (0.8 if entry["kind"] == "reflection" else 1.0)):
                     continue
                 if entry["kind"] == "reflection":
-                    for save in range(1 if rng.random() < 0.75 else 2):
+                    for _ in range(1 if rng.random() < 0.75 else 2):
                         text = _reflection(rng, entry)
                         rows.append((bank.lesson, entry, text, None, moment))
                         moment += timedelta(seconds=60 + rng.randrange(120))
                     continue
                 chance = 1 / (1 + math.exp(-(0.9 + ability - difficulty[(bank.lesson, entry["id"])])))
-                for attempt in range(1, 5):
+                for _ in range(4):
                     right = rng.random() < chance
-                    answer = (_right_answer(entry, rng) if right
-                              else _wrong_answer(entry, rng, popular[(bank.lesson, entry["id"])]))
+                    answer = (
+                        _right_answer(entry, rng)
+                        if right
+                        else _wrong_answer(entry, rng, popular[(bank.lesson, entry["id"])])
+                    )
                     rows.append((bank.lesson, entry, answer, right, moment))
                     moment += timedelta(seconds=20 + rng.randrange(70))
                     if right or rng.random() < 0.25:  # solved, or gave up for now
@@ -847,9 +990,16 @@ def _write_demo(path: Path, student: str, rows: list) -> Path:
         writer.writeheader()
         for lesson, entry, answer, correct, moment in rows:
             counts[entry["id"]] = counts.get(entry["id"], 0) + 1
-            writer.writerow({"student": spreadsheet_safe(student), "lesson": lesson, "exercise": entry["id"],
-                             "kind": entry["kind"], "attempt": counts[entry["id"]],
-                             "correct": "" if correct is None else correct,
-                             "answer": spreadsheet_safe(as_plain_text(answer)),
-                             "saved_at": moment.isoformat(timespec="seconds")})
+            writer.writerow(
+                {
+                    "student": spreadsheet_safe(student),
+                    "lesson": lesson,
+                    "exercise": entry["id"],
+                    "kind": entry["kind"],
+                    "attempt": counts[entry["id"]],
+                    "correct": "" if correct is None else correct,
+                    "answer": spreadsheet_safe(as_plain_text(answer)),
+                    "saved_at": moment.isoformat(timespec="seconds"),
+                }
+            )
     return path

@@ -58,6 +58,7 @@ def source_line(*names: str) -> str:
 
 # --- reading and typing ---------------------------------------------------------------------------
 
+
 def _convert(text: str, field: dict):
     """One CSV cell to its schema type; raises ValueError with a short reason."""
     kind = field.get("type", "string")
@@ -176,7 +177,9 @@ def read_table(path: Path, entry: dict) -> pd.DataFrame:
             text = row[position[field["name"]]]
             if text == "":
                 if field.get("constraints", {}).get("required"):
-                    raise CourseError(f"{relative}, row {line}, column '{field['name']}': the value is missing. {REPAIR_HINT}")
+                    raise CourseError(
+                        f"{relative}, row {line}, column '{field['name']}': the value is missing. {REPAIR_HINT}"
+                    )
                 columns[field["name"]].append(None)
                 continue
             try:
@@ -188,4 +191,6 @@ def read_table(path: Path, entry: dict) -> pd.DataFrame:
                     f"{field.get('type', 'string')} ({exc}). {REPAIR_HINT}"
                 ) from None
             columns[field["name"]].append(value)
-    return pd.DataFrame({column: _typed_column(values, field) for field, (column, values) in zip(fields, columns.items())})
+    return pd.DataFrame(
+        {column: _typed_column(values, field) for field, (column, values) in zip(fields, columns.items())}
+    )

@@ -21,12 +21,12 @@ class CourseError(Exception):
 
 ADVICE = {
     "KeyError": "There is no column (or row label) with that name. Names are case-sensitive and must be spelt as "
-                "in the table: print table.columns to see them.",
+    "in the table: print table.columns to see them.",
     "UndefinedVariableError": "query() does not know this name: it is neither a column of the table nor a Python "
-                              "variable. Check the column's spelling, and put text in quotes: country == 'France'.",
+    "variable. Check the column's spelling, and put text in quotes: country == 'France'.",
     "item": ".item() needs exactly one value. Usually the filter kept no rows (check the spelling and capitals "
-            "of the text you compare with, and compare numbers with numbers: year == 2010, not '2010') or more "
-            "than one row. Look at your selection without .item() first; a one-row result is accepted as it is.",
+    "of the text you compare with, and compare numbers with numbers: year == 2010, not '2010') or more "
+    "than one row. Look at your selection without .item() first; a one-row result is accepted as it is.",
 }
 
 
@@ -49,8 +49,11 @@ def advice_for(error: BaseException, tb=None) -> str | None:
 
 def your_line(tb) -> str:
     """'line N: code' for the last line of the student's own cell in a traceback, or ''."""
-    cells = [frame for frame in traceback.extract_tb(tb)
-             if frame.filename.startswith("<ipython-input") or "/ipykernel_" in frame.filename]
+    cells = [
+        frame
+        for frame in traceback.extract_tb(tb)
+        if frame.filename.startswith("<ipython-input") or "/ipykernel_" in frame.filename
+    ]
     if not cells:
         return ""
     frame = cells[-1]

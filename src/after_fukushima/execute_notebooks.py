@@ -40,8 +40,14 @@ def execute_copy(path: Path):
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as scratch:
         os.environ[PROGRESS_VARIABLE] = str(Path(scratch) / "progress.sqlite")
-        client = NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False,
-                                store_widget_state=False, resources={"metadata": {"path": str(path.parent)}})
+        client = NotebookClient(
+            notebook,
+            timeout=600,
+            kernel_name="python3",
+            record_timing=False,
+            store_widget_state=False,
+            resources={"metadata": {"path": str(path.parent)}},
+        )
         client.execute()
     strip_widget_views(notebook)
     return notebook

@@ -1,7 +1,7 @@
 """The lessons' figures. Each takes the table it draws, as loaded by load_table, and returns a Figure.
 
-    accident = load_table("accident_figures")
-    figures.tsunami_against_design(accident)
+accident = load_table("accident_figures")
+figures.tsunami_against_design(accident)
 """
 
 import re
@@ -28,11 +28,16 @@ def row_sources(rows: pd.DataFrame) -> str:
 
 def tsunami_against_design(accident: pd.DataFrame):
     rows = accident.set_index("quantity").loc[["design_basis", "wave_simulated", "inundation"]]
-    fig, ax = new_figure("The tsunami against the plant's design basis (metres)", ylabel="",
-                         xlabel="height (m)", source=row_sources(rows), figsize=(8, 3))
+    fig, ax = new_figure(
+        "The tsunami against the plant's design basis (metres)",
+        ylabel="",
+        xlabel="height (m)",
+        source=row_sources(rows),
+        figsize=(8, 3),
+    )
     labels = ["Designed for", "Wave (TEPCO simulation)", "Flooding at the plant"]
     colours = [PALETTE["blue"], PALETTE["vermillion"], PALETTE["vermillion"]]
-    for n, (label, colour, (_, row)) in enumerate(zip(labels, colours, rows.iterrows())):
+    for n, (_label, colour, (_, row)) in enumerate(zip(labels, colours, rows.iterrows())):
         ax.barh(n, row["low"], color=colour)
         if row["high"] > row["low"]:  # a range: the uncertain part hatched
             ax.barh(n, row["high"] - row["low"], left=row["low"], color="white", edgecolor=colour, hatch="///")
@@ -49,11 +54,17 @@ def earthquake_energy(quakes: pd.DataFrame, reference: str = "Tōhoku"):
     quakes = quakes.sort_values("magnitude")
     base = quakes.set_index("name").loc[reference, "magnitude"]
     ratio = 10 ** (1.5 * (quakes["magnitude"] - base))
-    fig, ax = new_figure(f"Energy released, relative to {reference} 2011 (= 1)", ylabel="",
-                         xlabel="energy relative to Tōhoku (times)", source=row_sources(quakes),
-                         figsize=(8, 3))
-    labels = [f"{name} {date.year} (M{magnitude:.1f})" for name, date, magnitude
-              in zip(quakes["name"], quakes["date"], quakes["magnitude"])]
+    fig, ax = new_figure(
+        f"Energy released, relative to {reference} 2011 (= 1)",
+        ylabel="",
+        xlabel="energy relative to Tōhoku (times)",
+        source=row_sources(quakes),
+        figsize=(8, 3),
+    )
+    labels = [
+        f"{name} {date.year} (M{magnitude:.1f})"
+        for name, date, magnitude in zip(quakes["name"], quakes["date"], quakes["magnitude"])
+    ]
     colours = [PALETTE["vermillion"] if name == reference else PALETTE["blue"] for name in quakes["name"]]
     ax.barh(labels, ratio, color=colours)
     for n, value in enumerate(ratio):
@@ -63,9 +74,13 @@ def earthquake_energy(quakes: pd.DataFrame, reference: str = "Tōhoku"):
 
 def ines_levels(accidents: pd.DataFrame):
     accidents = accidents.sort_values("date")
-    fig, ax = new_figure("Major accidents on the INES scale (level 0-7)", ylabel="",
-                         xlabel="INES level (hatched: rated afterwards, unofficially)", source=row_sources(accidents),
-                         figsize=(8, 3.6))
+    fig, ax = new_figure(
+        "Major accidents on the INES scale (level 0-7)",
+        ylabel="",
+        xlabel="INES level (hatched: rated afterwards, unofficially)",
+        source=row_sources(accidents),
+        figsize=(8, 3.6),
+    )
     labels = [f"{event} ({date.year})" for event, date in zip(accidents["event"], accidents["date"])]
     for n, (level, rating) in enumerate(zip(accidents["ines_level"], accidents["rating"])):
         colour = PALETTE["vermillion"] if level == 7 else PALETTE["blue"]
@@ -100,20 +115,30 @@ def two_lines(label: str, width: int = 26) -> str:
 
 def release_estimates(accident: pd.DataFrame):
     rows = accident.set_index("quantity")
-    groups = [("Iodine-131 equivalent (PBq)", ["release_nisa_april", "release_nsc_april", "release_nisa_june",
-                                               "release_chernobyl"]),
-              ("Caesium-137 (PBq)", ["caesium_japan", "caesium_stohl", "caesium_chernobyl"])]
+    groups = [
+        (
+            "Iodine-131 equivalent (PBq)",
+            ["release_nisa_april", "release_nsc_april", "release_nisa_june", "release_chernobyl"],
+        ),
+        ("Caesium-137 (PBq)", ["caesium_japan", "caesium_stohl", "caesium_chernobyl"]),
+    ]
     used = rows.loc[[name for _, names in groups for name in names]]
     # 7.6 inches at 100 dpi, title and labels on two lines: the PNG fits an 800-pixel notebook column unscaled,
     # so its text stays at the course's sizes (10-12 pt) instead of being shrunk by the browser.
-    fig, panes = panels("Estimates of radioactivity released to the air:\nFukushima (red) and Chernobyl (black)",
-                        row_sources(used), 2, 1, figsize=(7.6, 5.2))
+    fig, panes = panels(
+        "Estimates of radioactivity released to the air:\nFukushima (red) and Chernobyl (black)",
+        row_sources(used),
+        2,
+        1,
+        figsize=(7.6, 5.2),
+    )
     for axes, (title, names) in zip(panes, groups):
         for k, name in enumerate(names):
             low, high = rows.loc[name, ["low", "high"]]
             colour = PALETTE["black"] if "chernobyl" in name else PALETTE["vermillion"]
-            axes.barh(k, high, color="white" if high > low else colour, edgecolor=colour,
-                      hatch="///" if high > low else None)
+            axes.barh(
+                k, high, color="white" if high > low else colour, edgecolor=colour, hatch="///" if high > low else None
+            )
             if high > low:
                 axes.barh(k, low, color=colour)
             axes.text(high, k, f"  {low:g}" + (f"-{high:g}" if high > low else ""), va="center")
@@ -138,9 +163,14 @@ def human_toll(accident: pd.DataFrame):
     The causes are not added up: they count different things at different dates (see each row's note).
     """
     rows = accident.set_index("quantity").loc[list(TOLL)]
-    fig, ax = new_figure("The human toll: five counts kept apart (people)", ylabel="", xlabel="people",
-                         source=row_sources(rows), figsize=(8, 3.4))
-    for n, (quantity, (label, colour)) in enumerate(TOLL.items()):
+    fig, ax = new_figure(
+        "The human toll: five counts kept apart (people)",
+        ylabel="",
+        xlabel="people",
+        source=row_sources(rows),
+        figsize=(8, 3.4),
+    )
+    for n, (quantity, (_label, colour)) in enumerate(TOLL.items()):
         value = rows.loc[quantity, "high"]
         ax.barh(n, value, color=colour)
         ax.text(value + 150, n, f"{value:,.0f}", va="center")
@@ -152,9 +182,13 @@ def human_toll(accident: pd.DataFrame):
 
 def opinion_2011(survey: pd.DataFrame):
     survey = survey.sort_values("support_pct")
-    fig, ax = new_figure("Support for nuclear electricity, May 2011 (% of adults surveyed online)", ylabel="",
-                         xlabel="% who strongly or somewhat support", source=source_line("public_opinion_2011"),
-                         figsize=(8, 6))
+    fig, ax = new_figure(
+        "Support for nuclear electricity, May 2011 (% of adults surveyed online)",
+        ylabel="",
+        xlabel="% who strongly or somewhat support",
+        source=source_line("public_opinion_2011"),
+        figsize=(8, 6),
+    )
     colours = [PALETTE["vermillion"] if country == "World" else PALETTE["blue"] for country in survey["country"]]
     ax.barh(survey["country"], survey["support_pct"], color=colours)
     ax.axvline(50, color=GREY, linestyle="--")
@@ -184,15 +218,29 @@ def as_map(ax, longitudes: tuple[float, float], latitudes: tuple[float, float]) 
 
 def sites_map(outlines: dict, sites: pd.DataFrame):
     """Nuclear power plant sites on 11 March 2011 over the world's countries."""
-    fig, ax = new_figure("Nuclear power plant sites on 11 March 2011", ylabel="", xlabel="",
-                         source=source_line("reactor_sites", "country_outlines"), figsize=(10, 5.2))
+    fig, ax = new_figure(
+        "Nuclear power plant sites on 11 March 2011",
+        ylabel="",
+        xlabel="",
+        source=source_line("reactor_sites", "country_outlines"),
+        figsize=(10, 5.2),
+    )
     for feature in outlines["features"]:
         fill_country(ax, feature, "#EEEEEE")
     for status, colour in SITE_COLOURS.items():
         chosen = sites[sites["status_2011"] == status]
         sizes = 8 + chosen["capacity_in_service_2011_mw"] / 80 if status == "in service" else 12
-        ax.scatter(chosen["longitude"], chosen["latitude"], s=sizes, color=colour, alpha=0.8,
-                   edgecolor="white", linewidth=0.3, label=f"{status} ({len(chosen)} sites)", zorder=3)
+        ax.scatter(
+            chosen["longitude"],
+            chosen["latitude"],
+            s=sizes,
+            color=colour,
+            alpha=0.8,
+            edgecolor="white",
+            linewidth=0.3,
+            label=f"{status} ({len(chosen)} sites)",
+            zorder=3,
+        )
     as_map(ax, (-180, 180), (-60, 85))
     # In the South Pacific, clear of South America: tests/test_figure_layout.py checks that no map legend covers land.
     ax.legend(loc="lower left", frameon=False, title="Site on 11 March 2011\n(area: capacity)", alignment="left")
@@ -202,8 +250,13 @@ def sites_map(outlines: dict, sites: pd.DataFrame):
 def largest_fleets(fleet: pd.DataFrame, year: int = 2010, top: int = 15):
     chosen = fleet[(fleet["year"] == year) & (fleet["country"] != "World")].nlargest(top, "reactors")
     chosen = chosen.sort_values("reactors")
-    fig, ax = new_figure(f"Reactors in service on 31 December {year}: the {top} largest fleets", ylabel="",
-                         xlabel="reactors", source=source_line("reactor_fleet"), figsize=(8, 5))
+    fig, ax = new_figure(
+        f"Reactors in service on 31 December {year}: the {top} largest fleets",
+        ylabel="",
+        xlabel="reactors",
+        source=source_line("reactor_fleet"),
+        figsize=(8, 5),
+    )
     ax.barh(chosen["country"], chosen["reactors"], color=PALETTE["blue"])
     for n, count in enumerate(chosen["reactors"]):
         ax.text(count + 1, n, str(count), va="center")
@@ -212,13 +265,24 @@ def largest_fleets(fleet: pd.DataFrame, year: int = 2010, top: int = 15):
 
 def world_buildout(fleet: pd.DataFrame):
     world = fleet[fleet["country"] == "World"]
-    fig, ax = new_figure("Reactors in service in the world at each year end", ylabel="reactors", xlabel="",
-                         source=source_line("reactor_fleet"))
+    fig, ax = new_figure(
+        "Reactors in service in the world at each year end",
+        ylabel="reactors",
+        xlabel="",
+        source=source_line("reactor_fleet"),
+    )
     ax.plot(world["year"], world["reactors"], color=PALETTE["blue"])
     for year, label in [(1979, "Three Mile Island"), (1986, "Chernobyl"), (2011, "Fukushima")]:
         count = world.set_index("year").loc[year, "reactors"]
-        ax.annotate(label, (year, count), xytext=(-10, 18), textcoords="offset points", ha="right",
-                    arrowprops={"arrowstyle": "-", "color": "#555555"}, fontsize=9)
+        ax.annotate(
+            label,
+            (year, count),
+            xytext=(-10, 18),
+            textcoords="offset points",
+            ha="right",
+            arrowprops={"arrowstyle": "-", "color": "#555555"},
+            fontsize=9,
+        )
     ax.set_ylim(0, world["reactors"].max() * 1.15)
     return fig
 
@@ -236,8 +300,8 @@ def in_use_on(instruments: pd.DataFrame, day: str) -> pd.DataFrame:
 
 
 def needs_addressed(instruments: pd.DataFrame, day: str = "2011-05-25"):
-    """A grid of the instruments at work on ``day`` (rows) against the safety needs the course lists (columns): needs named in the report or at the
-    2011 conferences.
+    """A grid of the instruments at work on ``day`` (rows) against the safety needs the course lists (columns):
+    needs named in the report or at the 2011 conferences.
 
     A filled square: the instrument binds states and addresses that wish; a hollow one: it addresses it without
     binding anyone. The row label gives the instrument's scope.
@@ -245,24 +309,38 @@ def needs_addressed(instruments: pd.DataFrame, day: str = "2011-05-25"):
     from after_fukushima.datasets.curated import SAFETY_NEEDS
 
     rows = in_use_on(instruments, day).sort_values("since", na_position="last")
-    fig, ax = new_figure(f"What the instruments at work on {pd.Timestamp(day):%d %B %Y} addressed", ylabel="",
-                         xlabel="", source=source_line("safety_instruments"), figsize=(7, 0.3 * len(rows) + 2.2))
+    fig, ax = new_figure(
+        f"What the instruments at work on {pd.Timestamp(day):%d %B %Y} addressed",
+        ylabel="",
+        xlabel="",
+        source=source_line("safety_instruments"),
+        figsize=(7, 0.3 * len(rows) + 2.2),
+    )
     for y, (_, row) in enumerate(rows.iterrows()):
         addressed = set(row["addresses"].split("; ")) if pd.notna(row["addresses"]) else set()
         for x, need in enumerate(SAFETY_NEEDS):
             if need in addressed:
                 bound = row["binding"] == "yes"
-                ax.scatter(x, y, marker="s", s=120, color=PALETTE["blue"] if bound else "white",
-                           edgecolor=PALETTE["blue"], linewidth=2)
+                ax.scatter(
+                    x,
+                    y,
+                    marker="s",
+                    s=120,
+                    color=PALETTE["blue"] if bound else "white",
+                    edgecolor=PALETTE["blue"],
+                    linewidth=2,
+                )
     ax.set_xticks(range(len(SAFETY_NEEDS)), [need.replace(" ", "\n") for need in SAFETY_NEEDS], fontsize=9)
     ax.xaxis.tick_top()
-    ax.set_yticks(range(len(rows)), [f"{name} ({scope})" for name, scope in zip(rows["short_name"], rows["scope"])],
-                  fontsize=9)
+    ax.set_yticks(
+        range(len(rows)), [f"{name} ({scope})" for name, scope in zip(rows["short_name"], rows["scope"])], fontsize=9
+    )
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(-0.5, len(SAFETY_NEEDS) - 0.5)
     ax.scatter([], [], marker="s", color=PALETTE["blue"], label="addresses it and binds states")
-    ax.scatter([], [], marker="s", color="white", edgecolor=PALETTE["blue"], linewidth=2,
-               label="addresses it, binds no one")
+    ax.scatter(
+        [], [], marker="s", color="white", edgecolor=PALETTE["blue"], linewidth=2, label="addresses it, binds no one"
+    )
     ax.legend(loc="lower right", frameon=True, framealpha=0.9, fontsize=9)
     return fig
 
@@ -272,8 +350,13 @@ def years_to_force(instruments: pd.DataFrame):
     rows = instruments.dropna(subset=["adopted", "in_force"]).copy()
     rows["years"] = (rows["in_force"] - rows["adopted"]).dt.days / 365.25
     rows = rows.sort_values("years")
-    fig, ax = new_figure("From adoption to entry into force (years)", ylabel="", xlabel="years",
-                         source=source_line("safety_instruments"), figsize=(8, 0.45 * len(rows) + 1.8))
+    fig, ax = new_figure(
+        "From adoption to entry into force (years)",
+        ylabel="",
+        xlabel="years",
+        source=source_line("safety_instruments"),
+        figsize=(8, 0.45 * len(rows) + 1.8),
+    )
     ax.barh(range(len(rows)), rows["years"], color=PALETTE["blue"])
     for n, (years, adopted) in enumerate(zip(rows["years"], rows["adopted"])):
         ax.text(years + 0.05, n, f"{years:.1f} (adopted {adopted.year})", va="center", fontsize=9)
@@ -291,8 +374,9 @@ def designed_abroad(units: pd.DataFrame, vendors: pd.DataFrame, day: str = "2011
     from after_fukushima.models.cooperation import in_service
 
     running = units[in_service(units, day)]
-    joined = running.merge(vendors[["reactor_model", "design_family", "vendor_country"]], on="reactor_model",
-                           how="left")
+    joined = running.merge(
+        vendors[["reactor_model", "design_family", "vendor_country"]], on="reactor_model", how="left"
+    )
     joined["abroad"] = joined["vendor_country"] != joined["country"]
     return joined[["unit", "country", "reactor_model", "design_family", "vendor_country", "abroad"]]
 
@@ -302,9 +386,13 @@ def foreign_designs(units: pd.DataFrame, vendors: pd.DataFrame, day: str = "2011
     abroad = designed_abroad(units, vendors, day).query("abroad")
     by_vendor = abroad.groupby("vendor_country").agg(units=("unit", "size"), countries=("country", "nunique"))
     by_vendor = by_vendor.sort_values("units")
-    fig, ax = new_figure(f"Reactors in service abroad on {pd.Timestamp(day):%d %B %Y}, by the vendor's home country",
-                         ylabel="", xlabel="reactors in service in other countries",
-                         source=source_line("reactor_units", "reactor_vendors"), figsize=(8, 3.6))
+    fig, ax = new_figure(
+        f"Reactors in service abroad on {pd.Timestamp(day):%d %B %Y}, by the vendor's home country",
+        ylabel="",
+        xlabel="reactors in service in other countries",
+        source=source_line("reactor_units", "reactor_vendors"),
+        figsize=(8, 3.6),
+    )
     ax.barh(by_vendor.index, by_vendor["units"], color=PALETTE["blue"])
     for n, (count, countries) in enumerate(zip(by_vendor["units"], by_vendor["countries"])):
         ax.text(count + 0.8, n, f"{count} in {countries} {'country' if countries == 1 else 'countries'}", va="center")
@@ -312,9 +400,17 @@ def foreign_designs(units: pd.DataFrame, vendors: pd.DataFrame, day: str = "2011
     return fig
 
 
-POSITION_COLOURS = {"pusher": PALETTE["green"], "dragger": PALETTE["vermillion"], "intermediate": PALETTE["purple"],
-                    "bystander": PALETTE["sky"]}
-STANCE_MARKERS = {"for stronger commitments": "^", "against mandatory inspection": "v", "against more IAEA authority": "D"}
+POSITION_COLOURS = {
+    "pusher": PALETTE["green"],
+    "dragger": PALETTE["vermillion"],
+    "intermediate": PALETTE["purple"],
+    "bystander": PALETTE["sky"],
+}
+STANCE_MARKERS = {
+    "for stronger commitments": "^",
+    "against mandatory inspection": "v",
+    "against more IAEA authority": "D",
+}
 
 
 def pushers_and_draggers(positions: pd.DataFrame, stances: pd.DataFrame):
@@ -326,21 +422,32 @@ def pushers_and_draggers(positions: pd.DataFrame, stances: pd.DataFrame):
     are named (the others are in the table of
     positions). Dotted lines are the medians that split the positions.
     """
-    fig, ax = new_figure("Pushers and draggers: the model's positions and the stances reported in 2011",
-                         ylabel="vulnerability: share of reactor risk from abroad", xlabel="cost of a binding "
-                         "commitment (benefit units a year)",
-                         source=source_line("reactor_units", "reactor_sites", "positions_2011"), figsize=(8, 5.6))
+    fig, ax = new_figure(
+        "Pushers and draggers: the model's positions and the stances reported in 2011",
+        ylabel="vulnerability: share of reactor risk from abroad",
+        xlabel="cost of a binding commitment (benefit units a year)",
+        source=source_line("reactor_units", "reactor_sites", "positions_2011"),
+        figsize=(8, 5.6),
+    )
     stance = stances.set_index("country")["stance"]
     for position, colour in POSITION_COLOURS.items():
         chosen = positions[positions["position"] == position]
         ax.scatter(chosen["cost"], chosen["vulnerability"], s=30, color=colour, label=position, zorder=3)
     for marker_stance, marker in STANCE_MARKERS.items():
         reported = positions[positions.index.isin(stance[stance == marker_stance].index)]
-        ax.scatter(reported["cost"], reported["vulnerability"], s=160, marker=marker, facecolor="none",
-                   edgecolor=PALETTE["black"], linewidth=1.2, label=f"reported: {marker_stance}", zorder=4)
+        ax.scatter(
+            reported["cost"],
+            reported["vulnerability"],
+            s=160,
+            marker=marker,
+            facecolor="none",
+            edgecolor=PALETTE["black"],
+            linewidth=1.2,
+            label=f"reported: {marker_stance}",
+            zorder=4,
+        )
     for country, row in positions[positions.index.isin(stance.index)].iterrows():  # the rest: see the table
-        ax.annotate(country, (row["cost"], row["vulnerability"]), xytext=(7, 4), textcoords="offset points",
-                    fontsize=8)
+        ax.annotate(country, (row["cost"], row["vulnerability"]), xytext=(7, 4), textcoords="offset points", fontsize=8)
     ax.axvline(positions["cost"].median(), color=GREY, linestyle=":")
     ax.axhline(positions["vulnerability"].median(), color=GREY, linestyle=":")
     ax.set_ylim(-0.05, 1.05)
@@ -348,9 +455,11 @@ def pushers_and_draggers(positions: pd.DataFrame, stances: pd.DataFrame):
     return fig
 
 
-MIX_LINES = {"nuclear_share_pct": ("nuclear", PALETTE["vermillion"]),
-             "fossil_share_pct": ("fossil fuels (coal, gas, oil)", PALETTE["black"]),
-             "renewables_share_pct": ("renewables", PALETTE["green"])}
+MIX_LINES = {
+    "nuclear_share_pct": ("nuclear", PALETTE["vermillion"]),
+    "fossil_share_pct": ("fossil fuels (coal, gas, oil)", PALETTE["black"]),
+    "renewables_share_pct": ("renewables", PALETTE["green"]),
+}
 
 
 def what_replaced_nuclear(mix: pd.DataFrame, countries=("Germany", "Japan"), first: int = 2000, last: int = 2024):
@@ -358,8 +467,13 @@ def what_replaced_nuclear(mix: pd.DataFrame, countries=("Germany", "Japan"), fir
 
     ``last`` defaults to 2024, the last full year (2025 is preliminary in the data). A dotted line marks 2011.
     """
-    fig, panes = panels(f"What generated the electricity, {first}-{last} (% of generation)",
-                        source_line("electricity_mix"), 1, len(countries), figsize=(8, 3.8))
+    fig, panes = panels(
+        f"What generated the electricity, {first}-{last} (% of generation)",
+        source_line("electricity_mix"),
+        1,
+        len(countries),
+        figsize=(8, 3.8),
+    )
     for n, (axes, country) in enumerate(zip(panes, countries)):
         rows = mix[(mix["country"] == country) & mix["year"].between(first, last)]
         for column, (label, colour) in MIX_LINES.items():
@@ -379,8 +493,13 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
     ordered = responses.sort_values(["year", "date"], na_position="last")
     pick = ordered.groupby("country").last() if latest else ordered.groupby("country").first()
     when = "latest decision in the course table" if latest else "first decision after March 2011"
-    fig, ax = new_figure(f"National responses: each country's {when}", ylabel="", xlabel="",
-                         source=source_line("national_responses", "country_outlines"), figsize=(9, 4.6))
+    fig, ax = new_figure(
+        f"National responses: each country's {when}",
+        ylabel="",
+        xlabel="",
+        source=source_line("national_responses", "country_outlines"),
+        figsize=(9, 4.6),
+    )
     by_name = {feature["properties"]["name"]: feature for feature in outlines["features"]}
     names = {"United States": "United States of America", "Taiwan": "Taiwan", "South Korea": "South Korea"}
     for feature in outlines["features"]:
@@ -401,8 +520,13 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
 def after_2011(shares: pd.DataFrame, fleet: pd.DataFrame, countries=("China", "Germany", "Japan", "United States")):
     """Two panels: the world's nuclear share of electricity (OWID, to its last year for World) and reactors in
     service at each year end for a few countries (GeoNuclearData), with 2011 marked."""
-    fig, (left, right) = panels("After 2011: the world's nuclear share and four fleets",
-                                source_line("nuclear_share", "reactor_fleet"), 1, 2, figsize=(8, 3.8))
+    fig, (left, right) = panels(
+        "After 2011: the world's nuclear share and four fleets",
+        source_line("nuclear_share", "reactor_fleet"),
+        1,
+        2,
+        figsize=(8, 3.8),
+    )
     world = shares[(shares["country"] == "World") & shares["nuclear_share_pct"].notna() & (shares["year"] >= 1990)]
     left.plot(world["year"], world["nuclear_share_pct"], color=PALETTE["vermillion"], linewidth=2)
     left.set_ylim(0, 20)
@@ -411,8 +535,15 @@ def after_2011(shares: pd.DataFrame, fleet: pd.DataFrame, countries=("China", "G
         rows = fleet[(fleet["country"] == country) & (fleet["year"] >= 2000)]
         right.plot(rows["year"], rows["reactors"], color=colour, linewidth=2, label=country)
         last = rows.iloc[-1]
-        right.annotate(country, (last["year"], last["reactors"]), xytext=(4, 0), textcoords="offset points",
-                       va="center", fontsize=8, color=colour)
+        right.annotate(
+            country,
+            (last["year"], last["reactors"]),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            color=colour,
+        )
     right.set_xlim(2000, fleet["year"].max() + 9)
     right.set_title("Reactors in service at each year end", loc="left", fontsize=10)
     for axes in (left, right):

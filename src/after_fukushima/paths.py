@@ -22,9 +22,7 @@ def course_root() -> Path:
     if override:
         folder = Path(override).expanduser()
         if not _looks_like_course(folder):
-            raise CourseError(
-                f"{ROOT_VARIABLE} points to {folder}, which has no data/ and exercises/banks/ folders."
-            )
+            raise CourseError(f"{ROOT_VARIABLE} points to {folder}, which has no data/ and exercises/banks/ folders.")
         return folder
     candidates = [Path(__file__).resolve().parents[2], Path.cwd(), *Path.cwd().parents]
     for folder in candidates:

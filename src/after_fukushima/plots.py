@@ -1,6 +1,6 @@
 """One look for every figure: a colour-blind-safe palette, a title with units, a source line underneath.
 
-    fig, ax = new_figure("Nuclear share of electricity", ylabel="% of generation", source=source_line("nuclear_share"))
+fig, ax = new_figure("Nuclear share of electricity", ylabel="% of generation", source=source_line("nuclear_share"))
 """
 
 import html
@@ -10,11 +10,11 @@ from collections.abc import Iterable
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+import pandas as pd
+from cycler import cycler
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-import pandas as pd
-from cycler import cycler
 
 from after_fukushima.datasets.curated import TIMELINE_CATEGORIES
 from after_fukushima.live import close_all, keep_one
@@ -95,9 +95,11 @@ def interactive_figure(title: str, *, ylabel: str, source: str, xlabel: str = ""
 
 # On a narrow screen (a 1024-pixel projector with the file browser open) a figure is shrunk to the notebook's
 # width instead of being cut off: its controls are widgets, so nothing depends on where the mouse is on it.
-FIGURE_CSS = ("<style>.af-figure, .af-figure .jupyter-matplotlib-figure, .af-figure .jupyter-matplotlib-canvas-container, "
-              ".af-figure .jupyter-matplotlib-canvas-div { max-width: 100%; } "
-              ".af-figure canvas { max-width: 100%; height: auto !important; }</style>")
+FIGURE_CSS = (
+    "<style>.af-figure, .af-figure .jupyter-matplotlib-figure, .af-figure .jupyter-matplotlib-canvas-container, "
+    ".af-figure .jupyter-matplotlib-canvas-div { max-width: 100%; } "
+    ".af-figure canvas { max-width: 100%; height: auto !important; }</style>"
+)
 
 
 def fitting(canvas) -> list:
@@ -112,8 +114,18 @@ def decorate(ax, title: str, *, ylabel: str, source: str, xlabel: str = "") -> N
     if xlabel:
         ax.set_xlabel(xlabel)
     # Under the tick labels (and the x label, if any); constrained layout keeps room for it.
-    ax.annotate(source, xy=(0, 0), xycoords="axes fraction", xytext=(0, -44 if xlabel else -30),
-                textcoords="offset points", fontsize=8, color="#555555", ha="left", va="top", wrap=True)
+    ax.annotate(
+        source,
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -44 if xlabel else -30),
+        textcoords="offset points",
+        fontsize=8,
+        color="#555555",
+        ha="left",
+        va="top",
+        wrap=True,
+    )
 
 
 # The colours of the country explorer's lines, in the order they are given out: the Okabe-Ito palette without
@@ -123,10 +135,12 @@ EXPLORER_COLOURS = [PALETTE[name] for name in ("blue", "vermillion", "green", "o
 
 def _on(colour: str) -> str:
     """Black or white, whichever reads better (higher WCAG contrast) on ``colour`` ('#RRGGBB')."""
+
     def linear(channel: int) -> float:
         c = channel / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(colour[n:n + 2], 16) for n in (1, 3, 5))
+
+    r, g, b = (int(colour[n : n + 2], 16) for n in (1, 3, 5))
     luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
     return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
 
@@ -155,8 +169,18 @@ class CountryExplorer(widgets.VBox):
     that is not in the table, too many names or none get a sentence saying so.
     """
 
-    def __init__(self, table, column: str, *, title: str, ylabel: str, source: str, start=None, unit: str = "",
-                 most: int = len(EXPLORER_COLOURS)):
+    def __init__(
+        self,
+        table,
+        column: str,
+        *,
+        title: str,
+        ylabel: str,
+        source: str,
+        start=None,
+        unit: str = "",
+        most: int = len(EXPLORER_COLOURS),
+    ):
         self.table = table
         self.column = column
         self.unit = unit
@@ -170,8 +194,9 @@ class CountryExplorer(widgets.VBox):
         self.chosen: list[str] = []
         self.lines: dict[str, Line2D] = {}
         self.message = ""  # a sentence about the last request that could not be done as asked
-        self.picker = widgets.Dropdown(options=self.countries, description="Country",
-                                       value=self.countries[0] if self.countries else None)
+        self.picker = widgets.Dropdown(
+            options=self.countries, description="Country", value=self.countries[0] if self.countries else None
+        )
         self.add_button = widgets.Button(description="Add", icon="plus", tooltip="Add this country to the figure")
         self.add_button.on_click(lambda _: self.add(self.picker.value))
         self.chips = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))  # one button per country shown
@@ -184,8 +209,14 @@ class CountryExplorer(widgets.VBox):
         self.axes.set_position((0.1, 0.22, 0.65, 0.69))  # left, bottom, width, height: figure fractions
         self.axes.set_xlim(self.first_year - (self.first_year == self.last_year), self.last_year)
         self.axes.set_ylim(0, self.top)
-        super().__init__(children=[widgets.HBox([self.picker, self.add_button]), self.chips, *fitting(self.figure.canvas),
-                                   self.summary])
+        super().__init__(
+            children=[
+                widgets.HBox([self.picker, self.add_button]),
+                self.chips,
+                *fitting(self.figure.canvas),
+                self.summary,
+            ]
+        )
         keep_one(("CountryExplorer", title), self)  # re-running the cell closes the copy made before
         self.show(start)
 
@@ -212,8 +243,10 @@ class CountryExplorer(widgets.VBox):
         if unknown:
             notes.append(self._unknown(unknown))
         if over:
-            notes.append(f"The figure shows at most {self.most} countries at once, so {_names(over)} "
-                         f"{'is' if len(over) == 1 else 'are'} left out.")
+            notes.append(
+                f"The figure shows at most {self.most} countries at once, so {_names(over)} "
+                f"{'is' if len(over) == 1 else 'are'} left out."
+            )
         self.message = " ".join(notes)
         self.redraw()
 
@@ -224,12 +257,17 @@ class CountryExplorer(widgets.VBox):
         elif country in self.chosen:
             self.message = f"{country} is already in the figure."
         elif len(self.chosen) >= self.most:
-            self.message = (f"The figure shows at most {self.most} countries at once: remove one (press its "
-                            f"button above the figure) to add {country}.")
+            self.message = (
+                f"The figure shows at most {self.most} countries at once: remove one (press its "
+                f"button above the figure) to add {country}."
+            )
         else:
             self.chosen.append(country)
-            self.message = (f"That makes {self.most} countries, the most the figure shows at once."
-                            if len(self.chosen) == self.most else "")
+            self.message = (
+                f"That makes {self.most} countries, the most the figure shows at once."
+                if len(self.chosen) == self.most
+                else ""
+            )
         self.redraw()
 
     def remove(self, country: str) -> None:
@@ -255,8 +293,14 @@ class CountryExplorer(widgets.VBox):
                 taken = {line.get_color() for line in self.lines.values()}
                 colour = next(c for c in EXPLORER_COLOURS if c not in taken)
                 rows = self.rows(country)
-                (self.lines[country],) = self.axes.plot(rows["year"].astype(float), rows[self.column], marker=".",
-                                                        color=colour, label=country, clip_on=False)
+                (self.lines[country],) = self.axes.plot(
+                    rows["year"].astype(float),
+                    rows[self.column],
+                    marker=".",
+                    color=colour,
+                    label=country,
+                    clip_on=False,
+                )
         handles = [self.lines[country] for country in self.chosen]
         self.axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
         for country in [c for c in self.chip_of if c not in self.chosen]:
@@ -269,9 +313,13 @@ class CountryExplorer(widgets.VBox):
 
     def _chip(self, country: str) -> widgets.Button:
         colour = self.lines[country].get_color()
-        chip = widgets.Button(description=country, icon="times", tooltip=f"Remove {country} from the figure",
-                              style={"button_color": colour, "text_color": _on(colour)},
-                              layout=widgets.Layout(width="auto"))
+        chip = widgets.Button(
+            description=country,
+            icon="times",
+            tooltip=f"Remove {country} from the figure",
+            style={"button_color": colour, "text_color": _on(colour)},
+            layout=widgets.Layout(width="auto"),
+        )
         chip.on_click(lambda _: self.remove(country))
         self.chip_of[country] = chip
         return chip
@@ -285,15 +333,21 @@ class CountryExplorer(widgets.VBox):
             rows = self.rows(country)
             peak = rows.loc[rows[self.column].idxmax()]
             last = rows.iloc[-1]
-            parts.append(html.escape(
-                f"{country}, {rows['year'].min()}-{rows['year'].max()}: highest {peak[self.column]:.1f}{self.unit} "
-                f"in {peak['year']}; latest {last[self.column]:.1f}{self.unit} in {last['year']}.", quote=False))
+            parts.append(
+                html.escape(
+                    f"{country}, {rows['year'].min()}-{rows['year'].max()}: highest {peak[self.column]:.1f}{self.unit} "
+                    f"in {peak['year']}; latest {last[self.column]:.1f}{self.unit} in {last['year']}.",
+                    quote=False,
+                )
+            )
         return "<br>".join(parts)
 
     def __repr__(self) -> str:
         shown = _names(self.chosen) if self.chosen else "no country yet"
-        return (f"<Interactive figure: {self.column} by year, {self.first_year}-{self.last_year}, for {shown}; "
-                f"y-axis 0-{self.top:.0f}{self.unit} for every country>")
+        return (
+            f"<Interactive figure: {self.column} by year, {self.first_year}-{self.last_year}, for {shown}; "
+            f"y-axis 0-{self.top:.0f}{self.unit} for every country>"
+        )
 
 
 def stepper(labels: list[str], name: str, show):
@@ -301,8 +355,13 @@ def stepper(labels: list[str], name: str, show):
 
     Returns (slider, previous, next, HBox of the two buttons). The buttons disable themselves at either end.
     """
-    slider = widgets.SelectionSlider(options=list(zip(labels, range(len(labels)))), value=0, description=name,
-                                     continuous_update=True, layout=widgets.Layout(width="95%"))
+    slider = widgets.SelectionSlider(
+        options=list(zip(labels, range(len(labels)))),
+        value=0,
+        description=name,
+        continuous_update=True,
+        layout=widgets.Layout(width="95%"),
+    )
     previous = widgets.Button(description="Previous", icon="arrow-left", tooltip=f"Previous {name.lower()}")
     following = widgets.Button(description="Next", icon="arrow-right", tooltip=f"Next {name.lower()}")
     previous.on_click(lambda _: step(slider, -1))
@@ -334,11 +393,17 @@ class TimelineExplorer(widgets.VBox):
         self.events = events
         start = events["time"].dropna().iloc[0]
         # Events known only by their day are drawn at noon of that day, hollow, and said to be so.
-        self.hours = [((moment if moment is not None else _noon(day, start)) - start).total_seconds() / 3600
-                      for moment, day in zip(events["time"], events["date"])]
+        self.hours = [
+            ((moment if moment is not None else _noon(day, start)) - start).total_seconds() / 3600
+            for moment, day in zip(events["time"], events["date"])
+        ]
         self.figure, self.axes = interactive_figure(
-            "Fukushima Daiichi, 11-16 March 2011", ylabel="", xlabel="hours after the earthquake (14:46 JST, 11 March)",
-            source=source, figsize=(8, 3.6))
+            "Fukushima Daiichi, 11-16 March 2011",
+            ylabel="",
+            xlabel="hours after the earthquake (14:46 JST, 11 March)",
+            source=source,
+            figsize=(8, 3.6),
+        )
         lanes = [lane for lane in self.LANES if lane in set(events["category"])]
         self.lane_of = {lane: n for n, lane in enumerate(lanes)}
         self.axes.set_yticks(range(len(lanes)), lanes)
@@ -346,8 +411,14 @@ class TimelineExplorer(widgets.VBox):
         self.axes.set_xlim(-3, max(self.hours) + 6)
         for n, (hour, category) in enumerate(zip(self.hours, events["category"])):
             hollow = events["time"].iloc[n] is None
-            self.axes.plot(hour, self.lane_of[category], "o", markersize=6, color="#999999",
-                           markerfacecolor="white" if hollow else "#999999")
+            self.axes.plot(
+                hour,
+                self.lane_of[category],
+                "o",
+                markersize=6,
+                color="#999999",
+                markerfacecolor="white" if hollow else "#999999",
+            )
         (self.marker,) = self.axes.plot([], [], "o", markersize=14, color=PALETTE["vermillion"], zorder=3)
         labels = [_label(moment, day) for moment, day in zip(events["time"], events["date"])]
         self.slider, self.previous, self.next, buttons = stepper(labels, "Event", self.show)
@@ -366,12 +437,15 @@ class TimelineExplorer(widgets.VBox):
         when = _label(row["time"], row["date"])
         sure = "" if row["confidence"] == "verified" else " Sources differ on the exact time or detail."
         where = "whole site" if row["unit"] == "site" else f"unit {row['unit']}"
-        self.text.value = (f"<b>{html.escape(when)}</b> · {html.escape(where)} · "
-                           f"{html.escape(row['category'])}<br>{html.escape(row['event'])}{html.escape(sure)}"
-                           f"<br><small>Source: {html.escape(row['source'])}</small>")
+        self.text.value = (
+            f"<b>{html.escape(when)}</b> · {html.escape(where)} · "
+            f"{html.escape(row['category'])}<br>{html.escape(row['event'])}{html.escape(sure)}"
+            f"<br><small>Source: {html.escape(row['source'])}</small>"
+        )
 
     def __repr__(self) -> str:
-        return f"<Timeline: {len(self.events)} events; showing {_label(*self.events.iloc[self.slider.value][['time', 'date']])}>"
+        shown = _label(*self.events.iloc[self.slider.value][["time", "date"]])
+        return f"<Timeline: {len(self.events)} events; showing {shown}>"
 
 
 def _day(moment) -> str:
@@ -389,8 +463,13 @@ def _label(moment, day) -> str:
     return f"{day.day} {day:%B} (time not given)"
 
 
-SCOPE_COLOURS = {"worldwide": PALETTE["blue"], "European Union": PALETTE["orange"], "plant operators": PALETTE["green"],
-                 "OECD": PALETTE["sky"], "G8": PALETTE["purple"]}
+SCOPE_COLOURS = {
+    "worldwide": PALETTE["blue"],
+    "European Union": PALETTE["orange"],
+    "plant operators": PALETTE["green"],
+    "OECD": PALETTE["sky"],
+    "G8": PALETTE["purple"],
+}
 
 
 class InstrumentTimeline(widgets.VBox):
@@ -408,15 +487,22 @@ class InstrumentTimeline(widgets.VBox):
         if until is not None:
             day = pd.Timestamp(until)
             chosen = chosen[chosen["adopted"].isna() | (chosen["adopted"] <= day)]
-        self.rows = chosen.assign(placed=chosen["since"].notna()).sort_values(["placed", "since"], ascending=[False, True],
-                                                                           kind="stable").reset_index(drop=True)
+        self.rows = (
+            chosen.assign(placed=chosen["since"].notna())
+            .sort_values(["placed", "since"], ascending=[False, True], kind="stable")
+            .reset_index(drop=True)
+        )
         placed = self.rows[self.rows["placed"]]
         lanes = [kind for kind in dict.fromkeys(placed["kind"])]
         self.lane_of = {kind: n for n, kind in enumerate(lanes)}
         last = int(placed["since"].max())
         self.figure, self.axes = interactive_figure(
-            f"International nuclear safety instruments, {int(placed['since'].min())}-{last}", ylabel="",
-            xlabel="year it began to work", source=source, figsize=(5.8, 4.2))
+            f"International nuclear safety instruments, {int(placed['since'].min())}-{last}",
+            ylabel="",
+            xlabel="year it began to work",
+            source=source,
+            figsize=(5.8, 4.2),
+        )
         self.axes.set_yticks(range(len(lanes)), lanes)
         self.axes.set_ylim(-0.7, len(lanes) - 0.3)
         self.axes.set_xlim(int(placed["since"].min()) - 3, last + 3)
@@ -425,11 +511,16 @@ class InstrumentTimeline(widgets.VBox):
             if len(when):
                 year = _year_fraction(when.iloc[0], None)
                 self.axes.axvline(year, color=PALETTE["vermillion"], linestyle="--", linewidth=1)
-                self.axes.text(year, -0.6, f"{crisis} ", color=PALETTE["vermillion"], fontsize=8, ha="right", va="bottom")
+                self.axes.text(
+                    year, -0.6, f"{crisis} ", color=PALETTE["vermillion"], fontsize=8, ha="right", va="bottom"
+                )
         # An instrument adopted in its 'since' year sits at its day (so 2011's fall after the accident's line).
-        self.x_of = {index: _year_fraction(row["adopted"], row["since"])
-                     if pd.notna(row["adopted"]) and row["adopted"].year == row["since"] else row["since"]
-                     for index, row in placed.iterrows()}
+        self.x_of = {
+            index: _year_fraction(row["adopted"], row["since"])
+            if pd.notna(row["adopted"]) and row["adopted"].year == row["since"]
+            else row["since"]
+            for index, row in placed.iterrows()
+        }
         self.y_of = {}  # points within two years of the previous one in their lane are nudged up, to stay visible
         last: dict[str, tuple[float, float]] = {}  # lane -> (year, y) of the latest point drawn in it
         for index, row in placed.iterrows():
@@ -438,17 +529,38 @@ class InstrumentTimeline(widgets.VBox):
             self.y_of[index] = lane + 0.22 if row["since"] - year < 2 and y == lane else lane
             last[row["kind"]] = (row["since"], self.y_of[index])
             colour = SCOPE_COLOURS[row["scope"]]
-            self.axes.plot(self.x_of[index], self.y_of[index], "o", markersize=7, color=colour,
-                           markerfacecolor=colour if row["binding"] == "yes" else "white")
-        (self.marker,) = self.axes.plot([], [], "o", markersize=15, markerfacecolor="none",
-                                        markeredgecolor=PALETTE["black"], markeredgewidth=2, zorder=3)
-        handles = [self.axes.plot([], [], "o", color=c, label=s)[0] for s, c in SCOPE_COLOURS.items()
-                   if s in set(placed["scope"])]
-        handles += [self.axes.plot([], [], "o", color="#555555", label="binds states")[0],
-                    self.axes.plot([], [], "o", color="#555555", markerfacecolor="white", label="does not bind")[0]]
+            self.axes.plot(
+                self.x_of[index],
+                self.y_of[index],
+                "o",
+                markersize=7,
+                color=colour,
+                markerfacecolor=colour if row["binding"] == "yes" else "white",
+            )
+        (self.marker,) = self.axes.plot(
+            [],
+            [],
+            "o",
+            markersize=15,
+            markerfacecolor="none",
+            markeredgecolor=PALETTE["black"],
+            markeredgewidth=2,
+            zorder=3,
+        )
+        handles = [
+            self.axes.plot([], [], "o", color=c, label=s)[0]
+            for s, c in SCOPE_COLOURS.items()
+            if s in set(placed["scope"])
+        ]
+        handles += [
+            self.axes.plot([], [], "o", color="#555555", label="binds states")[0],
+            self.axes.plot([], [], "o", color="#555555", markerfacecolor="white", label="does not bind")[0],
+        ]
         self.axes.legend(handles=handles, loc="upper left", fontsize=8, frameon=False, ncols=2)
-        labels = [f"{'' if pd.isna(since) else int(since)} {name}".strip() for since, name
-                  in zip(self.rows["since"], self.rows["short_name"])]
+        labels = [
+            f"{'' if pd.isna(since) else int(since)} {name}".strip()
+            for since, name in zip(self.rows["since"], self.rows["short_name"])
+        ]
         self.slider, self.previous, self.next, buttons = stepper(labels, "Instrument", self.show)
         self.text = widgets.HTML()
         super().__init__(children=[buttons, self.slider, *fitting(self.figure.canvas), self.text])
@@ -465,11 +577,16 @@ class InstrumentTimeline(widgets.VBox):
             self.marker.set_data([], [])
         self.figure.canvas.draw_idle()
         founded = "founded" if row["kind"] == "organisation" else "adopted"
-        dates = [f"{founded} {_day(row['adopted'])}" if pd.notna(row["adopted"]) else "",
-                 f"in force {_day(row['in_force'])}" if pd.notna(row["in_force"]) else "",
-                 f"working since {int(row['since'])}" if row["placed"] else "start year not in our sources"]
-        binding = {"yes": "binds states in law", "no": "does not bind states",
-                   "not applicable": "an organisation, not a rule"}[row["binding"]]
+        dates = [
+            f"{founded} {_day(row['adopted'])}" if pd.notna(row["adopted"]) else "",
+            f"in force {_day(row['in_force'])}" if pd.notna(row["in_force"]) else "",
+            f"working since {int(row['since'])}" if row["placed"] else "start year not in our sources",
+        ]
+        binding = {
+            "yes": "binds states in law",
+            "no": "does not bind states",
+            "not applicable": "an organisation, not a rule",
+        }[row["binding"]]
         crisis = f" · came after {row['preceded_by']}" if pd.notna(row["preceded_by"]) else ""
         if pd.notna(row["addresses"]):
             needs = row["addresses"]
@@ -481,14 +598,22 @@ class InstrumentTimeline(widgets.VBox):
             f"<b>{html.escape(row['name'])}</b> · {html.escape(row['kind'])} · {html.escape(row['scope'])}"
             f"<br>{html.escape('; '.join(d for d in dates if d))} · <b>{binding}</b>{html.escape(crisis)}"
             f"<br>{html.escape(row['what_it_does'])}<br>Addresses: {html.escape(needs)}"
-            f"<br><small>Source: {html.escape(row['source'])}</small>")
+            f"<br><small>Source: {html.escape(row['source'])}</small>"
+        )
 
     def __repr__(self) -> str:
-        return f"<Instrument timeline: {len(self.rows)} instruments; showing {self.rows.iloc[self.slider.value]['name']}>"
+        return (
+            f"<Instrument timeline: {len(self.rows)} instruments; showing {self.rows.iloc[self.slider.value]['name']}>"
+        )
 
 
-RESPONSE_COLOURS = {"pause and review": PALETTE["orange"], "phase-out": PALETTE["vermillion"],
-                    "continue": PALETTE["sky"], "expand": PALETTE["green"], "reversal": PALETTE["purple"]}
+RESPONSE_COLOURS = {
+    "pause and review": PALETTE["orange"],
+    "phase-out": PALETTE["vermillion"],
+    "continue": PALETTE["sky"],
+    "expand": PALETTE["green"],
+    "reversal": PALETTE["purple"],
+}
 
 
 class ResponseExplorer(widgets.VBox):
@@ -506,8 +631,11 @@ class ResponseExplorer(widgets.VBox):
         self.picker = widgets.Dropdown(options=countries, value=start, description="Country")
         last_year = int(max(fleet["year"].max(), shares["year"].max()))
         self.figure, self.axes = interactive_figure(
-            "Reactors in service, nuclear share, decisions", ylabel="reactors in service",
-            source=source, figsize=(5.8, 4.2))
+            "Reactors in service, nuclear share, decisions",
+            ylabel="reactors in service",
+            source=source,
+            figsize=(5.8, 4.2),
+        )
         self.share_axes = self.axes.twinx()
         self.share_axes.set_ylabel("nuclear share of electricity (%)")
         self.share_axes.set_ylim(0, 100)
@@ -517,8 +645,9 @@ class ResponseExplorer(widgets.VBox):
         self.bars = None
         (self.line,) = self.share_axes.plot([], [], color=PALETTE["black"], marker=".", label="nuclear share (%)")
         self.marks = []
-        handles = [Line2D([], [], color=colour, linewidth=2, label=category)
-                   for category, colour in RESPONSE_COLOURS.items()]
+        handles = [
+            Line2D([], [], color=colour, linewidth=2, label=category) for category, colour in RESPONSE_COLOURS.items()
+        ]
         handles += [Patch(color=PALETTE["blue"], alpha=0.5, label="reactors in service"), self.line]
         self.axes.legend(handles=handles, loc="upper left", fontsize=8, ncols=2, frameon=True, framealpha=0.9)
         self.summary = widgets.HTML()
@@ -529,8 +658,11 @@ class ResponseExplorer(widgets.VBox):
 
     def show(self, country: str) -> None:
         fleet = self.fleet[(self.fleet["country"] == country) & (self.fleet["year"] >= self.first_year)]
-        shares = self.shares[(self.shares["country"] == country) & (self.shares["year"] >= self.first_year)
-                             & self.shares["nuclear_share_pct"].notna()]
+        shares = self.shares[
+            (self.shares["country"] == country)
+            & (self.shares["year"] >= self.first_year)
+            & self.shares["nuclear_share_pct"].notna()
+        ]
         decisions = self.responses[self.responses["country"] == country].sort_values(["year", "date"])
         if self.bars is not None:
             self.bars.remove()
@@ -539,8 +671,10 @@ class ResponseExplorer(widgets.VBox):
         self.bars = self.axes.bar(fleet["year"], fleet["reactors"], color=PALETTE["blue"], alpha=0.5, width=0.8)
         self.axes.set_ylim(0, max(5, int(fleet["reactors"].max() if len(fleet) else 0) * 1.75))
         self.line.set_data(shares["year"].astype(float), shares["nuclear_share_pct"])
-        self.marks = [self.axes.axvline(_year_fraction(day, year), color=RESPONSE_COLOURS[category], linewidth=2)
-                      for day, year, category in zip(decisions["date"], decisions["year"], decisions["category"])]
+        self.marks = [
+            self.axes.axvline(_year_fraction(day, year), color=RESPONSE_COLOURS[category], linewidth=2)
+            for day, year, category in zip(decisions["date"], decisions["year"], decisions["category"])
+        ]
         self.figure.canvas.draw_idle()
         self.summary.value = self.describe(country, fleet, shares, decisions)
 
@@ -550,12 +684,15 @@ class ResponseExplorer(widgets.VBox):
             return rows[column].iloc[0] if len(rows) else None
 
         latest_fleet, latest_share = int(fleet["year"].max()), int(shares["year"].max())
-        parts = [f"<b>{html.escape(country)}</b>: {at(fleet, 'reactors', 2010)} reactors in service at the end of "
-                 f"2010 and {at(fleet, 'reactors', latest_fleet)} at the end of {latest_fleet}; nuclear share "
-                 f"{at(shares, 'nuclear_share_pct', 2010):.1f}% in 2010 and "
-                 f"{at(shares, 'nuclear_share_pct', latest_share):.1f}% in {latest_share}."]
-        for day, year, category, action in zip(decisions["date"], decisions["year"], decisions["category"],
-                                               decisions["action"]):
+        parts = [
+            f"<b>{html.escape(country)}</b>: {at(fleet, 'reactors', 2010)} reactors in service at the end of "
+            f"2010 and {at(fleet, 'reactors', latest_fleet)} at the end of {latest_fleet}; nuclear share "
+            f"{at(shares, 'nuclear_share_pct', 2010):.1f}% in 2010 and "
+            f"{at(shares, 'nuclear_share_pct', latest_share):.1f}% in {latest_share}."
+        ]
+        for day, year, category, action in zip(
+            decisions["date"], decisions["year"], decisions["category"], decisions["action"]
+        ):
             when = _day(day) if pd.notna(day) else str(year)
             parts.append(f"{html.escape(when)} ({html.escape(category)}): {html.escape(action)}")
         return "<br>".join(parts)
@@ -580,8 +717,9 @@ class TextTable:
 
     def _repr_html_(self) -> str:
         left = [("text-align", "left"), ("vertical-align", "top")]
-        return (self.frame.style.set_uuid("text-table").set_table_styles([{"selector": "th, td", "props": left}])
-                .to_html())
+        return (
+            self.frame.style.set_uuid("text-table").set_table_styles([{"selector": "th, td", "props": left}]).to_html()
+        )
 
     def __repr__(self) -> str:
         return repr(self.frame)

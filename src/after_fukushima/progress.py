@@ -23,7 +23,7 @@ import os
 import re
 import sqlite3
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -73,8 +73,11 @@ def progress_path() -> Path:
         return Path.home() / ".after_fukushima" / FILE_NAME
     except (RuntimeError, KeyError):
         fallback = Path.cwd() / ".after_fukushima" / FILE_NAME
-        warnings.warn(f"There is no home folder here, so your progress is kept in {fallback}. "
-                      f"Set {PROGRESS_VARIABLE} to keep it elsewhere.", stacklevel=2)
+        warnings.warn(
+            f"There is no home folder here, so your progress is kept in {fallback}. "
+            f"Set {PROGRESS_VARIABLE} to keep it elsewhere.",
+            stacklevel=2,
+        )
         return fallback
 
 
@@ -84,7 +87,7 @@ def _complete(attempt: dict) -> dict:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class _NotOurs(Exception):
@@ -126,9 +129,12 @@ def _locking_works(folder: Path) -> bool:
             if exc.errno not in NO_LOCKS:  # held by another process, or a read-only or full folder: not decided
                 return True
             _LOCKING[folder] = False
-            warnings.warn(f"Files in {folder} cannot be locked ({exc.strerror or exc}), so your progress is saved "
-                          "without a lock. Use one notebook at a time: two saving at the same moment could "
-                          "damage the file.", stacklevel=5)
+            warnings.warn(
+                f"Files in {folder} cannot be locked ({exc.strerror or exc}), so your progress is saved "
+                "without a lock. Use one notebook at a time: two saving at the same moment could "
+                "damage the file.",
+                stacklevel=5,
+            )
         finally:
             with contextlib.suppress(OSError):
                 probe.unlink()
@@ -185,8 +191,11 @@ class ProgressStore:
                     last = 0
                 for number in range(1, last + 1):
                     with contextlib.suppress(sqlite3.Error):
-                        rescued += old.execute("SELECT lesson, exercise, kind, attempt, correct, answer, saved_at "
-                                               "FROM attempts WHERE id = ?", (number,)).fetchall()
+                        rescued += old.execute(
+                            "SELECT lesson, exercise, kind, attempt, correct, answer, saved_at "
+                            "FROM attempts WHERE id = ?",
+                            (number,),
+                        ).fetchall()
         except sqlite3.Error:
             pass
         self._set_aside()
@@ -194,19 +203,25 @@ class ProgressStore:
         try:
             with connection:
                 connection.execute("BEGIN")
-                connection.executemany("INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, "
-                                       "saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rescued)
+                connection.executemany(
+                    "INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, "
+                    "saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    rescued,
+                )
         finally:
             connection.close()
-        warnings.warn(f"{len(rescued)} saved attempts could be read back and were kept in the fresh file.",
-                      stacklevel=4)
+        warnings.warn(
+            f"{len(rescued)} saved attempts could be read back and were kept in the fresh file.", stacklevel=4
+        )
 
     def _open(self) -> sqlite3.Connection:
         """A connection to a database with the course's tables; a damaged file is set aside first."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OSError(exc.errno, f"its folder {self.path.parent} cannot be created ({exc.strerror or exc})") from exc
+            raise OSError(
+                exc.errno, f"its folder {self.path.parent} cannot be created ({exc.strerror or exc})"
+            ) from exc
         locking = _locking_works(self.path.parent)
         for _ in range(3):
             target = f"file:{quote(str(self.path))}" + ("" if locking else "?vfs=unix-none")
@@ -264,8 +279,11 @@ class ProgressStore:
         attempts = _legacy_attempts(self.legacy_path)
         if attempts is None:
             return False
-        connection.executemany("INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, saved_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?)", [_row(a) for a in attempts])
+        connection.executemany(
+            "INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, saved_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [_row(a) for a in attempts],
+        )
         connection.execute("INSERT OR REPLACE INTO settings VALUES ('imported_from', ?)", (self.legacy_path.name,))
         return True
 
@@ -279,8 +297,9 @@ class ProgressStore:
             companion = Path(f"{self.path}{suffix}")
             if companion.exists():
                 os.replace(companion, Path(f"{spare}{suffix}"))
-        warnings.warn(f"Your progress file was damaged, so it was kept as {spare.name} and a fresh one was started.",
-                      stacklevel=2)
+        warnings.warn(
+            f"Your progress file was damaged, so it was kept as {spare.name} and a fresh one was started.", stacklevel=2
+        )
 
     # reading ---------------------------------------------------------------------------------------
     def attempts(self, lesson: str | None = None, exercise: str | None = None, *, strict: bool = False) -> list[dict]:
@@ -301,8 +320,11 @@ class ProgressStore:
 
     def latest(self, lesson: str, exercise: str) -> dict | None:
         """The most recent attempt at one exercise, or None."""
-        rows = self._select("SELECT lesson, exercise, kind, attempt, correct, answer, saved_at FROM attempts "
-                            "WHERE lesson = ? AND exercise = ? ORDER BY id DESC LIMIT 1", [lesson, exercise])
+        rows = self._select(
+            "SELECT lesson, exercise, kind, attempt, correct, answer, saved_at FROM attempts "
+            "WHERE lesson = ? AND exercise = ? ORDER BY id DESC LIMIT 1",
+            [lesson, exercise],
+        )
         return rows[0] if rows else None
 
     def _select(self, query: str, values: list, strict: bool = False) -> list[dict]:
@@ -313,8 +335,10 @@ class ProgressStore:
         except OSError as exc:
             if strict:
                 raise
-            warnings.warn(f"Could not read your progress file {self.path} ({exc.strerror or exc}); "
-                          "starting without it.", stacklevel=3)
+            warnings.warn(
+                f"Could not read your progress file {self.path} ({exc.strerror or exc}); starting without it.",
+                stacklevel=3,
+            )
             return []
         return [_attempt(row) for row in rows]
 
@@ -336,16 +360,30 @@ class ProgressStore:
         Raises OSError, with a sentence a student can act on, if it could not be saved: the folder cannot be
         created, the disk is full, the file is read-only, or another notebook held it for 10 seconds.
         """
-        attempt = {"lesson": lesson, "exercise": exercise, "kind": kind, "attempt": 0, "correct": correct,
-                   "answer": answer, "saved_at": _now()}
+        attempt = {
+            "lesson": lesson,
+            "exercise": exercise,
+            "kind": kind,
+            "attempt": 0,
+            "correct": correct,
+            "answer": answer,
+            "saved_at": _now(),
+        }
 
         def insert(connection: sqlite3.Connection) -> None:
             connection.execute("BEGIN IMMEDIATE")  # waits up to LOCK_TIMEOUT for another notebook's save
             try:
-                attempt["attempt"] = 1 + connection.execute(
-                    "SELECT count(*) FROM attempts WHERE lesson = ? AND exercise = ?", (lesson, exercise)).fetchone()[0]
-                connection.execute("INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, saved_at) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?)", _row(attempt))
+                attempt["attempt"] = (
+                    1
+                    + connection.execute(
+                        "SELECT count(*) FROM attempts WHERE lesson = ? AND exercise = ?", (lesson, exercise)
+                    ).fetchone()[0]
+                )
+                connection.execute(
+                    "INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, saved_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    _row(attempt),
+                )
                 connection.execute("COMMIT")
             except BaseException:
                 if connection.in_transaction:
@@ -393,8 +431,15 @@ def _row(attempt: dict) -> tuple:
         answer = json.dumps(attempt["answer"], ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):  # a dict with tuple keys, a circular or very deep list
         answer = json.dumps(repr(attempt["answer"])[:100_000], ensure_ascii=False)
-    return (_text(attempt["lesson"]), _text(attempt["exercise"]), _text(attempt["kind"] or ""),
-            _number(attempt["attempt"]), _correct(attempt["correct"]), _text(answer), _text(attempt["saved_at"] or ""))
+    return (
+        _text(attempt["lesson"]),
+        _text(attempt["exercise"]),
+        _text(attempt["kind"] or ""),
+        _number(attempt["attempt"]),
+        _correct(attempt["correct"]),
+        _text(answer),
+        _text(attempt["saved_at"] or ""),
+    )
 
 
 def _attempt(row: tuple) -> dict:
@@ -403,8 +448,15 @@ def _attempt(row: tuple) -> dict:
         answer = json.loads(answer) if answer is not None else None
     except ValueError:
         pass  # not JSON (a hand-edited row): keep the text
-    return {"lesson": lesson, "exercise": exercise, "kind": kind, "attempt": number,
-            "correct": None if correct is None else bool(correct), "answer": answer, "saved_at": saved_at}
+    return {
+        "lesson": lesson,
+        "exercise": exercise,
+        "kind": kind,
+        "attempt": number,
+        "correct": None if correct is None else bool(correct),
+        "answer": answer,
+        "saved_at": saved_at,
+    }
 
 
 def _legacy_attempts(path: Path) -> list[dict] | None:
@@ -421,8 +473,10 @@ def _legacy_attempts(path: Path) -> list[dict] | None:
             spare = path.with_name(f"{path.stem}.damaged-{number}{path.suffix}")
         with contextlib.suppress(OSError):
             os.replace(path, spare)
-            warnings.warn(f"Your old progress file {path.name} was damaged, so it was kept as {spare.name} and "
-                          "not imported.", stacklevel=2)
+            warnings.warn(
+                f"Your old progress file {path.name} was damaged, so it was kept as {spare.name} and not imported.",
+                stacklevel=2,
+            )
         return None
     except OSError:
         return None
@@ -437,12 +491,16 @@ def your_answer(lesson: str, exercise: str, *, store: ProgressStore | None = Non
     """
     attempt = (store or ProgressStore()).latest(lesson, exercise)
     if attempt is None or attempt.get("answer") in (None, ""):
-        text = (f"You have not saved an answer to this question yet. It is in lesson {lesson[:2]} "
-                f"(<code>notebooks/{html.escape(lesson)}.ipynb</code>, exercise <code>{html.escape(exercise)}</code>, "
-                "near its end): write it there, press Save, then run this cell again. If you write it now, say "
-                "in it that you wrote it after seeing the data.")
+        text = (
+            f"You have not saved an answer to this question yet. It is in lesson {lesson[:2]} "
+            f"(<code>notebooks/{html.escape(lesson)}.ipynb</code>, exercise <code>{html.escape(exercise)}</code>, "
+            "near its end): write it there, press Save, then run this cell again. If you write it now, say "
+            "in it that you wrote it after seeing the data."
+        )
         return widgets.HTML(f"<div class='af-your-answer'>{text}</div>")
     answer = attempt["answer"] if isinstance(attempt["answer"], str) else json.dumps(attempt["answer"])
     saved = str(attempt.get("saved_at", ""))[:10]
-    return widgets.HTML(f"<div class='af-your-answer'><b>Your answer, saved {html.escape(saved)}:</b> "
-                        f"<blockquote>{html.escape(answer)}</blockquote></div>")
+    return widgets.HTML(
+        f"<div class='af-your-answer'><b>Your answer, saved {html.escape(saved)}:</b> "
+        f"<blockquote>{html.escape(answer)}</blockquote></div>"
+    )

@@ -26,8 +26,9 @@ def words(text: str) -> list[str]:
 def runs(text: str, length: int = RUN_LENGTH) -> set[str]:
     """The hashes of every run of ``length`` consecutive words in ``text`` (a set of hex strings)."""
     tokens = words(text)
-    return {hashlib.sha256(" ".join(tokens[n:n + length]).encode()).hexdigest()
-            for n in range(len(tokens) - length + 1)}
+    return {
+        hashlib.sha256(" ".join(tokens[n : n + length]).encode()).hexdigest() for n in range(len(tokens) - length + 1)
+    }
 
 
 def main(argv=None) -> int:

@@ -18,19 +18,31 @@ from after_fukushima.models.cooperation import DEPTH_LEVELS, Design, Weights, co
 TARGET = ("teacher", "role_play_cards.md")
 QUESTION = {  # what each position has to weigh, in the negotiation
     "pusher": "More of the risk you face comes from abroad than for most countries, and a binding commitment "
-              "costs you less than most. What do you need the others to accept, and what can you offer the large "
-              "fleets to bring them in?",
+    "costs you less than most. What do you need the others to accept, and what can you offer the large "
+    "fleets to bring them in?",
     "dragger": "A binding commitment would cost you more than most, and less of your risk comes from abroad than "
-               "for most countries. What depth could you accept, and what would you want in return (a portal, "
-               "help, a say in the rules)?",
+    "for most countries. What depth could you accept, and what would you want in return (a portal, "
+    "help, a say in the rules)?",
     "intermediate": "More of your risk comes from abroad than for most countries, and a binding commitment would "
-                    "also cost you more than most. Which matters more to you, and which side will you stand with?",
+    "also cost you more than most. Which matters more to you, and which side will you stand with?",
     "bystander": "Less of your risk comes from abroad than for most countries, and a binding commitment costs you "
-                 "less than most: less is at stake for you. What would make the mechanism worth joining, or worth "
-                 "supporting from outside?",
+    "less than most: less is at stake for you. What would make the mechanism worth joining, or worth "
+    "supporting from outside?",
 }
-SMALL_CLASS = ["United States", "France", "Japan", "Russia", "South Korea", "Canada", "India", "United Kingdom",
-               "Germany", "China", "Switzerland", "Pakistan"]
+SMALL_CLASS = [
+    "United States",
+    "France",
+    "Japan",
+    "Russia",
+    "South Korea",
+    "Canada",
+    "India",
+    "United Kingdom",
+    "Germany",
+    "China",
+    "Switzerland",
+    "Pakistan",
+]
 
 
 def _article(word: str) -> str:
@@ -42,8 +54,10 @@ def _designs_line(country: str, designs: pd.DataFrame) -> str:
     abroad = designs[(designs["vendor_country"] == country) & designs["abroad"]]
     if len(abroad):
         places, count = abroad["country"].nunique(), len(abroad)
-        return (f"Reactor exporter: yes. Designs from your vendors ran in {places} other "
-                f"{'country' if places == 1 else 'countries'} ({count} {'reactor' if count == 1 else 'reactors'}).")
+        return (
+            f"Reactor exporter: yes. Designs from your vendors ran in {places} other "
+            f"{'country' if places == 1 else 'countries'} ({count} {'reactor' if count == 1 else 'reactors'})."
+        )
     foreign = own[own["abroad"]].groupby("vendor_country").size().sort_values(ascending=False)
     if foreign.empty:
         return "Reactor exporter: no. All your reactors are of your own vendors' designs."
@@ -60,8 +74,9 @@ def cards() -> str:
     responses = load_table("national_responses")
     stances = load_table("positions_2011").set_index("country")
     everyone = list(attrs.index)
-    gains = {depth: dict(zip(everyone, net_gain(attrs, everyone, Design(depth=depth), weights)))
-             for depth in DEPTH_LEVELS}
+    gains = {
+        depth: dict(zip(everyone, net_gain(attrs, everyone, Design(depth=depth), weights))) for depth in DEPTH_LEVELS
+    }
     lines = [
         "# Role-play: negotiating a nuclear-safety mechanism in 2011",
         "",
@@ -69,7 +84,8 @@ def cards() -> str:
         "at its default weights; edit the data or the model, not this file. -->",
         "",
         "For the teacher: print one card per student or pair (each starts with a heading). The depths are: "
-        + "; ".join(f"{depth:g} = {label}" for depth, label in DEPTH_LEVELS.items()) + ".",
+        + "; ".join(f"{depth:g} = {label}" for depth, label in DEPTH_LEVELS.items())
+        + ".",
         "",
         "One card per country with reactors in service on 11 March 2011, largest fleet first. With a small class, "
         f"use these {len(SMALL_CLASS)}: {', '.join(SMALL_CLASS)}. The model's numbers are in arbitrary benefit "
@@ -81,11 +97,18 @@ def cards() -> str:
     for country in attrs.sort_values("reactors", ascending=False).index:
         row = attrs.loc[country]
         decided = responses[(responses["country"] == country) & (responses["year"] == 2011)].sort_values("date")
-        decisions = "; ".join(
-            (f"{day.day} {day:%B}: " if pd.notna(day) else "during the year: ") + action.rstrip(".")
-            for day, action in zip(decided["date"], decided["action"])) or "none in the course's table"
-        stance = (f"{stances.loc[country, 'stance']} ({stances.loc[country, 'account']})" if country in stances.index
-                  else "none reported")
+        decisions = (
+            "; ".join(
+                (f"{day.day} {day:%B}: " if pd.notna(day) else "during the year: ") + action.rstrip(".")
+                for day, action in zip(decided["date"], decided["action"])
+            )
+            or "none in the course's table"
+        )
+        stance = (
+            f"{stances.loc[country, 'stance']} ({stances.loc[country, 'account']})"
+            if country in stances.index
+            else "none reported"
+        )
         position = model.loc[country]
         gain = "; ".join(f"{label} ({depth:g}): {gains[depth][country]:+.2f}" for depth, label in DEPTH_LEVELS.items())
         lines += [
@@ -95,7 +118,8 @@ def cards() -> str:
             f"{row['share'] * 100:.1f}%.",
             f"- {_designs_line(country, designs)}",
             f"- Risk from abroad (the model's vulnerability, 0 to 1): {position['vulnerability']:.2f}; cost of a "
-            f"binding commitment: {position['cost']:.2f} benefit units a year. The model calls you {_article(position['position'])} "
+            f"binding commitment: {position['cost']:.2f} benefit units a year. "
+            f"The model calls you {_article(position['position'])} "
             f"**{position['position']}**.",
             f"- Your decisions of 2011: {decisions}",
             f"- Your stance reported in September 2011: {stance}",
@@ -103,8 +127,11 @@ def cards() -> str:
             f"- To weigh: {QUESTION[position['position']]}",
             "",
         ]
-    lines += [attrs.attrs["source"] + "; data/positions_2011.csv (Reuters, 8 Sep 2011; AP, 12-13 "
-              "Sep 2011); data/national_responses.csv.", ""]
+    lines += [
+        attrs.attrs["source"] + "; data/positions_2011.csv (Reuters, 8 Sep 2011; AP, 12-13 "
+        "Sep 2011); data/national_responses.csv.",
+        "",
+    ]
     return "\n".join(lines)
 
 

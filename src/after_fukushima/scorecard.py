@@ -20,7 +20,6 @@ from after_fukushima.exercises.kinds import long_enough
 from after_fukushima.live import keep_one
 from after_fukushima.progress import ProgressStore
 
-
 NAME_SETTING = "student_name"
 HAND_IN_COLUMNS = ["student", "lesson", "exercise", "kind", "attempt", "correct", "answer", "saved_at"]
 
@@ -73,9 +72,14 @@ def hand_in_csv(store: ProgressStore, student: str, folder: Path) -> Path:
         writer = csv.DictWriter(out, fieldnames=HAND_IN_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for attempt in attempts:
-            writer.writerow({**attempt, "student": spreadsheet_safe(student),
-                             "correct": "" if attempt["correct"] is None else attempt["correct"],
-                             "answer": spreadsheet_safe(as_plain_text(attempt["answer"]))})
+            writer.writerow(
+                {
+                    **attempt,
+                    "student": spreadsheet_safe(student),
+                    "correct": "" if attempt["correct"] is None else attempt["correct"],
+                    "answer": spreadsheet_safe(as_plain_text(attempt["answer"])),
+                }
+            )
     return path
 
 
@@ -94,8 +98,15 @@ def summary(store: ProgressStore, banks) -> list[dict]:
         mine = [a for a in attempts if a["lesson"] == bank.lesson and a["exercise"] in bank.ids]
         answered = {a["exercise"] for a in mine}
         done = {a["exercise"] for a in mine if done_by(a, bank)}
-        rows.append({"lesson": bank.lesson, "title": bank.title, "exercises": len(bank.ids),
-                     "answered": len(answered), "done": len(done)})
+        rows.append(
+            {
+                "lesson": bank.lesson,
+                "title": bank.title,
+                "exercises": len(bank.ids),
+                "answered": len(answered),
+                "done": len(done),
+            }
+        )
     return rows
 
 
@@ -113,12 +124,19 @@ class Scorecard(widgets.VBox):
         self.folder = Path(folder) if folder is not None else None
         self.table = widgets.HTML()
         self.message = widgets.HTML()
-        self.name = widgets.Text(value=self.store.setting(NAME_SETTING) or os.environ.get("JUPYTERHUB_USER", ""),
-                                 description="Your name", placeholder="as your teacher knows you",
-                                 style={"description_width": "initial"})
+        self.name = widgets.Text(
+            value=self.store.setting(NAME_SETTING) or os.environ.get("JUPYTERHUB_USER", ""),
+            description="Your name",
+            placeholder="as your teacher knows you",
+            style={"description_width": "initial"},
+        )
         refresh = widgets.Button(description="Refresh", icon="refresh", tooltip="Update the scorecard")
-        export = widgets.Button(description="Export for my teacher", icon="download", layout=widgets.Layout(width="auto"),
-                                tooltip="Save all your answers in one CSV file, named after you, to hand in")
+        export = widgets.Button(
+            description="Export for my teacher",
+            icon="download",
+            layout=widgets.Layout(width="auto"),
+            tooltip="Save all your answers in one CSV file, named after you, to hand in",
+        )
         refresh.on_click(lambda _: self.refresh())
         export.on_click(lambda _: self.export())
         super().__init__(children=[self.table, widgets.HBox([refresh, self.name, export]), self.message])
@@ -135,9 +153,11 @@ class Scorecard(widgets.VBox):
             for r in rows
         )
         head = "".join(f"<th {cell}>{name}</th>" for name in ("Lesson", "Title", "Answered", "Done"))
-        self.table.value = (f"<table class='af-scorecard' style='border-collapse:collapse'><thead><tr>{head}</tr>"
-                            f"</thead><tbody>{body}</tbody></table><div style='{TEXT};font-size:90%'>Done: answered "
-                            "correctly at least once, or, for a written reflection, saved at the suggested length.</div>")
+        self.table.value = (
+            f"<table class='af-scorecard' style='border-collapse:collapse'><thead><tr>{head}</tr>"
+            f"</thead><tbody>{body}</tbody></table><div style='{TEXT};font-size:90%'>Done: answered "
+            "correctly at least once, or, for a written reflection, saved at the suggested length.</div>"
+        )
 
     def export(self) -> Path | None:
         """Write the hand-in file; show its full path and a download link, or a sentence saying what to do."""
@@ -158,7 +178,8 @@ class Scorecard(widgets.VBox):
         self.message.value = (
             f"Saved all your answers to <code>{html.escape(str(path))}</code>. "
             f"<a download='{html.escape(path.name)}' href='data:text/csv;base64,{data}'>Download it</a> to hand in "
-            "as your teacher asks (uploaded, e-mailed, or collected from that folder).")
+            "as your teacher asks (uploaded, e-mailed, or collected from that folder)."
+        )
         return path
 
     def __repr__(self) -> str:

@@ -23,8 +23,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CANDIDATES = [os.environ.get("AFTER_FUKUSHIMA_CHROMIUM", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser",
-              "/usr/bin/google-chrome"]
+CANDIDATES = [
+    os.environ.get("AFTER_FUKUSHIMA_CHROMIUM", ""),
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+]
 CHROMIUM = next((path for path in CANDIDATES if path and Path(path).is_file()), None)
 REQUIRED = os.environ.get("AFTER_FUKUSHIMA_REQUIRE_BROWSER") == "1"
 
@@ -72,10 +76,19 @@ class Lab:
             "JUPYTERLAB_WORKSPACES_DIR": str(scratch / "workspaces"),
         }
         command = [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-            f"--ServerApp.root_dir={self.root}", "--LabApp.expose_app_in_browser=True",
-            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ]
         if os.getuid() == 0:
             command.append("--allow-root")
@@ -84,8 +97,9 @@ class Lab:
         settings.mkdir(parents=True)
         (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
         self.log = self.log_path.open("w")
-        self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                        cwd=self.root, start_new_session=True)
+        self.process = subprocess.Popen(
+            command, env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.root, start_new_session=True
+        )
         self._wait_until_ready()
 
     def url(self, path: str) -> str:
@@ -133,9 +147,16 @@ def browser():
         pytest.fail(f"AFTER_FUKUSHIMA_REQUIRE_BROWSER=1 but {NO_BROWSER}")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                  "--no-first-run", "--disable-extensions"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--no-first-run",
+                "--disable-extensions",
+            ],
         )
         try:
             yield chromium

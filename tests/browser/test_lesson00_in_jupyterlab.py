@@ -10,8 +10,8 @@ NOTEBOOK = "lab/tree/notebooks/00_start_here.ipynb"
 def open_and_run_all(page, lab, notebook=NOTEBOOK, exercises=EXERCISES):
     page.goto(lab.url(notebook))
     page.wait_for_function(
-        "window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'",
-        timeout=90_000)
+        "window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'", timeout=90_000
+    )
     # Start Run All without awaiting its promise: if JupyterLab never settles it, the wait below fails
     # with a screenshot instead of the test hanging.
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
@@ -20,7 +20,8 @@ def open_and_run_all(page, lab, notebook=NOTEBOOK, exercises=EXERCISES):
         "document.querySelectorAll('.jp-Cell-inputArea .jp-InputPrompt').length > 0 && "
         "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle' && "
         "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].every(p => /\\[\\d+\\]/.test(p.textContent))",
-        timeout=90_000)
+        timeout=90_000,
+    )
     assert page.get_by_text("Error displaying widget").count() == 0
 
 
@@ -67,11 +68,14 @@ def test_every_exercise_kind_answers_in_the_browser(page, lab):
     check(number, "✔ Correct.")
 
     order = exercise(page, "events-in-order")
-    events = ["Earthquake and tsunami hit Fukushima Daiichi",
-              "Germany announces a three-month moratorium on extending plant lifetimes",
-              "Japan's prime minister says the energy plan will be rethought from a clean slate",
-              "China Daily publishes the report", "G8 summit opens in Deauville",
-              "IAEA ministerial conference on nuclear safety opens in Vienna"]
+    events = [
+        "Earthquake and tsunami hit Fukushima Daiichi",
+        "Germany announces a three-month moratorium on extending plant lifetimes",
+        "Japan's prime minister says the energy plan will be rethought from a clean slate",
+        "China Daily publishes the report",
+        "G8 summit opens in Deauville",
+        "IAEA ministerial conference on nuclear safety opens in Vienna",
+    ]
     wrong = [events[1], events[0], *events[2:]]
     for slot, event in zip(["1st", "2nd", "3rd", "4th", "5th", "6th"], wrong):
         choose(order, slot, event)
@@ -82,9 +86,12 @@ def test_every_exercise_kind_answers_in_the_browser(page, lab):
     check(order, "✔ Correct.")
 
     match = exercise(page, "speakers-affiliations")
-    pairs = {"Leslie Vinjamuri": "SOAS, University of London", "Richard Caplan": "University of Oxford",
-             "Shao Beibei": "University of Oxford",
-             "Chen Xiaoqiu": "Nuclear and radiation safety center, Ministry of Environmental Protection (China)"}
+    pairs = {
+        "Leslie Vinjamuri": "SOAS, University of London",
+        "Richard Caplan": "University of Oxford",
+        "Shao Beibei": "University of Oxford",
+        "Chen Xiaoqiu": "Nuclear and radiation safety center, Ministry of Environmental Protection (China)",
+    }
     for name, institution in pairs.items():
         choose(match, name, institution)
     check(match, "3 of 4 pairs are right. Look again at: Shao Beibei.")
@@ -95,9 +102,11 @@ def test_every_exercise_kind_answers_in_the_browser(page, lab):
     choose_all.get_by_role("checkbox", name="No international body for nuclear energy existed yet").check()
     check(choose_all, "The IAEA had existed since 1957")
     choose_all.get_by_role("checkbox", name="No international body for nuclear energy existed yet").uncheck()
-    for option in ["Countries' political and economic interests pull in different directions",
-                   "Companies seeking profit may keep core technologies to themselves",
-                   "Putting a mechanism into practice may take time and is the hard part"]:
+    for option in [
+        "Countries' political and economic interests pull in different directions",
+        "Companies seeking profit may keep core technologies to themselves",
+        "Putting a mechanism into practice may take time and is the hard part",
+    ]:
         choose_all.get_by_role("checkbox", name=option).check()
     check(choose_all, "✔ Correct.")
 
@@ -112,13 +121,15 @@ def test_every_exercise_kind_answers_in_the_browser(page, lab):
 
     reflection = exercise(page, "why-hesitate")
     reflection.get_by_role("textbox", name="Your reflection").fill(
-        "A government may fear that <b>outside</b> inspectors would expose commercial secrets.")
+        "A government may fear that <b>outside</b> inspectors would expose commercial secrets."
+    )
     reflection.get_by_text("13 / 25 words").wait_for(timeout=15_000)
     text = check(reflection, "✔ Saved.", button="Save")
     assert "Aim for at least 25 words" in text and "A strong answer" not in text
     reflection.get_by_role("textbox", name="Your reflection").fill(
         "A government may fear that <b>outside</b> inspectors would expose commercial secrets, that rivals "
-        "could use their findings, and that meeting common standards would cost time and money it lacks.")
+        "could use their findings, and that meeting common standards would cost time and money it lacks."
+    )
     check(reflection, "A strong answer might mention", button="Save")
     assert "<b>outside</b>" in reflection.get_by_role("textbox").input_value()  # kept as typed
     assert reflection.locator("b", has_text="outside").count() == 0  # and never rendered as markup
@@ -127,8 +138,10 @@ def test_every_exercise_kind_answers_in_the_browser(page, lab):
     cell = page.locator(".jp-CodeCell").filter(has_text="france_share_2010 = None")
     cell.locator(".cm-content").click()
     page.keyboard.press("Control+a")
-    page.keyboard.type("france_share_2010 = shares.query(\"country == 'France' and year == 2010\")"
-                       "[\"nuclear_share_pct\"].item()\nfrance_task.check(france_share_2010)")
+    page.keyboard.type(
+        "france_share_2010 = shares.query(\"country == 'France' and year == 2010\")"
+        '["nuclear_share_pct"].item()\nfrance_task.check(france_share_2010)'
+    )
     page.keyboard.press("Shift+Enter")
     code.locator(".af-feedback").filter(has_text="✔ Correct.").wait_for(timeout=30_000)
     hint(code, "Copy the query in the cell above")

@@ -1,7 +1,6 @@
 """Lessons 01-06 and their worksheets open, run and show their widgets in JupyterLab without errors."""
 
 import pytest
-
 from test_lesson00_in_jupyterlab import open_and_run_all
 
 NOTEBOOKS = [
@@ -76,6 +75,9 @@ def test_the_country_explorer_switches_country(page, lab):
     open_and_run_all(page, lab, "lab/tree/notebooks/05_national_responses.ipynb", 3)
     explorer = page.locator(".widget-vbox").filter(has=page.get_by_label("Country")).first
     explorer.get_by_text("54 reactors in service at the end of 2010").wait_for(timeout=15_000)
-    assert redraws(explorer, lambda: explorer.get_by_label("Country").select_option("Germany"),
-                   "17 reactors in service at the end of 2010")
+    assert redraws(
+        explorer,
+        lambda: explorer.get_by_label("Country").select_option("Germany"),
+        "17 reactors in service at the end of 2010",
+    )
     assert page.js_errors == []

@@ -149,7 +149,8 @@ def test_on_a_projector_with_the_file_browser_open_figures_fit_the_notebook(brow
         box = canvas.bounding_box()
         assert box["height"] / box["width"] > 0.3  # shrunk in proportion, not squashed
         below = page.locator(".af-figure").first.evaluate(
-            "f => f.parentElement.lastElementChild.getBoundingClientRect().top")  # the figure in words
+            "f => f.parentElement.lastElementChild.getBoundingClientRect().top"
+        )  # the figure in words
         assert below >= box["y"] + box["height"] - 1  # nothing drawn over the figure
         page.screenshot(path=str(CONTRAST_FIGURES.parent / "projector_1024_figure.png"))
     finally:

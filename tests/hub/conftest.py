@@ -29,8 +29,12 @@ ROOT = HERE.parents[1]
 CONFIG = ROOT / "deploy" / "local" / "jupyterhub_config.py"
 ARTIFACTS = ROOT / "test-artifacts"
 COURSE_FOLDER = "after-fukushima"  # where nbgitpuller puts the course (targetpath), as the config expects
-CANDIDATES = [os.environ.get("AFTER_FUKUSHIMA_CHROMIUM", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser",
-              "/usr/bin/google-chrome"]
+CANDIDATES = [
+    os.environ.get("AFTER_FUKUSHIMA_CHROMIUM", ""),
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+]
 CHROMIUM = next((path for path in CANDIDATES if path and Path(path).is_file()), None)
 REQUIRED = os.environ.get("AFTER_FUKUSHIMA_REQUIRE_BROWSER") == "1"
 NO_BROWSER = "no Chromium found (install the 'chromium' package, or set AFTER_FUKUSHIMA_CHROMIUM)"
@@ -43,8 +47,9 @@ def _find_proxy() -> str | None:
     if found or not shutil.which("npm"):
         return found
     try:
-        prefix = subprocess.run(["npm", "prefix", "--global"], capture_output=True, text=True, timeout=30,
-                                check=True).stdout.strip()
+        prefix = subprocess.run(
+            ["npm", "prefix", "--global"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return shutil.which("configurable-http-proxy", path=str(Path(prefix) / "bin")) if prefix else None
@@ -98,15 +103,21 @@ class Hub:
             "AFTER_FUKUSHIMA_HUB_HOMES": str(self.homes),
             "AFTER_FUKUSHIMA_HUB_PORT": str(self.port),
             # The hub starts the proxy by name, and the servers by this Python (see the configuration).
-            "PATH": os.pathsep.join([str(Path(PROXY).parent), str(Path(sys.executable).parent),
-                                     os.environ.get("PATH", os.defpath)]),
+            "PATH": os.pathsep.join(
+                [str(Path(PROXY).parent), str(Path(sys.executable).parent), os.environ.get("PATH", os.defpath)]
+            ),
         }
         self.tracked = {}  # pid -> psutil.Process: every process the hub started, to stop them all at the end
         self.log = self.log_path.open("w")
         started = time.monotonic()
-        self.process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], env=env,
-                                        stdout=self.log, stderr=subprocess.STDOUT, cwd=self.state,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=self.state,
+            start_new_session=True,
+        )
         try:
             self._wait_until_ready()
         except BaseException:
@@ -118,8 +129,11 @@ class Hub:
     def _prepare_home(home: Path) -> None:
         """The course where an nbgitpuller link would put it, and a JupyterLab setting the tests need."""
         for folder in ("notebooks", "exercises", "data"):
-            shutil.copytree(ROOT / folder, home / COURSE_FOLDER / folder,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+            shutil.copytree(
+                ROOT / folder,
+                home / COURSE_FOLDER / folder,
+                ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+            )
         # Render every cell, not only those on screen, so that the tests can find each exercise.
         settings = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
         settings.mkdir(parents=True)
@@ -209,9 +223,16 @@ def browser():
         pytest.fail(f"AFTER_FUKUSHIMA_REQUIRE_BROWSER=1 but {NO_BROWSER}")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                  "--no-first-run", "--disable-extensions"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--no-first-run",
+                "--disable-extensions",
+            ],
         )
         try:
             yield chromium

@@ -30,7 +30,8 @@ def run_all(page) -> None:
         "document.querySelectorAll('.jp-Cell-inputArea .jp-InputPrompt').length > 0 && "
         "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle' && "
         "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].every(p => /\\[\\d+\\]/.test(p.textContent))",
-        timeout=120_000)
+        timeout=120_000,
+    )
     assert page.get_by_text("Error displaying widget").count() == 0
 
 
@@ -72,12 +73,15 @@ def test_two_students_each_keep_their_own_progress(hub, pages):
         assert Path(kernel.cwd()) == home / "after-fukushima" / "notebooks"  # the student's copy of the lesson
         assert kernel.environ()["AFTER_FUKUSHIMA_PROGRESS"] == str(home / ".after_fukushima" / "progress.sqlite")
         server_mib, kernels_mib = (sum(p.memory_info().rss for p in group) / 2**20 for group in ([server], kernels))
-        print(f"hub figures: {student}'s memory after Run All (RSS): server {server_mib:.0f} MiB + "
-              f"{len(kernels)} kernel process(es) {kernels_mib:.0f} MiB = {server_mib + kernels_mib:.0f} MiB")
+        print(
+            f"hub figures: {student}'s memory after Run All (RSS): server {server_mib:.0f} MiB + "
+            f"{len(kernels)} kernel process(es) {kernels_mib:.0f} MiB = {server_mib + kernels_mib:.0f} MiB"
+        )
 
     for student, (option, _) in ANSWERS.items():
         progress = hub.homes / student / ".after_fukushima" / "progress.sqlite"
         assert progress.is_file(), f"{student} has no progress database"
         attempts = ProgressStore(progress).attempts()
         assert [(a["exercise"], a["answer"], a["correct"]) for a in attempts] == [
-            ("summit-place", option, option == "Deauville, France")], (student, attempts)
+            ("summit-place", option, option == "Deauville, France")
+        ], (student, attempts)

@@ -1,8 +1,9 @@
 """Reactor fleets by country and year, and plant sites for a world map, from GeoNuclearData (ODbL).
 
 A reactor counts as in service (the IAEA's 'operable') on a date D when it entered commercial operation on or
-before D and was not permanently shut down by D, whether or not it generated that day (OperationalFrom <= D < OperationalTo). The current Status column is ignored for
-history: it says where each unit stood in March 2024.
+before D and was not permanently shut down by D, whether or not it generated that day
+(OperationalFrom <= D < OperationalTo). The current Status column is ignored for history: it says where each
+unit stood in March 2024.
 """
 
 import json
@@ -52,17 +53,41 @@ def reactor_fleet(sources: Path):
     for (country, code), group in [*started.groupby(["country", "iso_code"]), (("World", "OWID_WRL"), started)]:
         for year in range(group["OperationalFrom"].min().year, LAST_FULL_YEAR + 1):
             running = group[in_service_on(group, pd.Timestamp(year=year, month=12, day=31))]
-            rows.append({"country": country, "iso_code": code, "year": year, "reactors": len(running),
-                         "net_capacity_mw": int(running["Capacity"].sum())})
+            rows.append(
+                {
+                    "country": country,
+                    "iso_code": code,
+                    "year": year,
+                    "reactors": len(running),
+                    "net_capacity_mw": int(running["Capacity"].sum()),
+                }
+            )
     fields = [
         field("country", "string", "Country name, spelled as in nuclear_share", required=True),
         field("iso_code", "string", "ISO 3166-1 alpha-3 code (OWID_WRL for World)", required=True),
-        field("year", "integer", "The year whose 31 December the counts describe", required=True,
-              minimum=1950, maximum=LAST_FULL_YEAR),
-        field("reactors", "integer", "Reactor units in commercial operation and not permanently shut down on "
-              "31 December", required=True, minimum=0),
-        field("net_capacity_mw", "integer", "Sum of the design net electrical capacity of those units", "MW",
-              required=True, minimum=0),
+        field(
+            "year",
+            "integer",
+            "The year whose 31 December the counts describe",
+            required=True,
+            minimum=1950,
+            maximum=LAST_FULL_YEAR,
+        ),
+        field(
+            "reactors",
+            "integer",
+            "Reactor units in commercial operation and not permanently shut down on 31 December",
+            required=True,
+            minimum=0,
+        ),
+        field(
+            "net_capacity_mw",
+            "integer",
+            "Sum of the design net electrical capacity of those units",
+            "MW",
+            required=True,
+            minimum=0,
+        ),
     ]
     description = (
         "Reactors in service and their net capacity per country at each year end, from the country's first "
@@ -72,8 +97,14 @@ def reactor_fleet(sources: Path):
     )
     table = pd.DataFrame(rows).sort_values(["country", "year"]).reset_index(drop=True)
     return with_columns(table, fields), resource(
-        "reactor_fleet", "Reactors in service and net capacity by country at each year end", description,
-        fields, [GEONUCLEARDATA], [ODBL], ["iso_code", "year"])
+        "reactor_fleet",
+        "Reactors in service and net capacity by country at each year end",
+        description,
+        fields,
+        [GEONUCLEARDATA],
+        [ODBL],
+        ["iso_code", "year"],
+    )
 
 
 def reactor_units(sources: Path):
@@ -81,20 +112,35 @@ def reactor_units(sources: Path):
     frame["site"] = frame["Name"].map(site_name)
     for column in ("ConstructionStartAt", "OperationalFrom", "OperationalTo"):
         frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-    table = frame.rename(columns={
-        "Name": "unit", "ReactorType": "reactor_type", "ReactorModel": "reactor_model", "Capacity": "net_capacity_mw",
-        "ConstructionStartAt": "construction_start", "OperationalFrom": "commercial_operation",
-        "OperationalTo": "permanent_shutdown", "Status": "status_2024", "IAEAId": "pris_id"})
+    table = frame.rename(
+        columns={
+            "Name": "unit",
+            "ReactorType": "reactor_type",
+            "ReactorModel": "reactor_model",
+            "Capacity": "net_capacity_mw",
+            "ConstructionStartAt": "construction_start",
+            "OperationalFrom": "commercial_operation",
+            "OperationalTo": "permanent_shutdown",
+            "Status": "status_2024",
+            "IAEAId": "pris_id",
+        }
+    )
     table["net_capacity_mw"] = table["net_capacity_mw"].astype("Int64")
     table["pris_id"] = table["pris_id"].astype("Int64")
     fields = [
         field("unit", "string", "Reactor unit name", required=True),
-        field("site", "string", "Plant site (the unit name without its unit number), as in reactor_sites", required=True),
+        field(
+            "site", "string", "Plant site (the unit name without its unit number), as in reactor_sites", required=True
+        ),
         field("country", "string", "Country name, spelled as in nuclear_share", required=True),
         field("iso_code", "string", "ISO 3166-1 alpha-3 code", required=True),
-        field("reactor_type", "string", "Reactor design family: PWR (pressurised water), BWR (boiling water, "
-              "the design of Fukushima Daiichi), PHWR (pressurised heavy water), GCR, LWGR (graphite, e.g. "
-              "Chernobyl's RBMK), FBR (fast breeder) and others"),
+        field(
+            "reactor_type",
+            "string",
+            "Reactor design family: PWR (pressurised water), BWR (boiling water, "
+            "the design of Fukushima Daiichi), PHWR (pressurised heavy water), GCR, LWGR (graphite, e.g. "
+            "Chernobyl's RBMK), FBR (fast breeder) and others",
+        ),
         field("reactor_model", "string", "Vendor's model, where known (e.g. BWR-3, VVER-1000)"),
         field("net_capacity_mw", "integer", "Design net electrical capacity", "MW", minimum=0),
         field("construction_start", "date", "Start of construction"),
@@ -111,8 +157,14 @@ def reactor_units(sources: Path):
     )
     table = table.sort_values(["country", "unit"]).reset_index(drop=True)
     return with_columns(table, fields), resource(
-        "reactor_units", "Nuclear power reactor units: design, capacity and dates", description, fields,
-        [GEONUCLEARDATA], [ODBL], ["unit", "iso_code"])
+        "reactor_units",
+        "Nuclear power reactor units: design, capacity and dates",
+        description,
+        fields,
+        [GEONUCLEARDATA],
+        [ODBL],
+        ["unit", "iso_code"],
+    )
 
 
 SITE_STATUS_2011 = ["in service", "under construction", "shut down"]
@@ -120,7 +172,10 @@ SITE_STATUS_NOW = ["operating", "suspended", "under construction", "shut down"]
 
 
 def site_name(unit_name: str) -> str:
-    """'Fukushima-Daiichi-1' -> 'Fukushima-Daiichi'; 'Daya Bay-1 (Guangdong-1)' -> 'Daya Bay'; 'Biblis-A' -> 'Biblis'."""
+    """The site of a unit's name.
+
+    'Fukushima-Daiichi-1' -> 'Fukushima-Daiichi'; 'Daya Bay-1 (Guangdong-1)' -> 'Daya Bay'; 'Biblis-A' -> 'Biblis'.
+    """
     name = re.sub(r"\s*\(.*\)$", "", unit_name).strip()
     return re.sub(r"(-[A-Z]?\d*[A-Z]?\d*|\s\d+)$", "", name).strip() or name
 
@@ -137,8 +192,11 @@ def _status_2011(group: pd.DataFrame) -> str:
 
 
 def _status_now(statuses: set[str]) -> str:
-    for status, label in [("Operational", "operating"), ("Suspended Operation", "suspended"),
-                          ("Under Construction", "under construction")]:
+    for status, label in [
+        ("Operational", "operating"),
+        ("Suspended Operation", "suspended"),
+        ("Under Construction", "under construction"),
+    ]:
         if status in statuses:
             return label
     return "shut down"
@@ -146,43 +204,89 @@ def _status_now(statuses: set[str]) -> str:
 
 def reactor_sites(sources: Path):
     frame = units(sources)
-    frame = frame[frame["Latitude"].notna() & frame["OperationalFrom"].notna()
-                  | frame["Latitude"].notna() & (frame["Status"] == "Under Construction")].copy()
+    frame = frame[
+        frame["Latitude"].notna() & frame["OperationalFrom"].notna()
+        | frame["Latitude"].notna() & (frame["Status"] == "Under Construction")
+    ].copy()
     frame["site"] = frame["Name"].map(site_name)
     rows = []
     for (code, site), group in frame.groupby(["iso_code", "site"]):
         running_2011 = group[in_service_on(group, ACCIDENT_DAY)]
         running_now = group[group["Status"] == "Operational"]
-        rows.append({
-            "site": site, "country": group["country"].iloc[0], "iso_code": code,
-            "latitude": round(group["Latitude"].mean(), 4), "longitude": round(group["Longitude"].mean(), 4),
-            "units": len(group),
-            "units_in_service_2011": len(running_2011),
-            "capacity_in_service_2011_mw": int(running_2011["Capacity"].sum()),
-            "status_2011": _status_2011(group),
-            "units_operating_now": len(running_now),
-            "capacity_operating_now_mw": int(running_now["Capacity"].sum()),
-            "status_now": _status_now(set(group["Status"])),
-        })
+        rows.append(
+            {
+                "site": site,
+                "country": group["country"].iloc[0],
+                "iso_code": code,
+                "latitude": round(group["Latitude"].mean(), 4),
+                "longitude": round(group["Longitude"].mean(), 4),
+                "units": len(group),
+                "units_in_service_2011": len(running_2011),
+                "capacity_in_service_2011_mw": int(running_2011["Capacity"].sum()),
+                "status_2011": _status_2011(group),
+                "units_operating_now": len(running_now),
+                "capacity_operating_now_mw": int(running_now["Capacity"].sum()),
+                "status_now": _status_now(set(group["Status"])),
+            }
+        )
     fields = [
         field("site", "string", "Plant site: the unit name without its unit number", required=True),
         field("country", "string", "Country name, spelled as in nuclear_share", required=True),
         field("iso_code", "string", "ISO 3166-1 alpha-3 code", required=True),
-        field("latitude", "number", "Mean latitude of the site's units (approximate)", "degrees",
-              required=True, minimum=-90, maximum=90),
-        field("longitude", "number", "Mean longitude of the site's units (approximate)", "degrees",
-              required=True, minimum=-180, maximum=180),
-        field("units", "integer", "Units at the site that have operated or are under construction", required=True,
-              minimum=1),
-        field("units_in_service_2011", "integer", "Units in service on 11 March 2011 (not permanently shut down; not necessarily generating)", required=True, minimum=0),
+        field(
+            "latitude",
+            "number",
+            "Mean latitude of the site's units (approximate)",
+            "degrees",
+            required=True,
+            minimum=-90,
+            maximum=90,
+        ),
+        field(
+            "longitude",
+            "number",
+            "Mean longitude of the site's units (approximate)",
+            "degrees",
+            required=True,
+            minimum=-180,
+            maximum=180,
+        ),
+        field(
+            "units",
+            "integer",
+            "Units at the site that have operated or are under construction",
+            required=True,
+            minimum=1,
+        ),
+        field(
+            "units_in_service_2011",
+            "integer",
+            "Units in service on 11 March 2011 (not permanently shut down; not necessarily generating)",
+            required=True,
+            minimum=0,
+        ),
         field("capacity_in_service_2011_mw", "integer", "Their design net capacity", "MW", required=True, minimum=0),
-        field("status_2011", "string", "The site on 11 March 2011 (empty: nothing built or building yet)",
-              enum=SITE_STATUS_2011),
-        field("units_operating_now", "integer", "Units with the status Operational in March 2024", required=True,
-              minimum=0),
+        field(
+            "status_2011",
+            "string",
+            "The site on 11 March 2011 (empty: nothing built or building yet)",
+            enum=SITE_STATUS_2011,
+        ),
+        field(
+            "units_operating_now",
+            "integer",
+            "Units with the status Operational in March 2024",
+            required=True,
+            minimum=0,
+        ),
         field("capacity_operating_now_mw", "integer", "Their design net capacity", "MW", required=True, minimum=0),
-        field("status_now", "string", "The site in March 2024: its most active unit's status", required=True,
-              enum=SITE_STATUS_NOW),
+        field(
+            "status_now",
+            "string",
+            "The site in March 2024: its most active unit's status",
+            required=True,
+            enum=SITE_STATUS_NOW,
+        ),
     ]
     description = (
         "One row per nuclear power plant site, for maps: where it is, how many units it has, and what it was "
@@ -191,5 +295,11 @@ def reactor_sites(sources: Path):
     )
     table = pd.DataFrame(rows).sort_values(["country", "site"]).reset_index(drop=True)
     return with_columns(table, fields), resource(
-        "reactor_sites", "Nuclear power plant sites, in March 2011 and March 2024", description, fields,
-        [GEONUCLEARDATA], [ODBL], ["iso_code", "site"])
+        "reactor_sites",
+        "Nuclear power plant sites, in March 2011 and March 2024",
+        description,
+        fields,
+        [GEONUCLEARDATA],
+        [ODBL],
+        ["iso_code", "site"],
+    )

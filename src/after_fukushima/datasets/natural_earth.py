@@ -48,12 +48,17 @@ def country_outlines(sources: Path):
         polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         simplified = [[simplify_ring(ring) for ring in polygon] for polygon in polygons]
         properties = feature["properties"]
-        features.append({
-            "type": "Feature",
-            "properties": {"name": properties["NAME"], "iso_code": properties["iso_a3_fixed"],
-                           "continent": properties["CONTINENT"]},
-            "geometry": {"type": "MultiPolygon", "coordinates": simplified},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "name": properties["NAME"],
+                    "iso_code": properties["iso_a3_fixed"],
+                    "continent": properties["CONTINENT"],
+                },
+                "geometry": {"type": "MultiPolygon", "coordinates": simplified},
+            }
+        )
     features.sort(key=lambda f: f["properties"]["iso_code"])
     description = (
         "World country outlines (177 countries and territories) for maps, from Natural Earth 1:110m v4.0.0, "
@@ -63,7 +68,11 @@ def country_outlines(sources: Path):
         "de facto control; small island states are missing at this scale."
     )
     return {"type": "FeatureCollection", "features": features}, {
-        "name": "country_outlines", "title": "World country outlines, simplified", "description": description,
-        "format": "geojson", "mediatype": "application/geo+json",
-        "sources": [NATURAL_EARTH], "licenses": [PUBLIC_DOMAIN],
+        "name": "country_outlines",
+        "title": "World country outlines, simplified",
+        "description": description,
+        "format": "geojson",
+        "mediatype": "application/geo+json",
+        "sources": [NATURAL_EARTH],
+        "licenses": [PUBLIC_DOMAIN],
     }

@@ -9,14 +9,16 @@ from after_fukushima.datasets.schema import CC_BY, field, resource, with_columns
 OWID_DATASETS = "https://github.com/owid/owid-datasets (commit 48c9992)"
 IPSOS = {
     "name": "ipsos-mori-2011",
-    "title": "Ipsos MORI (2011), Global Citizen Reaction to the Fukushima Nuclear Plant Disaster, via Our World in Data",
+    "title": "Ipsos MORI (2011), Global Citizen Reaction to the Fukushima Nuclear Plant Disaster, "
+    "via Our World in Data",
     "path": "https://www.ipsos.com/ipsos-mori/en-uk/strong-global-opposition-towards-nuclear-power",
     "version": OWID_DATASETS,
     "attribution": "Ipsos MORI (2011), via Our World in Data, CC BY 4.0",
 }
 DEATHS = {
     "name": "owid-deaths-per-twh",
-    "title": "Our World in Data, deaths per TWh of electricity (Markandya and Wilkinson 2007; Sovacool et al. 2016; OWID)",
+    "title": "Our World in Data, deaths per TWh of electricity "
+    "(Markandya and Wilkinson 2007; Sovacool et al. 2016; OWID)",
     "path": "https://ourworldindata.org/safest-sources-of-energy",
     "version": OWID_DATASETS,
     "attribution": "Our World in Data (Markandya & Wilkinson 2007; Sovacool et al. 2016), CC BY 4.0",
@@ -28,8 +30,15 @@ def public_opinion_2011(sources: Path):
     table = pd.DataFrame({"country": raw["Entity"], "support_pct": raw.iloc[:, 2], "oppose_pct": raw.iloc[:, 3]})
     fields = [
         field("country", "string", "Country surveyed ('World': all 24 together)", required=True),
-        field("support_pct", "integer", "Strongly or somewhat support nuclear electricity", "%", required=True,
-              minimum=0, maximum=100),
+        field(
+            "support_pct",
+            "integer",
+            "Strongly or somewhat support nuclear electricity",
+            "%",
+            required=True,
+            minimum=0,
+            maximum=100,
+        ),
         field("oppose_pct", "integer", "Strongly or somewhat oppose it", "%", required=True, minimum=0, maximum=100),
     ]
     description = (
@@ -38,8 +47,14 @@ def public_opinion_2011(sources: Path):
         "sample, and rounding makes some rows add to 99-101."
     )
     return with_columns(table, fields), resource(
-        "public_opinion_2011", "Support for nuclear electricity in 24 countries, May 2011", description, fields,
-        [IPSOS], [CC_BY], ["country"])
+        "public_opinion_2011",
+        "Support for nuclear electricity in 24 countries, May 2011",
+        description,
+        fields,
+        [IPSOS],
+        [CC_BY],
+        ["country"],
+    )
 
 
 def deaths_per_twh(sources: Path):
@@ -47,8 +62,14 @@ def deaths_per_twh(sources: Path):
     table = pd.DataFrame({"energy_source": raw["Entity"], "deaths_per_twh": raw.iloc[:, 2]})
     fields = [
         field("energy_source", "string", "Way of producing electricity", required=True),
-        field("deaths_per_twh", "number", "Deaths from accidents and air pollution per TWh of electricity",
-              "deaths/TWh", required=True, minimum=0),
+        field(
+            "deaths_per_twh",
+            "number",
+            "Deaths from accidents and air pollution per TWh of electricity",
+            "deaths/TWh",
+            required=True,
+            minimum=0,
+        ),
     ]
     description = (
         "Deaths per terawatt-hour of electricity by energy source, as compiled by Our World in Data (labelled "
@@ -58,5 +79,11 @@ def deaths_per_twh(sources: Path):
         "differently, so compare orders of magnitude, not decimals."
     )
     return with_columns(table, fields), resource(
-        "deaths_per_twh", "Deaths per TWh of electricity, by energy source", description, fields, [DEATHS],
-        [CC_BY], ["energy_source"])
+        "deaths_per_twh",
+        "Deaths per TWh of electricity, by energy source",
+        description,
+        fields,
+        [DEATHS],
+        [CC_BY],
+        ["energy_source"],
+    )

@@ -17,8 +17,14 @@ def resource(name, title, description, fields, sources, licences, primary_key=No
     schema = {"fields": fields}
     if primary_key:
         schema["primaryKey"] = primary_key
-    return {"name": name, "title": title, "description": description, "sources": sources,
-            "licenses": licences, "schema": schema}
+    return {
+        "name": name,
+        "title": title,
+        "description": description,
+        "sources": sources,
+        "licenses": licences,
+        "schema": schema,
+    }
 
 
 def with_columns(table: pd.DataFrame, fields: list[dict]) -> pd.DataFrame:
@@ -26,14 +32,26 @@ def with_columns(table: pd.DataFrame, fields: list[dict]) -> pd.DataFrame:
     return table[[f["name"] for f in fields]]
 
 
-CC_BY = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
-         "path": "https://creativecommons.org/licenses/by/4.0/"}
-ODBL = {"name": "ODbL-1.0", "title": "Open Data Commons Open Database License 1.0",
-        "path": "https://opendatacommons.org/licenses/odbl/1-0/"}
-PUBLIC_DOMAIN = {"name": "PDDL-1.0", "title": "Public domain (Natural Earth)",
-                 "path": "https://www.naturalearthdata.com/about/terms-of-use/"}
-COURSE_TEXT = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 (the course's own text)",
-               "path": "https://creativecommons.org/licenses/by/4.0/"}
+CC_BY = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+ODBL = {
+    "name": "ODbL-1.0",
+    "title": "Open Data Commons Open Database License 1.0",
+    "path": "https://opendatacommons.org/licenses/odbl/1-0/",
+}
+PUBLIC_DOMAIN = {
+    "name": "PDDL-1.0",
+    "title": "Public domain (Natural Earth)",
+    "path": "https://www.naturalearthdata.com/about/terms-of-use/",
+}
+COURSE_TEXT = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 (the course's own text)",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
 
 OWID_2026 = {
     "name": "owid-energy-2026",

@@ -1,7 +1,7 @@
 """Widget exercises built from the question banks in exercises/banks/.
 
-    >>> bank = load_bank("00_start_here")
-    >>> bank.exercise("summit-place")      # shows the widget in a notebook
+>>> bank = load_bank("00_start_here")
+>>> bank.exercise("summit-place")      # shows the widget in a notebook
 """
 
 from after_fukushima.exercises.bank import Bank, BankError, all_banks, load_bank, read_bank

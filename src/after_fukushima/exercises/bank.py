@@ -65,7 +65,7 @@ def check_exercise(entry: dict) -> None:
             close = difflib.get_close_matches(key, allowed, n=1)
             suggestion = f" (did you mean '{close[0]}'?)" if close else ""
             raise ValueError(f"unknown key '{key}'{suggestion}")
-    for key, expected in {**COMMON_REQUIRED, **kind.required}.items():
+    for key in {**COMMON_REQUIRED, **kind.required}:
         if key not in entry:
             raise ValueError(f"'{key}' is missing")
     for key, value in entry.items():

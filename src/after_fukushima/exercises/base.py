@@ -37,8 +37,11 @@ COURSE_CSS = """<style>
 .af-exercise .widget-toggle-button i.fa { margin-right: 0.3em; }
 .af-exercise .jupyter-widgets-disconnected::before { display: none; }
 .af-exercise.jupyter-widgets-disconnected { opacity: 0.75; pointer-events: none; }
-.af-exercise.jupyter-widgets-disconnected::before { display: block; content: "A saved copy: run this cell (Shift+Enter), or Run All, to answer again."; font-weight: 600;
-  font-family: var(--jp-ui-font-family, sans-serif); padding: 4px 8px; margin-bottom: 4px; border-left: 4px solid #E69F00; background: var(--jp-layout-color2, #eeeeee); color: var(--jp-content-font-color1, #1a1a1a); }
+.af-exercise.jupyter-widgets-disconnected::before { display: block;
+  content: "A saved copy: run this cell (Shift+Enter), or Run All, to answer again.";
+  font-weight: 600; font-family: var(--jp-ui-font-family, sans-serif); padding: 4px 8px; margin-bottom: 4px;
+  border-left: 4px solid #E69F00; background: var(--jp-layout-color2, #eeeeee);
+  color: var(--jp-content-font-color1, #1a1a1a); }
 .af-exercise textarea { font-family: var(--jp-content-font-family, system-ui, sans-serif); font-size: 1em; }
 .af-exercise .widget-radio-box label { height: auto; min-height: var(--jp-widgets-inline-height, 28px);
   line-height: 1.3; padding: 2px 0; white-space: normal; }
@@ -49,13 +52,16 @@ _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")
 
 def linked(text: str) -> str:
     """``text`` escaped for HTML, with every web address made a link that opens in a new tab."""
-    return _URL.sub(lambda m: f"<a href='{m.group(0)}' target='_blank' rel='noopener'>{m.group(0)}</a>",
-                    html.escape(text))
+    return _URL.sub(
+        lambda m: f"<a href='{m.group(0)}' target='_blank' rel='noopener'>{m.group(0)}</a>", html.escape(text)
+    )
 
 
 def feedback_box(content: str, status: str | None = None) -> str:
-    return (f"<div class='af-feedback af-{status or 'note'}' style='border-left:4px solid {EDGE[status]};"
-            f"padding:4px 8px;margin:4px 0;{PANEL}'>{content}</div>")
+    return (
+        f"<div class='af-feedback af-{status or 'note'}' style='border-left:4px solid {EDGE[status]};"
+        f"padding:4px 8px;margin:4px 0;{PANEL}'>{content}</div>"
+    )
 
 
 class InvalidAnswer(ValueError):
@@ -100,8 +106,9 @@ class Exercise(widgets.VBox):
             f"<div class='af-prompt' style='{PROMPT_STYLE}'>{html.escape(spec['prompt'])}</div>"
         )
         self.control = self.build_control()
-        self.check_button = widgets.Button(description=self.check_label, button_style="primary",
-                                           tooltip=f"{self.check_label} your answer")
+        self.check_button = widgets.Button(
+            description=self.check_label, button_style="primary", tooltip=f"{self.check_label} your answer"
+        )
         self.hint_button = widgets.Button(description="Hint", icon="lightbulb-o", tooltip="Show the next hint")
         self.hint_box = widgets.HTML()
         self.feedback = widgets.HTML()
@@ -110,8 +117,13 @@ class Exercise(widgets.VBox):
         self.hint_button.on_click(lambda _: self.next_hint())
         self._update_hint_button()
         super().__init__(
-            children=[self.prompt, self.control, widgets.HBox([self.check_button, self.hint_button, self.status]),
-                      self.hint_box, self.feedback],
+            children=[
+                self.prompt,
+                self.control,
+                widgets.HBox([self.check_button, self.hint_button, self.status]),
+                self.hint_box,
+                self.feedback,
+            ],
         )
         self.add_class("af-exercise")
         self.add_class(f"af-exercise-{self.id}")  # a handle for tests and for teachers' own styling
@@ -156,14 +168,22 @@ class Exercise(widgets.VBox):
             self._show(verdict)
             return verdict
         except Exception:  # a value no parser foresaw: say so plainly rather than show a traceback
-            verdict = Verdict(INVALID, f"This answer could not be read (it is a {type(value).__name__}). "
-                                       "Type it again, or store a single number or text in your variable.")
+            verdict = Verdict(
+                INVALID,
+                f"This answer could not be read (it is a {type(value).__name__}). "
+                "Type it again, or store a single number or text in your variable.",
+            )
             self._show(verdict)
             return verdict
         problem = self._save(answer, verdict)
         if problem:  # say first, plainly, that nothing was kept; the attempt does not count
-            self._show(Verdict(INVALID, f"Not saved: {problem} The verdict on this answer: "
-                                        f"{SYMBOLS[verdict.status]} {verdict.message}".rstrip()))
+            self._show(
+                Verdict(
+                    INVALID,
+                    f"Not saved: {problem} The verdict on this answer: "
+                    f"{SYMBOLS[verdict.status]} {verdict.message}".rstrip(),
+                )
+            )
             return verdict
         self.attempts += 1
         self.solved = self.solved or verdict.status == CORRECT
@@ -223,8 +243,9 @@ class Exercise(widgets.VBox):
         if revealed and self.spec.get("source"):
             source = f"<div class='af-source' style='{SOURCE_STYLE}'>Source: {linked(self.spec['source'])}</div>"
         again = "<div style='font-size:0.9em'>Your last saved answer, as you left it:</div>" if restored else ""
-        self.feedback.value = feedback_box(f"{again}<b>{SYMBOLS[verdict.status]}</b> {html.escape(text + note)}"
-                                           f"{source}", verdict.status)
+        self.feedback.value = feedback_box(
+            f"{again}<b>{SYMBOLS[verdict.status]}</b> {html.escape(text + note)}{source}", verdict.status
+        )
         self.status.value = self._status_text()
 
     def _status_text(self) -> str:
@@ -248,9 +269,12 @@ class Exercise(widgets.VBox):
             self.attempts = last["attempt"] - 1  # graded as it was then: sort, match and order reveal by count
             verdict = self.grade(self.parse(last["answer"]))
         except (InvalidAnswer, ValueError, TypeError, KeyError, TraitError):  # the bank changed since then
-            self.feedback.value = feedback_box(html.escape(
-                "The question has been edited since you last answered it, so your saved answer no longer fits: "
-                "answer it again (your earlier attempts are still in your progress file)."))
+            self.feedback.value = feedback_box(
+                html.escape(
+                    "The question has been edited since you last answered it, so your saved answer no longer fits: "
+                    "answer it again (your earlier attempts are still in your progress file)."
+                )
+            )
             self.attempts = last["attempt"]
             self.status.value = self._status_text()
             return
@@ -270,12 +294,14 @@ class Exercise(widgets.VBox):
     def static_html(self) -> str:
         """The exercise without a kernel: its kind, prompt and choices, and how to answer it."""
         choices = "".join(f"<li>{html.escape(str(choice))}</li>" for choice in self.static_choices())
-        return (f"<div class='af-static-exercise' style='border:1px solid #999;padding:6px 10px'>"
-                f"<div style='font-size:0.8em;text-transform:uppercase'>{html.escape(self.label)}</div>"
-                f"<p><b>{html.escape(self.spec['prompt'])}</b></p>{f'<ul>{choices}</ul>' if choices else ''}"
-                "<p><i>This exercise is interactive. To answer it, open the notebook in JupyterLab and run this "
-                "cell (Shift+Enter). If an error appears instead, run the notebook from the top: Run menu, "
-                "Run All Cells.</i></p></div>")
+        return (
+            f"<div class='af-static-exercise' style='border:1px solid #999;padding:6px 10px'>"
+            f"<div style='font-size:0.8em;text-transform:uppercase'>{html.escape(self.label)}</div>"
+            f"<p><b>{html.escape(self.spec['prompt'])}</b></p>{f'<ul>{choices}</ul>' if choices else ''}"
+            "<p><i>This exercise is interactive. To answer it, open the notebook in JupyterLab and run this "
+            "cell (Shift+Enter). If an error appears instead, run the notebook from the top: Run menu, "
+            "Run All Cells.</i></p></div>"
+        )
 
     def __repr__(self) -> str:
         prompt = self.spec["prompt"]

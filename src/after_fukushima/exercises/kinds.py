@@ -34,6 +34,7 @@ def _require_known(values, allowed, what: str) -> None:
 
 # --- one answer -----------------------------------------------------------------------------------
 
+
 class MultipleChoice(Exercise):
     kind, label = "multiple_choice", "Multiple choice"
     required = {"options": list, "answer": str, "feedback": dict}
@@ -46,8 +47,9 @@ class MultipleChoice(Exercise):
         _require_feedback_for(spec, [o for o in spec["options"] if o != spec["answer"]], "wrong option")
 
     def build_control(self):
-        self.choices = widgets.RadioButtons(options=self.spec["options"], value=None, layout=wide(),
-                                            description="Your answer", style=LABEL_STYLE)
+        self.choices = widgets.RadioButtons(
+            options=self.spec["options"], value=None, layout=wide(), description="Your answer", style=LABEL_STYLE
+        )
         return self.choices
 
     def value(self):
@@ -84,8 +86,10 @@ class ChooseAll(Exercise):
         _require_feedback_for(spec, [o for o in spec["options"] if o not in spec["answers"]], "wrong option")
 
     def build_control(self):
-        self.boxes = [widgets.Checkbox(value=False, description=option, indent=False, layout=wide())
-                      for option in self.spec["options"]]
+        self.boxes = [
+            widgets.Checkbox(value=False, description=option, indent=False, layout=wide())
+            for option in self.spec["options"]
+        ]
         return widgets.VBox(self.boxes)
 
     def value(self):
@@ -113,11 +117,14 @@ class ChooseAll(Exercise):
         missed = len(right - set(answer))
         if not wrong_ticks and not missed:
             return Verdict(CORRECT, "")
-        parts = [f"'{w}': {self.spec['feedback'][w]}" if len(answer) > 1 else self.spec["feedback"][w]
-                 for w in wrong_ticks]  # with several ticked, say which one the sentence is about
+        parts = [
+            f"'{w}': {self.spec['feedback'][w]}" if len(answer) > 1 else self.spec["feedback"][w] for w in wrong_ticks
+        ]  # with several ticked, say which one the sentence is about
         if missed:
-            parts.append(f"{missed} option{'s' if missed > 1 else ''} that appl{'y' if missed > 1 else 'ies'} "
-                         f"{'are' if missed > 1 else 'is'} not ticked yet.")
+            parts.append(
+                f"{missed} option{'s' if missed > 1 else ''} that appl{'y' if missed > 1 else 'ies'} "
+                f"{'are' if missed > 1 else 'is'} not ticked yet."
+            )
         return Verdict(WRONG, " ".join(parts))
 
 
@@ -153,7 +160,9 @@ def parse_number(value, units: list[str], expected: float | None = None) -> floa
             number = math.inf
     else:
         text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
-        text = _SPACED_THOUSANDS.sub("", text.replace("−", "-")).replace("\u00a0", " ").rstrip(".!?;: ")  # '75 days.' ends a sentence
+        text = (
+            _SPACED_THOUSANDS.sub("", text.replace("−", "-")).replace("\u00a0", " ").rstrip(".!?;: ")
+        )  # '75 days.' ends a sentence
         if not text:
             raise InvalidAnswer("Type a number first, then press Check.")
         if _comma_groups_thousands(text, expected):
@@ -166,7 +175,9 @@ def parse_number(value, units: list[str], expected: float | None = None) -> floa
             raise InvalidAnswer(f"'{shown}' is not a number. Type digits only, for example 12.5.")
         unit = match.group(2).strip()
         if unit and units and unit.lower() not in [u.lower() for u in units]:
-            raise InvalidAnswer(f"Give the answer in {units[0]}: type the number alone, or the number and '{units[0]}'.")
+            raise InvalidAnswer(
+                f"Give the answer in {units[0]}: type the number alone, or the number and '{units[0]}'."
+            )
         if unit and not units:
             raise InvalidAnswer("Type the number alone, without words or units.")
         try:
@@ -189,8 +200,11 @@ def grade_number(spec: dict, number: float) -> Verdict:
             return Verdict(WRONG, mistake["feedback"])
     answer = spec["answer"]
     if number.is_integer() and not float(answer).is_integer() and abs(number - answer) < 1:
-        return Verdict(WRONG, "Nearly: that looks like the right value with its decimals cut off. Keep at least "
-                              "one decimal place, as the table gives it.")
+        return Verdict(
+            WRONG,
+            "Nearly: that looks like the right value with its decimals cut off. Keep at least "
+            "one decimal place, as the table gives it.",
+        )
     if number < answer:
         return Verdict(WRONG, spec.get("too_low", "That is too low."))
     return Verdict(WRONG, spec.get("too_high", "That is too high."))
@@ -200,8 +214,11 @@ def check_number_spec(spec: dict) -> None:
     if spec.get("tolerance", 0) < 0:
         raise ValueError("'tolerance' cannot be negative")
     for mistake in spec.get("mistakes", []):
-        if not isinstance(mistake, dict) or not isinstance(mistake.get("value"), NUMBER) or not isinstance(
-                mistake.get("feedback"), str):
+        if (
+            not isinstance(mistake, dict)
+            or not isinstance(mistake.get("value"), NUMBER)
+            or not isinstance(mistake.get("feedback"), str)
+        ):
             raise ValueError("each entry of 'mistakes' needs a numeric 'value' and a 'feedback' sentence")
         if abs(mistake["value"] - spec["answer"]) <= spec.get("tolerance", 0):
             raise ValueError(f"the mistake {mistake['value']} would count as correct")
@@ -211,8 +228,14 @@ def _units(spec: dict) -> list[str]:
     return [spec["unit"], *spec.get("unit_aliases", [])] if spec.get("unit") else []
 
 
-NUMBER_OPTIONS = {"tolerance": NUMBER, "unit": str, "unit_aliases": list, "mistakes": list,
-                  "too_low": str, "too_high": str}
+NUMBER_OPTIONS = {
+    "tolerance": NUMBER,
+    "unit": str,
+    "unit_aliases": list,
+    "mistakes": list,
+    "too_low": str,
+    "too_high": str,
+}
 
 
 class NumberAnswer(Exercise):
@@ -227,8 +250,13 @@ class NumberAnswer(Exercise):
     def build_control(self):
         unit = self.spec.get("unit", "")
         # The value reaches the kernel when Enter is pressed (or the box is left), and Enter checks the answer.
-        self.entry = widgets.Text(value="", placeholder="a number, then Enter", description="Your answer",
-                                  style=LABEL_STYLE, continuous_update=False)
+        self.entry = widgets.Text(
+            value="",
+            placeholder="a number, then Enter",
+            description="Your answer",
+            style=LABEL_STYLE,
+            continuous_update=False,
+        )
         self._entered = None  # the text Enter last checked, so that a click on Check just after is not a 2nd try
         self._restoring = False
         self.entry.observe(self._on_enter, names="value")
@@ -325,9 +353,16 @@ class Order(_PickEach):
         _require_feedback_for(spec, spec["items"], "item")
 
     def build_control(self):
-        self.slots = [widgets.Dropdown(options=self.shuffled(), value=None, description=ORDINALS[n],
-                                       layout=wide(), style={"description_width": "3em"})
-                      for n in range(len(self.spec["items"]))]
+        self.slots = [
+            widgets.Dropdown(
+                options=self.shuffled(),
+                value=None,
+                description=ORDINALS[n],
+                layout=wide(),
+                style={"description_width": "3em"},
+            )
+            for n in range(len(self.spec["items"]))
+        ]
         return widgets.VBox(self.slots)
 
     def shuffled(self) -> list[str]:
@@ -352,10 +387,16 @@ class Order(_PickEach):
             return Verdict(CORRECT, "")
         first_wrong = next(a for a, b in zip(answer, self.spec["items"]) if a != b)
         if not self._explain():
-            return Verdict(WRONG, f"{right} of {len(answer)} are in the right place. Start with '{first_wrong}': "
-                                  "is it really where you put it? (The Hint button helps.)")
-        return Verdict(WRONG, f"{right} of {len(answer)} are in the right place. "
-                              f"Look again at '{first_wrong}': {self.spec['feedback'][first_wrong]}")
+            return Verdict(
+                WRONG,
+                f"{right} of {len(answer)} are in the right place. Start with '{first_wrong}': "
+                "is it really where you put it? (The Hint button helps.)",
+            )
+        return Verdict(
+            WRONG,
+            f"{right} of {len(answer)} are in the right place. "
+            f"Look again at '{first_wrong}': {self.spec['feedback'][first_wrong]}",
+        )
 
 
 class MatchPairs(_PickEach):
@@ -375,9 +416,16 @@ class MatchPairs(_PickEach):
     def build_control(self):
         # One description width for every line (the longest left-hand item's), so that the dropdowns line up.
         width = min(24, 0.6 * max(len(left) for left in self.spec["pairs"]) + 1)
-        self.matches = [widgets.Dropdown(options=self.choices(), value=None, description=left, layout=wide(),
-                                         style={"description_width": f"{width:.1f}em"})
-                        for left in self.spec["pairs"]]
+        self.matches = [
+            widgets.Dropdown(
+                options=self.choices(),
+                value=None,
+                description=left,
+                layout=wide(),
+                style={"description_width": f"{width:.1f}em"},
+            )
+            for left in self.spec["pairs"]
+        ]
         return widgets.VBox(self.matches)
 
     def static_choices(self):
@@ -395,10 +443,17 @@ class MatchPairs(_PickEach):
             return Verdict(CORRECT, "")
         right = len(answer) - len(wrong)
         if not self._explain():
-            return Verdict(WRONG, f"{right} of {len(answer)} pairs are right. Look again at: "
-                                  + "; ".join(wrong) + ". (The Hint button helps.)")
-        return Verdict(WRONG, f"{right} of {len(answer)} pairs are right. "
-                              + " ".join(f"{left}: {self.spec['feedback'][left]}" for left in wrong))
+            return Verdict(
+                WRONG,
+                f"{right} of {len(answer)} pairs are right. Look again at: "
+                + "; ".join(wrong)
+                + ". (The Hint button helps.)",
+            )
+        return Verdict(
+            WRONG,
+            f"{right} of {len(answer)} pairs are right. "
+            + " ".join(f"{left}: {self.spec['feedback'][left]}" for left in wrong),
+        )
 
 
 class SortIntoCategories(_PickEach):
@@ -415,13 +470,18 @@ class SortIntoCategories(_PickEach):
     def build_control(self):
         rows, self.sorters = [], []
         for number, statement in enumerate(self.spec["items"], start=1):
-            sorter = widgets.ToggleButtons(options=self.spec["categories"], value=None,
-                                           style={"button_width": "auto"},
-                                           tooltips=[f"Statement {number}: {c}" for c in self.spec["categories"]])
+            sorter = widgets.ToggleButtons(
+                options=self.spec["categories"],
+                value=None,
+                style={"button_width": "auto"},
+                tooltips=[f"Statement {number}: {c}" for c in self.spec["categories"]],
+            )
             # The chosen category is marked twice: a strong colour (COURSE_CSS) and a tick, also on a projector.
             sorter.observe(lambda change, sorter=sorter: self._tick(sorter), names="value")
             self.sorters.append(sorter)
-            rows.append(widgets.HTML(f"<div class='af-statement'><b>Statement {number}.</b> {html.escape(statement)}</div>"))
+            rows.append(
+                widgets.HTML(f"<div class='af-statement'><b>Statement {number}.</b> {html.escape(statement)}</div>")
+            )
             rows.append(sorter)
         return widgets.VBox(rows)
 
@@ -445,17 +505,29 @@ class SortIntoCategories(_PickEach):
         if not wrong:
             return Verdict(CORRECT, "")
         numbers = [str(statements.index(s) + 1) for s in wrong]
-        which = (f"statement {numbers[0]}" if len(numbers) == 1
-                 else f"statements {', '.join(numbers[:-1])} and {numbers[-1]}")
+        which = (
+            f"statement {numbers[0]}"
+            if len(numbers) == 1
+            else f"statements {', '.join(numbers[:-1])} and {numbers[-1]}"
+        )
         if not self._explain():
-            return Verdict(WRONG, f"{len(statements) - len(wrong)} of {len(statements)} are sorted right. Look "
-                                  f"again at {which}. (The Hint button helps.)")
-        return Verdict(WRONG, f"Look again at {which}. "
-                              + " ".join(f"({n}) {self.spec['feedback'][s]}" if len(wrong) > 1
-                                         else self.spec["feedback"][s] for n, s in zip(numbers, wrong)))
+            return Verdict(
+                WRONG,
+                f"{len(statements) - len(wrong)} of {len(statements)} are sorted right. Look "
+                f"again at {which}. (The Hint button helps.)",
+            )
+        return Verdict(
+            WRONG,
+            f"Look again at {which}. "
+            + " ".join(
+                f"({n}) {self.spec['feedback'][s]}" if len(wrong) > 1 else self.spec["feedback"][s]
+                for n, s in zip(numbers, wrong)
+            ),
+        )
 
 
 # --- written reflection -----------------------------------------------------------------------------
+
 
 def count_words(text: str) -> int:
     return len(re.findall(r"\w+(?:['’-]\w+)*", text or ""))
@@ -472,9 +544,13 @@ class Reflection(Exercise):
     optional = {"min_words": int}
 
     def build_control(self):
-        self.text = widgets.Textarea(value="", placeholder="Write your answer here, then press Save.",
-                                     description="Your reflection", style=LABEL_STYLE,
-                                     layout=widgets.Layout(width="100%", height="8em"))
+        self.text = widgets.Textarea(
+            value="",
+            placeholder="Write your answer here, then press Save.",
+            description="Your reflection",
+            style=LABEL_STYLE,
+            layout=widgets.Layout(width="100%", height="8em"),
+        )
         self.word_count = widgets.Label()
         self._count("")
         self.text.observe(lambda change: self._count(change["new"]), names="value")
@@ -483,9 +559,11 @@ class Reflection(Exercise):
     def _count(self, text):
         n = count_words(text)
         target = self.spec.get("min_words", 0)
-        self.word_count.value = (f"{n} / {target} words " + ("(long enough)" if n >= target else
-                                                             f"(aim for at least {target})") if target
-                                 else f"{n} word{'s' if n != 1 else ''}")
+        self.word_count.value = (
+            f"{n} / {target} words " + ("(long enough)" if n >= target else f"(aim for at least {target})")
+            if target
+            else f"{n} word{'s' if n != 1 else ''}"
+        )
 
     def value(self):
         return self.text.value
@@ -503,12 +581,17 @@ class Reflection(Exercise):
         n = count_words(answer)
         kept = f"{n} word{'s' if n != 1 else ''} kept."
         if not long_enough(answer, self.spec):
-            return Verdict(SAVED, f"{kept} Aim for at least {self.spec['min_words']} words: add a little more and "
-                                  "press Save again, and you will see what a strong answer might mention.", reveal=False)
+            return Verdict(
+                SAVED,
+                f"{kept} Aim for at least {self.spec['min_words']} words: add a little more and "
+                "press Save again, and you will see what a strong answer might mention.",
+                reveal=False,
+            )
         return Verdict(SAVED, f"{kept} Compare with this:")
 
 
 # --- code task: the student computes a value with pandas ---------------------------------------------
+
 
 class CodeTask(Exercise):
     kind, label = "code_task", "Code task"
@@ -521,8 +604,10 @@ class CodeTask(Exercise):
             raise ValueError(f"'variable' must be a Python name, not '{spec['variable']}'")
         if isinstance(spec["answer"], NUMBER):
             check_number_spec(spec)
-        elif any(not isinstance(m, dict) or not isinstance(m.get("value"), str) or not isinstance(m.get("feedback"), str)
-                 for m in spec.get("mistakes", [])):
+        elif any(
+            not isinstance(m, dict) or not isinstance(m.get("value"), str) or not isinstance(m.get("feedback"), str)
+            for m in spec.get("mistakes", [])
+        ):
             raise ValueError("each entry of 'mistakes' needs a text 'value' and a 'feedback' sentence")
 
     def build_control(self):
@@ -556,7 +641,9 @@ class CodeTask(Exercise):
     def parse(self, value):
         name = self.spec["variable"]
         if value is _NOT_DEFINED:
-            raise InvalidAnswer(f"There is no variable called {name} yet: run the cell that defines it, then press Check.")
+            raise InvalidAnswer(
+                f"There is no variable called {name} yet: run the cell that defines it, then press Check."
+            )
         if value is None:
             raise InvalidAnswer(f"{name} is still None: replace None with your pandas expression and run the cell.")
         shape = getattr(value, "shape", None)
@@ -567,24 +654,32 @@ class CodeTask(Exercise):
             value = (value.to_numpy() if hasattr(value, "to_numpy") else value).reshape(-1)[0]
             shape = getattr(value, "shape", None)
         elif isinstance(shape, tuple) and len(shape) == 2 and shape[0] == 1:
-            raise InvalidAnswer(f"{name} is one row with {shape[1]} columns. Choose the column you need, for "
-                                "example table[\"column_name\"], before storing it.")
+            raise InvalidAnswer(
+                f"{name} is one row with {shape[1]} columns. Choose the column you need, for "
+                'example table["column_name"], before storing it.'
+            )
         if shape not in (None, ()):
             kind = type(value).__name__
-            raise InvalidAnswer(f"{name} is a {kind} of shape {shape}, not a single value. To count its rows, use "
-                                "len(...) around it; to pick one value, filter down to one row and choose the "
-                                "column; to add values up, use .sum().")
+            raise InvalidAnswer(
+                f"{name} is a {kind} of shape {shape}, not a single value. To count its rows, use "
+                "len(...) around it; to pick one value, filter down to one row and choose the "
+                "column; to add values up, use .sum()."
+            )
         if isinstance(value, (tuple, list, set, dict)):
             kind = type(value).__name__
-            raise InvalidAnswer(f"{name} is a {kind} of {len(value)} items, not a single value. To count rows use "
-                                "len(table) or table.shape[0]; otherwise pick the one value you need.")
+            raise InvalidAnswer(
+                f"{name} is a {kind} of {len(value)} items, not a single value. To count rows use "
+                "len(table) or table.shape[0]; otherwise pick the one value you need."
+            )
         if hasattr(value, "item") and shape == ():
             value = value.item()  # a NumPy scalar
         if isinstance(self.spec["answer"], str):
             if not isinstance(value, str):
-                raise InvalidAnswer(f"{name} should be text (a str), not {type(value).__name__}. If you used "
-                                    ".idxmax(), it gives a row label: read the name from its column, for example "
-                                    ".loc[label, 'country'].")
+                raise InvalidAnswer(
+                    f"{name} should be text (a str), not {type(value).__name__}. If you used "
+                    ".idxmax(), it gives a row label: read the name from its column, for example "
+                    ".loc[label, 'country']."
+                )
             return " ".join(value.split())
         return parse_number(value, _units(self.spec), self.spec["answer"])
 
@@ -601,9 +696,11 @@ class CodeTask(Exercise):
         return grade_number(self.spec, answer)
 
 
-EMPTY_FILTER = ("Your filter kept no rows. Check the spelling and capitals of the text you compare with (the "
-                "tables write 'France', not 'france'), and compare numbers with numbers (year == 2010, not "
-                "year == '2010').")
+EMPTY_FILTER = (
+    "Your filter kept no rows. Check the spelling and capitals of the text you compare with (the "
+    "tables write 'France', not 'france'), and compare numbers with numbers (year == 2010, not "
+    "year == '2010')."
+)
 
 
 class _NotDefined:

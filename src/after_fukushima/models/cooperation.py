@@ -66,9 +66,10 @@ being built in Taiwan is a General Electric (United States) design, so Japan is 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from numbers import Real
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -91,10 +92,21 @@ COST_RULES = {"equal": "equal shares", "fleet": "proportion to the fleet"}
 
 # --- the weights and the design ------------------------------------------------------------------
 
-def _weight(default: float, symbol: str, meaning: str, *, low: float = 0.0, high: float = math.inf,
-            open_low: bool = False, unit: str = ""):
-    return field(default=default, metadata={"symbol": symbol, "meaning": meaning, "low": low, "high": high,
-                                            "open_low": open_low, "unit": unit})
+
+def _weight(
+    default: float,
+    symbol: str,
+    meaning: str,
+    *,
+    low: float = 0.0,
+    high: float = math.inf,
+    open_low: bool = False,
+    unit: str = "",
+):
+    return field(
+        default=default,
+        metadata={"symbol": symbol, "meaning": meaning, "low": low, "high": high, "open_low": open_low, "unit": unit},
+    )
 
 
 @dataclass(frozen=True)
@@ -105,23 +117,43 @@ class Weights:
     """
 
     beta: float = _weight(1.0, "β", "What a member gains at home from full-depth cooperation, per (reactors)^α.")
-    gamma: float = _weight(1.0, "γ", "How much more home safety is worth the more a country depends on nuclear "
-                                     "electricity (times its 2010 share).")
-    alpha: float = _weight(0.5, "α", "Diminishing returns: a large, experienced regulator learns less per reactor "
-                                     "from outside review (0 = fleet size does not matter, 1 = every reactor "
-                                     "counts fully).", high=1.0)
-    kappa: float = _weight(3.0, "κ", "What the members-only portal is worth to a member when it covers all the "
-                                     "world's other reactors.")
+    gamma: float = _weight(
+        1.0,
+        "γ",
+        "How much more home safety is worth the more a country depends on nuclear electricity (times its 2010 share).",
+    )
+    alpha: float = _weight(
+        0.5,
+        "α",
+        "Diminishing returns: a large, experienced regulator learns less per reactor "
+        "from outside review (0 = fleet size does not matter, 1 = every reactor "
+        "counts fully).",
+        high=1.0,
+    )
+    kappa: float = _weight(
+        3.0, "κ", "What the members-only portal is worth to a member when it covers all the world's other reactors."
+    )
     sigma: float = _weight(1.0, "σ", "The sovereignty cost of a full-depth commitment, the same for every country.")
-    c: float = _weight(0.15, "c", "The compliance cost per reactor of a full-depth commitment: bigger fleets "
-                                  "have more to change.")
-    phi: float = _weight(0.7, "φ", "The part of that compliance cost a phasing-out country saves on plants it "
-                                   "is closing (0 = none, 1 = all).", high=1.0)
+    c: float = _weight(
+        0.15, "c", "The compliance cost per reactor of a full-depth commitment: bigger fleets have more to change."
+    )
+    phi: float = _weight(
+        0.7,
+        "φ",
+        "The part of that compliance cost a phasing-out country saves on plants it is closing (0 = none, 1 = all).",
+        high=1.0,
+    )
     pi: float = _weight(3.0, "π", "What an exporter loses by sharing all its design information (vendor duty 1).")
-    decay_km: float = _weight(500.0, "L", "The distance over which a neighbour's reactors matter less by a factor "
-                                          "of e (about 2.7).", open_low=True, unit=" km")
-    secretariat: float = _weight(3.0, "F", "The secretariat's yearly cost if every country joined; each member "
-                                           "pays its share by the cost rule.")
+    decay_km: float = _weight(
+        500.0,
+        "L",
+        "The distance over which a neighbour's reactors matter less by a factor of e (about 2.7).",
+        open_low=True,
+        unit=" km",
+    )
+    secretariat: float = _weight(
+        3.0, "F", "The secretariat's yearly cost if every country joined; each member pays its share by the cost rule."
+    )
 
     def __post_init__(self):
         for spec in fields(self):
@@ -154,7 +186,7 @@ class Weights:
         return {spec.name: (spec.metadata["low"], spec.metadata["high"]) for spec in fields(cls)}
 
     @classmethod
-    def from_table(cls, table: pd.DataFrame) -> "Weights":
+    def from_table(cls, table: pd.DataFrame) -> Weights:
         """Weights from an edited copy of ``simulator.weights_table(...)``: one row per weight, a 'value' column.
 
         Rows are found by the weight's name in the index ('kappa') or, failing that, by its 'symbol' ('κ').
@@ -168,8 +200,10 @@ class Weights:
         for key, symbol, raw in zip(table.index, symbols, table["value"]):
             name = key if key in by_symbol.values() else by_symbol.get(symbol)
             if name is None:
-                raise CourseError(f"The table of weights has a row '{key}' that is not a weight of the model; "
-                                  f"the weights are {', '.join(cls.symbols())}.")
+                raise CourseError(
+                    f"The table of weights has a row '{key}' that is not a weight of the model; "
+                    f"the weights are {', '.join(cls.symbols())}."
+                )
             label = f"{cls.symbols()[name]} ({name})"
             if name in values:
                 raise CourseError(f"The table of weights has two rows for {label}; keep one.")
@@ -223,6 +257,7 @@ class Design:
 
 # --- the countries, from data/ -------------------------------------------------------------------
 
+
 def _need(table: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
     if not isinstance(table, pd.DataFrame):
         raise CourseError(f"The {name} table must be a pandas DataFrame, as load_table('{name}') gives.")
@@ -253,8 +288,9 @@ def under_construction(units: pd.DataFrame, day=DAY) -> pd.Series:
     operating = _dates(units["commercial_operation"])
     shutdown = _dates(units["permanent_shutdown"])
     abandoned = units["status_2024"].isin(["Cancelled Construction", "Never Commissioned"])
-    return (started & (operating.isna() | (operating > day)) & (shutdown.isna() | (shutdown > day))
-            & ~abandoned).fillna(False)
+    return (
+        started & (operating.isna() | (operating > day)) & (shutdown.isna() | (shutdown > day)) & ~abandoned
+    ).fillna(False)
 
 
 def _great_circle_km(lat1, lon1, lat2, lon2):
@@ -280,9 +316,15 @@ def exposure(reactors: np.ndarray, distances: np.ndarray, decay_km: float) -> np
     return kernel @ np.asarray(reactors, float)
 
 
-def country_attributes(units: pd.DataFrame, sites: pd.DataFrame, shares: pd.DataFrame,
-                       responses: pd.DataFrame, vendors: pd.DataFrame, day=DAY,
-                       decay_km: float = 500) -> pd.DataFrame:
+def country_attributes(
+    units: pd.DataFrame,
+    sites: pd.DataFrame,
+    shares: pd.DataFrame,
+    responses: pd.DataFrame,
+    vendors: pd.DataFrame,
+    day=DAY,
+    decay_km: float = 500,
+) -> pd.DataFrame:
     """One row per country with at least one reactor in service on ``day``, indexed by country, sorted by name.
 
     Takes the tables load_table gives for reactor_units, reactor_sites, nuclear_share, national_responses and
@@ -300,9 +342,22 @@ def country_attributes(units: pd.DataFrame, sites: pd.DataFrame, shares: pd.Data
     Raises CourseError (one sentence) for a missing column, a site without coordinates, a country without a
     share, or a decay length that is not positive.
     """
-    _need(units, "reactor_units", ("unit", "site", "country", "iso_code", "reactor_model", "net_capacity_mw",
-                                   "construction_start", "commercial_operation", "permanent_shutdown",
-                                   "status_2024"))
+    _need(
+        units,
+        "reactor_units",
+        (
+            "unit",
+            "site",
+            "country",
+            "iso_code",
+            "reactor_model",
+            "net_capacity_mw",
+            "construction_start",
+            "commercial_operation",
+            "permanent_shutdown",
+            "status_2024",
+        ),
+    )
     _need(sites, "reactor_sites", ("site", "country", "latitude", "longitude"))
     _need(shares, "nuclear_share", ("country", "year", "nuclear_share_pct"))
     _need(responses, "national_responses", ("country", "year", "category"))
@@ -319,12 +374,15 @@ def country_attributes(units: pd.DataFrame, sites: pd.DataFrame, shares: pd.Data
 
     # Reactor centres: capacity-weighted mean of the sites' positions, averaged as 3D unit vectors.
     capacity = running.groupby(["country", "site"])["net_capacity_mw"].sum().astype(float).rename("mw")
-    located = capacity.reset_index().merge(sites[["country", "site", "latitude", "longitude"]],
-                                           on=["country", "site"], how="left")
+    located = capacity.reset_index().merge(
+        sites[["country", "site", "latitude", "longitude"]], on=["country", "site"], how="left"
+    )
     lost = located[located["latitude"].isna() | located["longitude"].isna()]
     if not lost.empty:
-        raise CourseError(f"The site '{lost['site'].iloc[0]}' ({lost['country'].iloc[0]}) has no coordinates "
-                          f"in the reactor_sites table.")
+        raise CourseError(
+            f"The site '{lost['site'].iloc[0]}' ({lost['country'].iloc[0]}) has no coordinates "
+            f"in the reactor_sites table."
+        )
     lat, lon = np.radians(located["latitude"].to_numpy(float)), np.radians(located["longitude"].to_numpy(float))
     xyz = pd.DataFrame({"x": np.cos(lat) * np.cos(lon), "y": np.cos(lat) * np.sin(lon), "z": np.sin(lat)})
     mw = located["mw"].to_numpy(float)
@@ -334,8 +392,13 @@ def country_attributes(units: pd.DataFrame, sites: pd.DataFrame, shares: pd.Data
     longitude = np.degrees(np.arctan2(centre["y"], centre["x"]))
 
     year = day.year - 1
-    share = (shares[shares["year"] == year].drop_duplicates("country").set_index("country")["nuclear_share_pct"]
-             .reindex(countries).astype(float))
+    share = (
+        shares[shares["year"] == year]
+        .drop_duplicates("country")
+        .set_index("country")["nuclear_share_pct"]
+        .reindex(countries)
+        .astype(float)
+    )
     if share.isna().any():
         raise CourseError(f"The nuclear_share table has no {year} share for {share[share.isna()].index[0]}.")
 
@@ -348,16 +411,19 @@ def country_attributes(units: pd.DataFrame, sites: pd.DataFrame, shares: pd.Data
     exporter = countries.isin(abroad).astype(int)
 
     iso = running.drop_duplicates("country").set_index("country")["iso_code"].reindex(countries)
-    attrs = pd.DataFrame({
-        "reactors": reactors.to_numpy(),
-        "share": share.to_numpy() / 100,
-        "exposure": 0.0,
-        "exporter": exporter,
-        "phase_out": phase_out,
-        "iso_code": iso.to_numpy(),
-        "latitude": latitude.to_numpy(),
-        "longitude": longitude.to_numpy(),
-    }, index=pd.Index(countries, name="country"))
+    attrs = pd.DataFrame(
+        {
+            "reactors": reactors.to_numpy(),
+            "share": share.to_numpy() / 100,
+            "exposure": 0.0,
+            "exporter": exporter,
+            "phase_out": phase_out,
+            "iso_code": iso.to_numpy(),
+            "latitude": latitude.to_numpy(),
+            "longitude": longitude.to_numpy(),
+        },
+        index=pd.Index(countries, name="country"),
+    )
     attrs["exposure"] = exposure(attrs["reactors"].to_numpy(), distances_km(attrs).to_numpy(), decay_km)
     attrs.attrs["day_text"] = f"{day.day} {day:%B %Y}"  # for sentences such as the simulator's summary
     return attrs
@@ -383,19 +449,27 @@ def interests_2011(attrs: pd.DataFrame, stances: pd.DataFrame, responses: pd.Dat
     """
     _need(stances, "positions_2011", ("country", "stance"))
     _need(responses, "national_responses", ("country", "year", "date", "category"))
-    first = (responses[responses["year"] == 2011].sort_values("date", na_position="last")
-             .groupby("country")["category"].first())
-    table = pd.DataFrame({
-        "reactors": attrs["reactors"].astype(int),
-        "share_2010_pct": (attrs["share"] * 100).round(1),
-        "exporter": np.where(attrs["exporter"] == 1, "yes", "no"),
-        "first_response_2011": first.reindex(attrs.index).fillna("not in the course table"),
-        "stance_2011": stances.set_index("country")["stance"].reindex(attrs.index).fillna("none reported"),
-    }, index=attrs.index)
+    first = (
+        responses[responses["year"] == 2011]
+        .sort_values("date", na_position="last")
+        .groupby("country")["category"]
+        .first()
+    )
+    table = pd.DataFrame(
+        {
+            "reactors": attrs["reactors"].astype(int),
+            "share_2010_pct": (attrs["share"] * 100).round(1),
+            "exporter": np.where(attrs["exporter"] == 1, "yes", "no"),
+            "first_response_2011": first.reindex(attrs.index).fillna("not in the course table"),
+            "stance_2011": stances.set_index("country")["stance"].reindex(attrs.index).fillna("none reported"),
+        },
+        index=attrs.index,
+    )
     return table.sort_values(["reactors", "share_2010_pct"], ascending=False)
 
 
 # --- the payoffs ---------------------------------------------------------------------------------
+
 
 class _Countries(NamedTuple):
     names: pd.Index
@@ -432,9 +506,12 @@ def _secretariat_share(c: _Countries, rule: str) -> np.ndarray:
 def _gain(c: _Countries, members: np.ndarray, depth, design: Design, w: Weights) -> np.ndarray:
     """Δ_i for member masks of shape (..., N) and a depth broadcastable against them."""
     n = c.n
-    home = w.beta * depth * n ** w.alpha * (1 + w.gamma * c.s)
-    cost = depth ** 2 * (w.sigma + w.c * n * (1 - w.phi * c.o)) + w.pi * design.vendor_duty * c.e \
+    home = w.beta * depth * n**w.alpha * (1 + w.gamma * c.s)
+    cost = (
+        depth**2 * (w.sigma + w.c * n * (1 - w.phi * c.o))
+        + w.pi * design.vendor_duty * c.e
         + w.secretariat * _secretariat_share(c, design.cost_rule)
+    )
     gain = home - cost
     if design.portal and w.kappa:
         covered = members * n
@@ -452,8 +529,7 @@ def _mask(attrs: pd.DataFrame, members) -> np.ndarray:
         return members.reindex(attrs.index, fill_value=False).fillna(False).to_numpy(bool)
     if isinstance(members, np.ndarray) and members.dtype == bool:
         if members.shape[-1] != len(attrs):
-            raise CourseError(f"A membership mask needs one value per country ({len(attrs)}), not "
-                              f"{members.shape[-1]}.")
+            raise CourseError(f"A membership mask needs one value per country ({len(attrs)}), not {members.shape[-1]}.")
         return members
     if isinstance(members, str):
         members = [members]
@@ -475,8 +551,9 @@ def net_gain(attrs: pd.DataFrame, members, design: Design, weights: Weights) -> 
     return _gain(c, _mask(attrs, members).astype(float), design.depth, design, weights)
 
 
-def payoffs(attrs: pd.DataFrame, members, design: Design, weights: Weights,
-            distances: pd.DataFrame | None = None) -> pd.Series:
+def payoffs(
+    attrs: pd.DataFrame, members, design: Design, weights: Weights, distances: pd.DataFrame | None = None
+) -> pd.Series:
     """Each country's whole yearly payoff (benefit units) when M are the members, members or not.
 
     u_i(M) = β·D·Σ_{j∈M, j≠i} n_j·exp(−d_ij/L)  (neighbours' safer plants, for everyone)
@@ -487,7 +564,7 @@ def payoffs(attrs: pd.DataFrame, members, design: Design, weights: Weights,
     mask = _mask(attrs, members)
     if mask.ndim != 1:
         raise CourseError("payoffs takes one membership at a time.")
-    d = (distances_km(attrs) if distances is None else distances.reindex(index=attrs.index, columns=attrs.index))
+    d = distances_km(attrs) if distances is None else distances.reindex(index=attrs.index, columns=attrs.index)
     kernel = np.exp(-d.to_numpy(float) / weights.decay_km)
     np.fill_diagonal(kernel, 0.0)
     spillover = weights.beta * design.depth * kernel @ (mask * c.n)
@@ -495,13 +572,15 @@ def payoffs(attrs: pd.DataFrame, members, design: Design, weights: Weights,
     return pd.Series(spillover + own, index=attrs.index, name="payoff")
 
 
-def world_gain(attrs: pd.DataFrame, members, design: Design, weights: Weights,
-               distances: pd.DataFrame | None = None) -> float:
+def world_gain(
+    attrs: pd.DataFrame, members, design: Design, weights: Weights, distances: pd.DataFrame | None = None
+) -> float:
     """The sum of all countries' payoffs (benefit units a year) when M are the members."""
     return float(payoffs(attrs, members, design, weights, distances).sum())
 
 
 # --- stable memberships --------------------------------------------------------------------------
+
 
 class Memberships(NamedTuple):
     """The smallest (reached from nobody) and largest (from everybody) stable memberships, in attrs' order."""
@@ -591,8 +670,12 @@ def breadth_vs_depth(attrs: pd.DataFrame, design: Design, weights: Weights, dept
 
 # --- positions -----------------------------------------------------------------------------------
 
-POSITIONS = {(True, False): "pusher", (False, True): "dragger", (True, True): "intermediate",
-             (False, False): "bystander"}
+POSITIONS = {
+    (True, False): "pusher",
+    (False, True): "dragger",
+    (True, True): "intermediate",
+    (False, False): "bystander",
+}
 
 
 def positions(attrs: pd.DataFrame, weights: Weights, design: Design | None = None) -> pd.DataFrame:
@@ -611,13 +694,20 @@ def positions(attrs: pd.DataFrame, weights: Weights, design: Design | None = Non
     cost = weights.sigma + weights.c * c.n * (1 - weights.phi * c.o) + weights.pi * design.vendor_duty * c.e
     high_v = vulnerability > np.median(vulnerability)
     high_c = cost > np.median(cost)
-    return pd.DataFrame({
-        "reactors": c.n.astype(int), "exposure": x, "vulnerability": vulnerability, "cost": cost,
-        "position": [POSITIONS[(bool(v), bool(k))] for v, k in zip(high_v, high_c)],
-    }, index=attrs.index)
+    return pd.DataFrame(
+        {
+            "reactors": c.n.astype(int),
+            "exposure": x,
+            "vulnerability": vulnerability,
+            "cost": cost,
+            "position": [POSITIONS[(bool(v), bool(k))] for v, k in zip(high_v, high_c)],
+        },
+        index=attrs.index,
+    )
 
 
 # --- sensitivity ---------------------------------------------------------------------------------
+
 
 def sensitivity(attrs: pd.DataFrame, design: Design, weights: Weights) -> pd.DataFrame:
     """Which conclusions survive? Each weight halved and doubled (capped at its upper bound), one at a time.
@@ -631,13 +721,19 @@ def sensitivity(attrs: pd.DataFrame, design: Design, weights: Weights) -> pd.Dat
     rows = []
 
     def row(name, symbol, change, value, result):
-        rows.append({
-            "weight": name, "symbol": symbol, "change": change, "value": value,
-            "members_smallest": len(result.smallest), "members_largest": len(result.largest),
-            "coverage": float(attrs.loc[list(result.largest), "reactors"].sum() / total),
-            "joins": ", ".join(sorted(set(result.largest) - set(base.largest))),
-            "leaves": ", ".join(sorted(set(base.largest) - set(result.largest))),
-        })
+        rows.append(
+            {
+                "weight": name,
+                "symbol": symbol,
+                "change": change,
+                "value": value,
+                "members_smallest": len(result.smallest),
+                "members_largest": len(result.largest),
+                "coverage": float(attrs.loc[list(result.largest), "reactors"].sum() / total),
+                "joins": ", ".join(sorted(set(result.largest) - set(base.largest))),
+                "leaves": ", ".join(sorted(set(base.largest) - set(result.largest))),
+            }
+        )
 
     row("", "", "as set", math.nan, base)
     for name, symbol in Weights.symbols().items():

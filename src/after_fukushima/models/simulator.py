@@ -23,9 +23,19 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from after_fukushima.errors import CourseError
-from after_fukushima.models.cooperation import (COST_RULES, DEPTH_LEVELS, Design, Weights, breadth_vs_depth,
-                                                distances_km, net_gain, payoffs, sensitivity, stable_memberships)
 from after_fukushima.live import keep_one
+from after_fukushima.models.cooperation import (
+    COST_RULES,
+    DEPTH_LEVELS,
+    Design,
+    Weights,
+    breadth_vs_depth,
+    distances_km,
+    net_gain,
+    payoffs,
+    sensitivity,
+    stable_memberships,
+)
 from after_fukushima.plots import PALETTE, fitting, interactive_figure
 
 __all__ = ["CooperationSimulator", "weights_table", "sensitivity", "timing"]
@@ -46,12 +56,15 @@ def weights_table(weights: Weights | None = None) -> pd.DataFrame:
     """
     weights = weights or Weights()
     names = list(Weights.symbols())
-    return pd.DataFrame({
-        "symbol": [Weights.symbols()[name] for name in names],
-        # object, not float: a student who types text gets Weights.from_table's sentence, not a pandas error
-        "value": pd.Series([getattr(weights, name) for name in names], index=names, dtype=object),
-        "meaning": [Weights.meanings()[name] for name in names],
-    }, index=pd.Index(names, name="weight"))
+    return pd.DataFrame(
+        {
+            "symbol": [Weights.symbols()[name] for name in names],
+            # object, not float: a student who types text gets Weights.from_table's sentence, not a pandas error
+            "value": pd.Series([getattr(weights, name) for name in names], index=names, dtype=object),
+            "meaning": [Weights.meanings()[name] for name in names],
+        },
+        index=pd.Index(names, name="weight"),
+    )
 
 
 def _names(countries) -> str:
@@ -66,8 +79,14 @@ class CooperationSimulator(widgets.VBox):
     the figure's source line (by default the one ``course_attributes`` stored with the attributes).
     """
 
-    def __init__(self, attrs: pd.DataFrame, weights: Weights | pd.DataFrame | None = None, *,
-                 design: Design | None = None, source: str | None = None):
+    def __init__(
+        self,
+        attrs: pd.DataFrame,
+        weights: Weights | pd.DataFrame | None = None,
+        *,
+        design: Design | None = None,
+        source: str | None = None,
+    ):
         if isinstance(weights, pd.DataFrame):
             weights = Weights.from_table(weights)
         self.attrs = attrs
@@ -83,32 +102,58 @@ class CooperationSimulator(widgets.VBox):
 
         wide = {"description_width": "initial"}
         self.depth = widgets.ToggleButtons(
-            options=[(f"{label} ({depth:g})", depth) for depth, label in DEPTH_LEVELS.items()], value=design.depth,
-            description="Depth of the commitment:", tooltip="How much a member must change",
-            tooltips=[DEPTH_TIPS[depth] for depth in DEPTH_LEVELS], style=wide | {"button_width": "auto"})
+            options=[(f"{label} ({depth:g})", depth) for depth, label in DEPTH_LEVELS.items()],
+            value=design.depth,
+            description="Depth of the commitment:",
+            tooltip="How much a member must change",
+            tooltips=[DEPTH_TIPS[depth] for depth in DEPTH_LEVELS],
+            style=wide | {"button_width": "auto"},
+        )
         self.portal = widgets.Checkbox(
-            value=design.portal, description="Shared portal for operating experience and accident information "
-                                             "(members only)", indent=False, style=wide,
+            value=design.portal,
+            description="Shared portal for operating experience and accident information (members only)",
+            indent=False,
+            style=wide,
             layout=widgets.Layout(width="auto"),
-            tooltip="A channel open to members only: the more reactors its members run, the more it is worth")
+            tooltip="A channel open to members only: the more reactors its members run, the more it is worth",
+        )
         self.vendor_duty = widgets.FloatSlider(
-            value=design.vendor_duty, min=0, max=1, step=0.05, readout_format=".2f", continuous_update=False,
-            description="Vendor duty (0 = none, 1 = all safety-relevant design information):", style=wide,
+            value=design.vendor_duty,
+            min=0,
+            max=1,
+            step=0.05,
+            readout_format=".2f",
+            continuous_update=False,
+            description="Vendor duty (0 = none, 1 = all safety-relevant design information):",
+            style=wide,
             tooltip="How far reactor vendors must share safety-relevant design information",
-            layout=widgets.Layout(width="95%"))
+            layout=widgets.Layout(width="95%"),
+        )
         self.cost_rule = widgets.ToggleButtons(
-            options=[(label, rule) for rule, label in COST_RULES.items()], value=design.cost_rule,
-            description="Secretariat cost shared in:", tooltip="Who pays for the secretariat",
+            options=[(label, rule) for rule, label in COST_RULES.items()],
+            value=design.cost_rule,
+            description="Secretariat cost shared in:",
+            tooltip="Who pays for the secretariat",
             tooltips=["Every member pays the same", "Each member pays in proportion to its reactors"],
-            style=wide | {"button_width": "auto"})
+            style=wide | {"button_width": "auto"},
+        )
 
         self.figure, self.axes = interactive_figure(
-            "Breadth against depth", ylabel="% of the reactors in service",
-            xlabel="depth D (0 = no commitment, 1 = binding standards with inspection)", source="",
-            figsize=(7.6, 5.4))
+            "Breadth against depth",
+            ylabel="% of the reactors in service",
+            xlabel="depth D (0 = no commitment, 1 = binding standards with inspection)",
+            source="",
+            figsize=(7.6, 5.4),
+        )
         # Two panels: the source goes under both, as in figures.release_estimates.
-        self.figure.supxlabel(source or attrs.attrs.get("source", "Source: the course's tables in data/"),
-                              x=0.01, ha="left", fontsize=8, color="#555555", wrap=True)
+        self.figure.supxlabel(
+            source or attrs.attrs.get("source", "Source: the course's tables in data/"),
+            x=0.01,
+            ha="left",
+            fontsize=8,
+            color="#555555",
+            wrap=True,
+        )
         self._draw_static()
         # Nothing a control changes moves the panels, so lay the figure out once and again only after a resize:
         # about a third of the time of a redraw.
@@ -118,8 +163,16 @@ class CooperationSimulator(widgets.VBox):
         self.summary = widgets.HTML()  # the figure in words: for screen readers, and for checking a reading
         for control in (self.depth, self.portal, self.vendor_duty, self.cost_rule):
             control.observe(self.update, names="value")
-        super().__init__(children=[self.depth, self.portal, self.vendor_duty, self.cost_rule, *fitting(self.figure.canvas),
-                                   self.summary])
+        super().__init__(
+            children=[
+                self.depth,
+                self.portal,
+                self.vendor_duty,
+                self.cost_rule,
+                *fitting(self.figure.canvas),
+                self.summary,
+            ]
+        )
         keep_one(("CooperationSimulator", repr(design), repr(self.weights)), self)  # a re-run closes the copy before
         self.update()
 
@@ -132,16 +185,21 @@ class CooperationSimulator(widgets.VBox):
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 105)
         zeros = np.zeros_like(self.depths)
-        self.band = ax.fill_between(self.depths, zeros, zeros, color=PALETTE["orange"], alpha=0.3, linewidth=0,
-                                    label="two stable outcomes")
-        (self.coverage_line,) = ax.plot(self.depths, zeros, color=PALETTE["blue"], lw=2,
-                                        label="coverage (from everybody)")
-        (self.coverage_low,) = ax.plot(self.depths, zeros, color=PALETTE["blue"], lw=1.2, ls="--",
-                                       label="coverage (from nobody)")
-        (self.protection_line,) = ax.plot(self.depths, zeros, color=PALETTE["vermillion"], lw=2,
-                                          label="protection = depth × coverage")
-        (self.protection_low,) = ax.plot(self.depths, zeros, color=PALETTE["vermillion"], lw=1.2, ls="--",
-                                         label="protection (from nobody)")
+        self.band = ax.fill_between(
+            self.depths, zeros, zeros, color=PALETTE["orange"], alpha=0.3, linewidth=0, label="two stable outcomes"
+        )
+        (self.coverage_line,) = ax.plot(
+            self.depths, zeros, color=PALETTE["blue"], lw=2, label="coverage (from everybody)"
+        )
+        (self.coverage_low,) = ax.plot(
+            self.depths, zeros, color=PALETTE["blue"], lw=1.2, ls="--", label="coverage (from nobody)"
+        )
+        (self.protection_line,) = ax.plot(
+            self.depths, zeros, color=PALETTE["vermillion"], lw=2, label="protection = depth × coverage"
+        )
+        (self.protection_low,) = ax.plot(
+            self.depths, zeros, color=PALETTE["vermillion"], lw=1.2, ls="--", label="protection (from nobody)"
+        )
         self.depth_line = ax.axvline(0.5, color="#555555", lw=1, ls=":")
         (self.marker,) = ax.plot([], [], "o", color="black", markersize=6, zorder=4)
 
@@ -157,16 +215,26 @@ class CooperationSimulator(widgets.VBox):
         bars.grid(axis="y", visible=False)
         bars.set_title("Who joins, and why", loc="left")
         bars.set_xlabel("net gain of joining\n(benefit units a year; arbitrary)", fontsize=9)
-        handles = [self.coverage_line, self.protection_line, self.band, Patch(color=PALETTE["blue"], label="member"),
-                   self.coverage_low, self.protection_low, Patch(color=PALETTE["orange"],
-                                                                 label="member only if all start in"),
-                   Patch(color=OUT, label="stays out")]
+        handles = [
+            self.coverage_line,
+            self.protection_line,
+            self.band,
+            Patch(color=PALETTE["blue"], label="member"),
+            self.coverage_low,
+            self.protection_low,
+            Patch(color=PALETTE["orange"], label="member only if all start in"),
+            Patch(color=OUT, label="stays out"),
+        ]
         self.figure.legend(handles=handles, loc="outside upper center", ncols=4, fontsize=8, frameon=False)
 
     def design(self) -> Design:
         """The mechanism the controls describe now."""
-        return Design(depth=self.depth.value, portal=self.portal.value, vendor_duty=self.vendor_duty.value,
-                      cost_rule=self.cost_rule.value)
+        return Design(
+            depth=self.depth.value,
+            portal=self.portal.value,
+            vendor_duty=self.vendor_duty.value,
+            cost_rule=self.cost_rule.value,
+        )
 
     def update(self, change=None) -> None:
         """Recompute the outcome and update the figure's artists and the summary (no new figure)."""
@@ -206,35 +274,49 @@ class CooperationSimulator(widgets.VBox):
         n = len(self.attrs)
         day = self.attrs.attrs.get("day_text", "")
         reactors = f"the {self._total} reactors in service" + (f" on {day}" if day else "")
-        heading = (f"Depth {design.depth:g} ({design.level}); portal {'on' if design.portal else 'off'}; vendor "
-                   f"duty {design.vendor_duty:.2f}; secretariat cost shared in {COST_RULES[design.cost_rule]}.")
+        heading = (
+            f"Depth {design.depth:g} ({design.level}); portal {'on' if design.portal else 'off'}; vendor "
+            f"duty {design.vendor_duty:.2f}; secretariat cost shared in {COST_RULES[design.cost_rule]}."
+        )
         covered = self._coverage(result.largest)
         if result.unique:
-            outcome = (f"{len(result.largest)} of {n} countries join, holding {covered:.0%} of {reactors}; "
-                       f"protection (depth × coverage) is {design.depth * covered:.2f}. There is one stable outcome.")
+            outcome = (
+                f"{len(result.largest)} of {n} countries join, holding {covered:.0%} of {reactors}; "
+                f"protection (depth × coverage) is {design.depth * covered:.2f}. There is one stable outcome."
+            )
         else:
             low = self._coverage(result.smallest)
-            outcome = (f"There are two stable outcomes. Starting from nobody, {len(result.smallest)} of {n} "
-                       f"countries join, holding {low:.0%} of {reactors}; starting from everybody, "
-                       f"{len(result.largest)} join, holding {covered:.0%}. They differ on: "
-                       f"{_names(result.differ)}.")
+            outcome = (
+                f"There are two stable outcomes. Starting from nobody, {len(result.smallest)} of {n} "
+                f"countries join, holding {low:.0%} of {reactors}; starting from everybody, "
+                f"{len(result.largest)} join, holding {covered:.0%}. They differ on: "
+                f"{_names(result.differ)}."
+            )
         outside = [name for name in self.attrs.index if name not in set(result.largest)]
         world = payoffs(self.attrs, list(result.largest), design, self.weights, self._distances).sum()
         everyone = payoffs(self.attrs, self._all, design, self.weights, self._distances).sum()
-        gains = (f"Staying out{' even when everybody starts in' if not result.unique else ''}: {_names(outside)}. "
-                 f"Together the {n} countries gain {world:.1f} benefit units a year, against {everyone:.1f} if "
-                 f"every country joined (benefit units are arbitrary: compare them only with each other).")
-        return "<br>".join(f"<b>{html.escape(heading)}</b>" if k == 0 else html.escape(text)
-                           for k, text in enumerate((heading, outcome, gains)))
+        gains = (
+            f"Staying out{' even when everybody starts in' if not result.unique else ''}: {_names(outside)}. "
+            f"Together the {n} countries gain {world:.1f} benefit units a year, against {everyone:.1f} if "
+            f"every country joined (benefit units are arbitrary: compare them only with each other)."
+        )
+        return "<br>".join(
+            f"<b>{html.escape(heading)}</b>" if k == 0 else html.escape(text)
+            for k, text in enumerate((heading, outcome, gains))
+        )
 
     def __repr__(self) -> str:
         design, result, n = self.design(), self.result, len(self.attrs)
-        joined = (f"{len(result.largest)} of {n} countries join" if result.unique else
-                  f"{len(result.smallest)} or {len(result.largest)} of {n} countries join")
+        joined = (
+            f"{len(result.largest)} of {n} countries join"
+            if result.unique
+            else f"{len(result.smallest)} or {len(result.largest)} of {n} countries join"
+        )
         return f"<Cooperation simulator: depth {design.depth:g}, portal {'on' if design.portal else 'off'}, {joined}>"
 
 
 # --- speed ---------------------------------------------------------------------------------------
+
 
 def timing(simulator: CooperationSimulator | None = None, runs: int = 15) -> dict[str, float]:
     """Median seconds from a control change to the redrawn figure, for each control.
@@ -244,6 +326,7 @@ def timing(simulator: CooperationSimulator | None = None, runs: int = 15) -> dic
     """
     if simulator is None:
         from after_fukushima.models.cooperation import course_attributes
+
         simulator = CooperationSimulator(course_attributes())
     controls = {
         "depth": (simulator.depth, [0.75, 0.5]),
