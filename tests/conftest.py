@@ -34,3 +34,19 @@ def course_copy(tmp_path, monkeypatch) -> Path:
     shutil.copytree(COURSE / "exercises" / "banks", root / "exercises" / "banks")
     monkeypatch.setenv("AFTER_FUKUSHIMA_ROOT", str(root))
     return root
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """The system's Chromium, driven by Playwright (never a downloaded browser), for tests/browser and tests/hub."""
+    from chromium import ARGUMENTS, CHROMIUM, NO_BROWSER
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM:
+        pytest.fail(f"AFTER_FUKUSHIMA_REQUIRE_BROWSER=1 but {NO_BROWSER}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGUMENTS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

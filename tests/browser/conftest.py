@@ -12,7 +12,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,20 +19,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, NO_BROWSER, REQUIRED, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CANDIDATES = [
-    os.environ.get("AFTER_FUKUSHIMA_CHROMIUM", ""),
-    "/usr/bin/chromium",
-    "/usr/bin/chromium-browser",
-    "/usr/bin/google-chrome",
-]
-CHROMIUM = next((path for path in CANDIDATES if path and Path(path).is_file()), None)
-REQUIRED = os.environ.get("AFTER_FUKUSHIMA_REQUIRE_BROWSER") == "1"
-
-
-NO_BROWSER = "no Chromium found (install the 'chromium' package, or set AFTER_FUKUSHIMA_CHROMIUM)"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -50,12 +39,6 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"NOTE: the browser tests did not run: {NO_BROWSER}.", yellow=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Lab:
     """A running JupyterLab server on a scratch copy of the course."""
 
@@ -65,7 +48,7 @@ class Lab:
             shutil.copytree(ROOT / folder, self.root / folder)
         self.progress = scratch / "progress.json"
         self.log_path = scratch / "jupyterlab.log"
-        self.port, self.token = _free_port(), secrets.token_hex(16)
+        self.port, self.token = free_port(), secrets.token_hex(16)
         env = {
             **os.environ,
             "AFTER_FUKUSHIMA_PROGRESS": str(self.progress),
@@ -137,31 +120,6 @@ def lab(tmp_path_factory):
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM:
-        pytest.fail(f"AFTER_FUKUSHIMA_REQUIRE_BROWSER=1 but {NO_BROWSER}")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--no-first-run",
-                "--disable-extensions",
-            ],
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -15,7 +15,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,21 +22,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, NO_BROWSER, REQUIRED, free_port
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 CONFIG = ROOT / "deploy" / "local" / "jupyterhub_config.py"
 ARTIFACTS = ROOT / "test-artifacts"
 COURSE_FOLDER = "after-fukushima"  # where nbgitpuller puts the course (targetpath), as the config expects
-CANDIDATES = [
-    os.environ.get("AFTER_FUKUSHIMA_CHROMIUM", ""),
-    "/usr/bin/chromium",
-    "/usr/bin/chromium-browser",
-    "/usr/bin/google-chrome",
-]
-CHROMIUM = next((path for path in CANDIDATES if path and Path(path).is_file()), None)
-REQUIRED = os.environ.get("AFTER_FUKUSHIMA_REQUIRE_BROWSER") == "1"
-NO_BROWSER = "no Chromium found (install the 'chromium' package, or set AFTER_FUKUSHIMA_CHROMIUM)"
 NO_PROXY = "configurable-http-proxy is not installed (npm install -g configurable-http-proxy)"
 
 
@@ -77,12 +68,6 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"NOTE: the JupyterHub tests did not run: {MISSING}.", yellow=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Hub:
     """A running JupyterHub with the course's local configuration and a copy of the course in each home."""
 
@@ -96,7 +81,7 @@ class Hub:
         for student in students:
             self._prepare_home(self.homes / student)
         self.log_path = self.state / "jupyterhub.log"
-        self.port, self.password = _free_port(), secrets.token_urlsafe(12)
+        self.port, self.password = free_port(), secrets.token_urlsafe(12)
         env = {
             **os.environ,
             "AFTER_FUKUSHIMA_HUB_PASSWORD": self.password,
@@ -213,31 +198,6 @@ def hub(tmp_path_factory):
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM:
-        pytest.fail(f"AFTER_FUKUSHIMA_REQUIRE_BROWSER=1 but {NO_BROWSER}")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--no-first-run",
-                "--disable-extensions",
-            ],
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 class Pages(dict):

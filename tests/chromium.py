@@ -1,0 +1,30 @@
+"""What the browser tests (tests/browser) and the JupyterHub tests (tests/hub) share: the system's Chromium,
+found without downloading one, and a free port on 127.0.0.1."""
+
+import os
+import socket
+from pathlib import Path
+
+CANDIDATES = [
+    os.environ.get("AFTER_FUKUSHIMA_CHROMIUM", ""),
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+]
+CHROMIUM = next((path for path in CANDIDATES if path and Path(path).is_file()), None)
+REQUIRED = os.environ.get("AFTER_FUKUSHIMA_REQUIRE_BROWSER") == "1"  # set by .ci/run: a skip would be a failure
+NO_BROWSER = "no Chromium found (install the 'chromium' package, or set AFTER_FUKUSHIMA_CHROMIUM)"
+ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-extensions",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
