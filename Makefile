@@ -49,7 +49,7 @@ test-latest:
 	$(PYTHON) -m venv .venv-latest
 	.venv-latest/bin/python -m pip install --quiet --upgrade pip
 	.venv-latest/bin/python -m pip install --quiet --upgrade -e ".[test]"
-	mkdir -p .venv-latest/share/jupyter/lab/settings && cp $(LAB_OVERRIDES) .venv-latest/share/jupyter/lab/settings/ 2>/dev/null || true
+	mkdir -p .venv-latest/share/jupyter/lab/settings && cp lab-overrides.json .venv-latest/share/jupyter/lab/settings/overrides.json
 	.venv-latest/bin/python -m pytest
 
 # The lower bounds of pyproject.toml's dependencies, installed exactly: a bound that is too low is found here.
@@ -58,7 +58,7 @@ test-oldest:
 	.venv-oldest/bin/python -m pip install --quiet --upgrade pip
 	.venv-oldest/bin/python -c 'import re, tomllib; deps = tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]; print("\n".join(re.sub(r">=", "==", d) for d in deps))' > .venv-oldest/oldest.txt
 	.venv-oldest/bin/python -m pip install --quiet -c .venv-oldest/oldest.txt -e ".[test]"
-	mkdir -p .venv-oldest/share/jupyter/lab/settings && cp $(LAB_OVERRIDES) .venv-oldest/share/jupyter/lab/settings/ 2>/dev/null || true
+	mkdir -p .venv-oldest/share/jupyter/lab/settings && cp lab-overrides.json .venv-oldest/share/jupyter/lab/settings/overrides.json
 	@# At these old versions, libraries warn about each other's newer releases (matplotlib 3.8 about pyparsing,
 	@# ipympl 0.9.4 about IPython): not the course's code, so those warnings are not failures here.
 	PYTHONWARNINGS="ignore::DeprecationWarning" .venv-oldest/bin/python -m pytest
