@@ -1,7 +1,9 @@
 """What the browser tests (tests/browser) and the JupyterHub tests (tests/hub) share: the system's Chromium,
 found without downloading one, and a free port on 127.0.0.1."""
 
+import json
 import os
+import re
 import socket
 from pathlib import Path
 
@@ -28,3 +30,12 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def exercises_in(notebook: str) -> int:
+    """How many exercises a notebook shows (its `.exercise("id")` calls): what the browser waits to see."""
+    cells = json.loads((ROOT / notebook).read_text(encoding="utf-8"))["cells"]
+    return sum(len(re.findall(r'\.exercise\("', "".join(c["source"]))) for c in cells if c["cell_type"] == "code")

@@ -3,7 +3,10 @@ keyboard use and accessible names. See conftest.py for the server and the browse
 
 import re
 
-EXERCISES = 9
+from chromium import exercises_in
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+EXERCISES = exercises_in("notebooks/00_start_here.ipynb")
 NOTEBOOK = "lab/tree/notebooks/00_start_here.ipynb"
 
 
@@ -15,13 +18,18 @@ def open_and_run_all(page, lab, notebook=NOTEBOOK, exercises=EXERCISES):
     # Start Run All without awaiting its promise: if JupyterLab never settles it, the wait below fails
     # with a screenshot instead of the test hanging.
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-    page.wait_for_function(
-        f"document.querySelectorAll('.af-exercise').length === {exercises} && "
-        "document.querySelectorAll('.jp-Cell-inputArea .jp-InputPrompt').length > 0 && "
-        "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle' && "
-        "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].every(p => /\\[\\d+\\]/.test(p.textContent))",
-        timeout=90_000,
-    )
+    try:
+        page.wait_for_function(
+            f"document.querySelectorAll('.af-exercise').length === {exercises} && "
+            "document.querySelectorAll('.jp-Cell-inputArea .jp-InputPrompt').length > 0 && "
+            "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle' && "
+            "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+            ".every(p => /\\[\\d+\\]/.test(p.textContent))",
+            timeout=90_000,
+        )
+    except PlaywrightTimeout:
+        shown = page.locator(".af-exercise").count()
+        raise AssertionError(f"{notebook}: after 90 s of Run All, {shown} of {exercises} exercises shown") from None
     assert page.get_by_text("Error displaying widget").count() == 0
 
 

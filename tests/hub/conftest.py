@@ -72,7 +72,7 @@ class Hub:
     """A running JupyterHub with the course's local configuration and a copy of the course in each home."""
 
     def __init__(self, scratch: Path, students: list[str]):
-        import psutil  # installed with ipykernel
+        import psutil  # in the test extra
 
         self._psutil = psutil
         self.homes = scratch / "homes"

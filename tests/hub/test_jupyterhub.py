@@ -4,9 +4,11 @@ the hub (deploy/local/jupyterhub_config.py) and the browser."""
 
 from pathlib import Path
 
+from chromium import exercises_in
+
 from after_fukushima.progress import ProgressStore
 
-EXERCISES = 9  # in lesson 00
+EXERCISES = exercises_in("notebooks/00_start_here.ipynb")
 ANSWERS = {"ada": ("Deauville, France", "✔ Correct."), "grace": ("Vienna, Austria", "Vienna is where the IAEA")}
 KERNEL_IDLE = "window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
 
