@@ -624,3 +624,11 @@ def test_the_word_count_says_when_a_reflection_is_long_enough(make_exercise):
 def test_a_right_code_task_brings_its_explanation_under_the_cell(make_exercise):
     verdict = make_exercise({**CODE_NUMBER, "explanation": "Because the mean is half way."}).check(2.5)
     assert repr(verdict) == "✔ Correct. Because the mean is half way."
+
+
+def test_nearly_follows_the_question_for_typed_answers_and_the_table_for_computed_ones(make_exercise):
+    """A typed number is rounded as its question asks; a code task's value comes from a table's decimals."""
+    typed = make_exercise({**NUMBER, "answer": 14.8, "tolerance": 0.6, "mistakes": []}).submit("14")
+    assert typed.message.startswith("Nearly:") and "Round as the question says" in typed.message
+    computed = make_exercise(CODE_NUMBER).check(2)
+    assert "as the table gives it" in computed.message and "Round as the question" not in computed.message

@@ -191,7 +191,19 @@ def parse_number(value, units: list[str], expected: float | None = None) -> floa
     return number
 
 
-def grade_number(spec: dict, number: float) -> Verdict:
+# "Nearly" for a whole number next to an answer with decimals: a typed answer follows the question's rounding;
+# a computed one (a code task) comes from a table, which gives the decimals.
+NEARLY_TYPED = (
+    "Nearly: that looks like the right value, rounded too far. Round as the question says (if it says "
+    "nothing, keep one decimal place)."
+)
+NEARLY_COMPUTED = (
+    "Nearly: that looks like the right value with its decimals cut off. Keep at least one decimal "
+    "place, as the table gives it."
+)
+
+
+def grade_number(spec: dict, number: float, nearly: str = NEARLY_TYPED) -> Verdict:
     tolerance = spec.get("tolerance", 0)
     if abs(number - spec["answer"]) <= tolerance:
         return Verdict(CORRECT, "")
@@ -200,11 +212,7 @@ def grade_number(spec: dict, number: float) -> Verdict:
             return Verdict(WRONG, mistake["feedback"])
     answer = spec["answer"]
     if number.is_integer() and not float(answer).is_integer() and abs(number - answer) < 1:
-        return Verdict(
-            WRONG,
-            "Nearly: that looks like the right value with its decimals cut off. Keep at least "
-            "one decimal place, as the table gives it.",
-        )
+        return Verdict(WRONG, nearly)
     if number < answer:
         return Verdict(WRONG, spec.get("too_low", "That is too low."))
     return Verdict(WRONG, spec.get("too_high", "That is too high."))
@@ -693,7 +701,7 @@ class CodeTask(Exercise):
             return Verdict(WRONG, self.spec.get("otherwise", f"'{answer}' is not the answer."))
         if answer == 0 and self.spec["answer"] != 0 and not any(m["value"] == 0 for m in self.spec.get("mistakes", [])):
             return Verdict(WRONG, f"0 usually means {EMPTY_FILTER[0].lower()}{EMPTY_FILTER[1:]}")
-        return grade_number(self.spec, answer)
+        return grade_number(self.spec, answer, nearly=NEARLY_COMPUTED)
 
 
 EMPTY_FILTER = (
