@@ -146,3 +146,10 @@ def test_prerequisites_and_whats_next_link_to_lessons_that_exist(path):
     following = [link for link in linked if link.startswith(f"{number + 1:02d}_")]
     if number < LAST_LESSON:
         assert following, "links the next lesson"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def test_every_lesson_has_a_teachers_plan_and_a_row_in_the_readme(path):
+    """CONTRIBUTING.md's 'add a lesson' asks for both; without a test, forgetting either would be silent."""
+    assert (ROOT / "teacher" / f"{path.stem}_plan.md").exists(), f"no teacher/{path.stem}_plan.md"
+    assert f"`notebooks/{path.name}`" in (ROOT / "README.md").read_text(encoding="utf-8"), "no row in README"
