@@ -9,6 +9,7 @@ import pytest
 
 from after_fukushima import load_table
 from after_fukushima.datasets.curated import INSTRUMENT_KINDS, SAFETY_NEEDS
+from after_fukushima.models.cooperation import UNIT_ROW
 
 DAY = pd.Timestamp("2011-03-11")
 ALSO_ALLOWED_COUNTRIES: frozenset[str] = frozenset()  # vendor countries that run no reactor; none needed so far
@@ -46,17 +47,52 @@ def models_of_2011(units):
 # --- reactor_vendors ---------------------------------------------------------------------------------
 
 
+def split_unit_rows(vendors):
+    """(model rows, unit rows): a unit row is keyed 'MODEL [units: A, B]' and gives the vendor of those units."""
+    is_unit_row = vendors["reactor_model"].str.match(UNIT_ROW.pattern)
+    return vendors[~is_unit_row], vendors[is_unit_row]
+
+
 def test_every_model_of_2011_has_exactly_one_vendor_row(units, vendors):
     expected = set(models_of_2011(units)["reactor_model"])
     assert vendors["reactor_model"].is_unique
-    assert expected - set(vendors["reactor_model"]) == set(), "models with no vendor row"
-    assert set(vendors["reactor_model"]) - expected == set(), "vendor rows for models not in service or building"
+    model_rows, _ = split_unit_rows(vendors)
+    assert expected - set(model_rows["reactor_model"]) == set(), "models with no vendor row"
+    assert set(model_rows["reactor_model"]) - expected == set(), "vendor rows for models not in service or building"
+
+
+def test_unit_rows_name_units_of_2011_that_carry_their_model(units, vendors):
+    """A unit row overrides its model's row for the units it names: each must exist, carry that model and have
+    been in service or under construction in 2011, and the unit row's vendor must differ from the model row's."""
+    chosen = models_of_2011(units).set_index("unit")["reactor_model"]
+    model_rows, unit_rows = split_unit_rows(vendors)
+    by_model = model_rows.set_index("reactor_model")
+    assert len(unit_rows) >= 1
+    for key, vendor in zip(unit_rows["reactor_model"], unit_rows["vendor_country"]):
+        match = UNIT_ROW.match(key)
+        for unit in (name.strip() for name in match["units"].split(",")):
+            assert chosen.get(unit) == match["model"], (key, unit)
+        assert by_model.loc[match["model"], "vendor_country"] != vendor, key
+
+
+def test_doel_3_and_tihange_2_are_framatome_designs(units, vendors):
+    """Fact sheet part 2, corrections of Dec 2026 (Tractebel): Doel 3 and Tihange 2 are three-loop Framatome
+    designs; under the licensee rule Belgium has 4 US-designed and 3 French-designed units in service in 2011."""
+    from after_fukushima import figures
+
+    designs = figures.designed_abroad(units, vendors).set_index("unit")
+    assert designs.loc[["Doel-3", "Tihange-2"], "vendor_country"].tolist() == ["France", "France"]
+    assert designs.loc[["Doel-4", "Tihange-3"], "vendor_country"].tolist() == ["United States"] * 2
+    belgium = designs[designs["country"] == "Belgium"]["vendor_country"].value_counts()
+    assert belgium.to_dict() == {"United States": 4, "France": 3}
 
 
 def test_the_reactor_type_agrees_with_the_units_that_carry_the_model(units, vendors):
     carried = models_of_2011(units).groupby("reactor_model")["reactor_type"].agg(set)
     for row in vendors.itertuples():
-        assert carried[row.reactor_model] == {row.reactor_type}, row.reactor_model
+        match = UNIT_ROW.match(row.reactor_model)
+        model = match["model"] if match else row.reactor_model
+        assert carried[model] == {row.reactor_type}, row.reactor_model
 
 
 def test_vendor_countries_are_spelled_as_in_reactor_units(units, vendors):
@@ -79,6 +115,9 @@ def test_vendor_facts_from_the_fact_sheet(vendors):
     assert row.loc["AP-1000", "original_vendor"] == "Westinghouse Electric"
     assert "Oct 2006" in row.loc["AP-1000", "note"]  # Toshiba-owned from October 2006 (fact sheet §4a)
     assert row.loc["EPR", "vendor_country"] == "France" and "Siemens 34%" in row.loc["EPR", "note"]
+    assert "held the stake until the sale to Areva was completed in March 2011" in row.loc["EPR", "note"]
+    assert "until its 2009 exit" not in row.loc["EPR-1750", "note"]  # Siemens held its stake until March 2011
+    assert "settled on 16 Jan 2025" in row.loc["APR-1400", "note"]  # Westinghouse v KEPCO/KHNP, fact sheet §4b
     assert "System 80" in row.loc["APR-1400", "note"] and "System 80" in row.loc["OPR-1000", "note"]
     assert "M310" in row.loc["CPR-1000", "note"]
     assert row.loc["CANDU 6", "original_vendor"].startswith("Atomic Energy of Canada Limited")

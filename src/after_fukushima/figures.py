@@ -369,14 +369,14 @@ def designed_abroad(units: pd.DataFrame, vendors: pd.DataFrame, day: str = "2011
     """The reactors in service on ``day`` with their design's vendor country (one row per unit).
 
     Columns: unit, country, reactor_model, design_family, vendor_country, abroad (True where the vendor's home
-    country is not the country running the unit). Data: reactor_units (GeoNuclearData) and reactor_vendors.
+    country is not the country running the unit). Data: reactor_units (GeoNuclearData) and reactor_vendors,
+    whose rows keyed 'MODEL [units: ...]' give the vendor of the units they name (``unit_vendors``).
     """
-    from after_fukushima.models.cooperation import in_service
+    from after_fukushima.models.cooperation import in_service, unit_vendors
 
     running = units[in_service(units, day)]
-    joined = running.merge(
-        vendors[["reactor_model", "design_family", "vendor_country"]], on="reactor_model", how="left"
-    )
+    joined = unit_vendors(running, vendors[["reactor_model", "design_family", "vendor_country"]])
+    joined = joined.reset_index(drop=True)
     joined["abroad"] = joined["vendor_country"] != joined["country"]
     return joined[["unit", "country", "reactor_model", "design_family", "vendor_country", "abroad"]]
 

@@ -13,7 +13,15 @@ import pandas as pd
 
 from after_fukushima import figures, paths
 from after_fukushima.data import load_table
-from after_fukushima.models.cooperation import DEPTH_LEVELS, Design, Weights, course_attributes, net_gain, positions
+from after_fukushima.models.cooperation import (
+    DEPTH_LEVELS,
+    Design,
+    Weights,
+    course_attributes,
+    net_gain,
+    positions,
+    unit_vendors,
+)
 
 TARGET = ("teacher", "role_play_cards.md")
 QUESTION = {  # what each position has to weigh, in the negotiation
@@ -49,20 +57,46 @@ def _article(word: str) -> str:
     return "an" if word[0] in "aeiou" else "a"
 
 
-def _designs_line(country: str, designs: pd.DataFrame) -> str:
+# Export orders won before 11 March 2011 whose first unit was not yet being built that day, so that the model's
+# exporter rule (a design in service or under construction abroad) does not count them. Fact sheet part 2, §4a.
+ORDERS_NOT_YET_BUILT = {
+    "South Korea": "your vendors (KEPCO's team) won the UAE's order for four APR-1400 units on 27 December 2009 "
+    "(BBC, 27 Dec 2009)",
+}
+
+
+def _designs_line(country: str, designs: pd.DataFrame, units: pd.DataFrame, vendors: pd.DataFrame) -> str:
+    """What the model's exporter rule says for ``country``, and what it leaves out (orders not yet built)."""
     own = designs[designs["country"] == country]
     abroad = designs[(designs["vendor_country"] == country) & designs["abroad"]]
     if len(abroad):
         places, count = abroad["country"].nunique(), len(abroad)
         return (
-            f"Reactor exporter: yes. Designs from your vendors ran in {places} other "
+            f"Reactor exporter (the model's rule: a design of your vendors in service or being built in another "
+            f"country on 11 March 2011): yes. Designs from your vendors were in service in {places} other "
             f"{'country' if places == 1 else 'countries'} ({count} {'reactor' if count == 1 else 'reactors'})."
         )
     foreign = own[own["abroad"]].groupby("vendor_country").size().sort_values(ascending=False)
+    line = (
+        "Reactor exporter (the model's rule: a design of your vendors in service or being built in another "
+        "country on 11 March 2011): no."
+    )
+    if country in ORDERS_NOT_YET_BUILT:
+        later = unit_vendors(units, vendors)
+        later = later[(later["vendor_country"] == country) & (later["country"] != country)]
+        later = later.assign(start=pd.to_datetime(later["construction_start"], errors="coerce"))
+        later = later.dropna(subset=["start"]).sort_values("start")
+        first = (
+            f" Your vendors' first unit abroad in reactor_units, {later['unit'].iloc[0]} ({later['country'].iloc[0]}), "
+            f"began construction on {later['start'].iloc[0]:%-d %B %Y}, so the rule does not count the order."
+            if len(later)
+            else " The rule does not count an order."
+        )
+        line += f" But {ORDERS_NOT_YET_BUILT[country]}.{first}"
     if foreign.empty:
-        return "Reactor exporter: no. All your reactors are of your own vendors' designs."
+        return line + " All your reactors are of your own vendors' designs."
     origins = ", ".join(f"{vendor} ({count})" for vendor, count in foreign.items())
-    return f"Reactor exporter: no. Your reactors designed abroad come from: {origins}."
+    return line + f" Your reactors designed abroad come from: {origins}."
 
 
 def cards() -> str:
@@ -70,7 +104,8 @@ def cards() -> str:
     attrs = course_attributes()
     weights = Weights()
     model = positions(attrs, weights)
-    designs = figures.designed_abroad(load_table("reactor_units"), load_table("reactor_vendors"))
+    units, vendors = load_table("reactor_units"), load_table("reactor_vendors")
+    designs = figures.designed_abroad(units, vendors)
     responses = load_table("national_responses")
     stances = load_table("positions_2011").set_index("country")
     everyone = list(attrs.index)
@@ -116,7 +151,7 @@ def cards() -> str:
             "",
             f"- Reactors in service on 11 March 2011: {int(row['reactors'])}; nuclear share of electricity in 2010: "
             f"{row['share'] * 100:.1f}%.",
-            f"- {_designs_line(country, designs)}",
+            f"- {_designs_line(country, designs, units, vendors)}",
             f"- Risk from abroad (the model's vulnerability, 0 to 1): {position['vulnerability']:.2f}; cost of a "
             f"binding commitment: {position['cost']:.2f} benefit units a year. "
             f"The model calls you {_article(position['position'])} "

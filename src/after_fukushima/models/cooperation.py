@@ -19,7 +19,9 @@ It rests on two standard ideas from the study of international agreements:
 The countries (``country_attributes``): those with at least one reactor in service on 11 March 2011, with
 n_i reactors in service, s_i the nuclear share of their electricity in 2010, x_i their exposure to other
 countries' reactors, e_i = 1 for a reactor exporter and o_i = 1 for a country that decided to leave nuclear
-power in 2011.
+power in 2011. "Exporter" is a rule on reactors, not on orders: a design of the country's vendors was in service
+or under construction in another country on 11 March 2011. An order won but not yet being built does not count:
+South Korea won the UAE's order in December 2009, but Barakah 1 was begun only in July 2012, so e_i = 0 for it.
 
 The mechanism (``Design``): depth D in [0, 1], a members-only portal S (0 or 1), a vendor duty V in [0, 1] and a
 rule for sharing the secretariat's cost. For a member set M, the net gain of joining for country i is
@@ -66,6 +68,7 @@ being built in Taiwan is a General Electric (United States) design, so Japan is 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from numbers import Real
@@ -293,6 +296,38 @@ def under_construction(units: pd.DataFrame, day=DAY) -> pd.Series:
     ).fillna(False)
 
 
+UNIT_ROW = re.compile(r"^(?P<model>.+?) \[units: (?P<units>[^\]]+)\]$")
+
+
+def unit_vendors(units: pd.DataFrame, vendors: pd.DataFrame) -> pd.DataFrame:
+    """``units`` with the design_family and vendor_country the reactor_vendors table gives each unit.
+
+    Most rows of reactor_vendors are keyed by a model string of reactor_units and apply to every unit that
+    carries it. A row keyed 'MODEL [units: A, B]' applies to the units named A and B only, and for them it
+    overrides the row of MODEL: a model label shared by designs of different vendors (Doel 3 and Tihange 2
+    carry the label 'WH 3LP' but are Framatome designs). Returns a copy of ``units`` (same index and order)
+    with the two columns added; a unit whose model has no row gets NaN in both.
+    """
+    _need(units, "reactor_units", ("unit", "reactor_model"))
+    _need(vendors, "reactor_vendors", ("reactor_model", "vendor_country"))
+    columns = [name for name in ("design_family", "vendor_country") if name in vendors.columns]
+    by_model = vendors.set_index("reactor_model")[columns]
+    overrides = {}
+    for key, row in by_model.iterrows():
+        match = UNIT_ROW.match(str(key))
+        if match:
+            for unit in (name.strip() for name in match["units"].split(",")):
+                overrides[(match["model"], unit)] = row
+    plain = by_model[[not UNIT_ROW.match(str(key)) for key in by_model.index]]
+    out = units.copy()
+    for name in columns:
+        values = out["reactor_model"].map(plain[name])
+        for (model, unit), row in overrides.items():
+            values[(out["reactor_model"] == model) & (out["unit"] == unit)] = row[name]
+        out[name] = values
+    return out
+
+
 def _great_circle_km(lat1, lon1, lat2, lon2):
     """Haversine distance in km between points given in degrees; numpy broadcasting."""
     lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
@@ -405,8 +440,8 @@ def country_attributes(
     phased = responses[(responses["category"] == "phase-out") & (responses["year"] == day.year)]["country"]
     phase_out = countries.isin(set(phased)).astype(int)
 
-    built = units[in_service(units, day) | under_construction(units, day)][["country", "reactor_model"]]
-    made = built.merge(vendors[["reactor_model", "vendor_country"]].dropna(), on="reactor_model", how="inner")
+    built = units[in_service(units, day) | under_construction(units, day)]
+    made = unit_vendors(built, vendors[["reactor_model", "vendor_country"]]).dropna(subset=["vendor_country"])
     abroad = set(made.loc[made["vendor_country"] != made["country"], "vendor_country"])
     exporter = countries.isin(abroad).astype(int)
 
