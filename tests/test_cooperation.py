@@ -652,3 +652,22 @@ def test_the_layout_is_computed_once_and_again_after_a_resize(simulator):
     assert engine() == "ConstrainedLayoutEngine"
     simulator.figure.canvas.draw()
     assert engine() == "PlaceHolderLayoutEngine" and simulator.axes.get_position().bounds != left
+
+
+def test_a_unit_row_of_the_vendor_table_overrides_its_model_for_the_named_units_only():
+    from after_fukushima.models.cooperation import unit_vendors
+
+    units = pd.DataFrame({"unit": ["A-1", "A-2", "B-1"], "reactor_model": ["M", "M", "N"]})
+    vendors = pd.DataFrame(
+        {
+            "reactor_model": ["M", "M [units: A-2]", "N"],
+            "design_family": ["m-family", "other family", "n-family"],
+            "vendor_country": ["Aland", "Cland", "Bland"],
+        }
+    )
+    got = unit_vendors(units, vendors)
+    assert got["vendor_country"].tolist() == ["Aland", "Cland", "Bland"]
+    assert got["design_family"].tolist() == ["m-family", "other family", "n-family"]
+    assert got.index.equals(units.index) and "vendor_country" not in units.columns  # a copy, same order
+    unknown = unit_vendors(pd.DataFrame({"unit": ["Z-1"], "reactor_model": ["Q"]}), vendors)
+    assert unknown["vendor_country"].isna().all()

@@ -261,9 +261,9 @@ def test_shao_beibeis_interests_are_different_not_clashing():
     """Shao Beibei spoke of 'different' political and economic interests (facts-lessons-03-06.md, corrections of
     Dec 2026); lesson 04's prose keeps that word."""
     texts = [lesson_text(), plan_text()]
-    worksheet = json.loads(
-        (COURSE / "exercises" / "04_worksheet_the_obstacles.ipynb").read_text(encoding="utf-8")
-    )["cells"]
+    worksheet = json.loads((COURSE / "exercises" / "04_worksheet_the_obstacles.ipynb").read_text(encoding="utf-8"))[
+        "cells"
+    ]
     texts += ["".join(c["source"]) for c in worksheet if c["cell_type"] == "markdown"]
     for entry in BANK.entries:
         texts += [entry["prompt"], entry.get("explanation", ""), *entry.get("hints", [])]
@@ -278,3 +278,33 @@ def test_the_westinghouse_dispute_is_taught_as_settled():
     for text in texts:
         assert "settled the whole dispute on 16 January 2025" in text
         assert "arbitration continued" not in text and "property continued" not in text
+
+
+def test_the_fleet_counts_the_lesson_quotes(attrs):
+    """'GeoNuclearData counts 103 reactors for the United States and 20 for Canada' (the WNA-based 104 and 18
+    are sourced in the lesson, not data)."""
+    us, canada = attrs.loc["United States", "reactors"], attrs.loc["Canada", "reactors"]
+    assert f"GeoNuclearData counts {us} reactors for the United States and {canada} for Canada" in lesson_text()
+
+
+def test_the_portal_pulls_in_the_countries_that_stayed_out(attrs, by_depth):
+    """'check-portal': with the portal every country joins at depth 0.5, 'the three that stayed out'."""
+    portal = stable_memberships(attrs, Design(depth=0.5, portal=True), Weights())
+    out_before = len(attrs) - len(by_depth[0.5].largest)
+    assert portal.unique and len(portal.largest) == len(attrs)
+    entry = BANK.entry("check-portal")
+    assert f"pulls in the {NUMBER_WORDS[out_before]} that stayed out" in entry["explanation"]
+    assert f"The same {len(by_depth[0.5].largest)} countries join as without the portal" in entry["options"]
+
+
+def test_how_many_us_designs_abroad_rest_on_unchecked_labels(designs):
+    """'us-designs-abroad' says how many of its reactors rest on 'partially' rows of reactor_vendors (the vendor
+    read from the model label, not checked unit by unit): the key is taught with its uncertainty."""
+    units, vendors = load_table("reactor_units"), load_table("reactor_vendors")
+    confidence = unit_vendors(units, vendors, columns=["confidence"]).set_index("unit")["confidence"]
+    us = designs[(designs["vendor_country"] == "United States") & designs["abroad"]]
+    unchecked = int((confidence.reindex(us["unit"]) == "partially").sum())
+    assert (
+        f"for {unchecked} of the {len(us)} the vendor is read from the model label"
+        in (BANK.entry("us-designs-abroad")["explanation"])
+    )

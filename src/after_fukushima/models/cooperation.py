@@ -299,18 +299,20 @@ def under_construction(units: pd.DataFrame, day=DAY) -> pd.Series:
 UNIT_ROW = re.compile(r"^(?P<model>.+?) \[units: (?P<units>[^\]]+)\]$")
 
 
-def unit_vendors(units: pd.DataFrame, vendors: pd.DataFrame) -> pd.DataFrame:
-    """``units`` with the design_family and vendor_country the reactor_vendors table gives each unit.
+def unit_vendors(
+    units: pd.DataFrame, vendors: pd.DataFrame, columns: Iterable[str] = ("design_family", "vendor_country")
+) -> pd.DataFrame:
+    """``units`` with the ``columns`` of reactor_vendors (by default design_family and vendor_country) for each unit.
 
     Most rows of reactor_vendors are keyed by a model string of reactor_units and apply to every unit that
     carries it. A row keyed 'MODEL [units: A, B]' applies to the units named A and B only, and for them it
     overrides the row of MODEL: a model label shared by designs of different vendors (Doel 3 and Tihange 2
     carry the label 'WH 3LP' but are Framatome designs). Returns a copy of ``units`` (same index and order)
-    with the two columns added; a unit whose model has no row gets NaN in both.
+    with those of ``columns`` that ``vendors`` has added; a unit whose model has no row gets NaN in them.
     """
     _need(units, "reactor_units", ("unit", "reactor_model"))
     _need(vendors, "reactor_vendors", ("reactor_model", "vendor_country"))
-    columns = [name for name in ("design_family", "vendor_country") if name in vendors.columns]
+    columns = [name for name in columns if name in vendors.columns]
     by_model = vendors.set_index("reactor_model")[columns]
     overrides = {}
     for key, row in by_model.iterrows():
