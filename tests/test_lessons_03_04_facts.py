@@ -28,12 +28,43 @@ def test_since_is_the_year_a_dated_instrument_began_to_work(instruments):
             assert row["since"] == first.year, row["name"]
 
 
+# Each option of check-binding names one duty: (the instrument in brackets, the need it is about).
+DUTIES = {
+    "Warn the states its accident may affect, and the IAEA (Early Notification)": (
+        "Early Notification Convention",
+        "accident information sharing",
+    ),
+    "Send help to a party that asks for it (Assistance Convention)": ("Assistance Convention", "emergency assistance"),
+    "Keep tested on-site and off-site emergency plans for its plants (CNS)": (
+        "Convention on Nuclear Safety (CNS)",
+        "emergency plans",
+    ),
+    "Keep its regulator apart from bodies that promote nuclear power (CNS)": (
+        "Convention on Nuclear Safety (CNS)",
+        "independent regulator",
+    ),
+    "Host IAEA reviews of how its plants are run (IAEA membership)": ("OSART", "peer review"),
+    "Make the IAEA's safety standards its own rules (IAEA membership)": ("IAEA safety standards", "safety standards"),
+}
+
+
+def obliges(row) -> set[str]:
+    return set(row["obliges"].split("; ")) if pd.notna(row["obliges"]) else set()
+
+
 def test_which_instruments_bound_states(instruments):
     entry = PROPOSAL.entry("check-binding")
-    assert set(entry["answers"]) == {o for o in entry["options"] if instruments.loc[o, "binding"] == "yes"}
+    assert set(entry["options"]) == set(DUTIES)
+    for option, (name, need) in DUTIES.items():
+        assert need in instruments.loc[name, "addresses"].split("; "), option  # the option is about what it covers
+    duties = {o for o, (name, need) in DUTIES.items() if need in obliges(instruments.loc[name])}
+    assert set(entry["answers"]) == duties
+    # Not answerable from the names: a convention among the wrong options, and every answer names a convention.
+    assert any(instruments.loc[DUTIES[o][0], "kind"] == "convention" for o in set(entry["options"]) - duties)
     sort = PROPOSAL.entry("sort-binding")
+    assert "CNS review meetings" not in sort["items"]  # a meeting is not what binds: the convention does
     for name, category in sort["items"].items():
-        assert (category == "binds states") == (instruments.loc[name, "binding"] == "yes"), name
+        assert (category == "binds states in law") == (instruments.loc[name, "binding"] == "yes"), name
 
 
 def test_years_from_adoption_to_entry_into_force(instruments):
@@ -65,7 +96,7 @@ def test_the_order_in_which_instruments_began_to_work(instruments):
         "OSART reviews of plants begin": "OSART",
         "The Early Notification Convention enters into force": "Early Notification Convention",
         "WANO is founded": "WANO",
-        "The IAEA introduces the INES scale": "INES",
+        "The IAEA and the OECD NEA introduce the INES scale": "INES",
         "The Convention on Nuclear Safety enters into force": "Convention on Nuclear Safety (CNS)",
         "Directive 2009/71/Euratom is adopted": "Directive 2009/71/Euratom",
     }
@@ -104,9 +135,9 @@ def test_reviews_in_the_match_are_described_by_their_own_rows(instruments):
 def test_the_needs_no_worldwide_instrument_bound(instruments):
     in_use = figures.in_use_on(instruments.reset_index(drop=True), "2011-05-25")
     bound = in_use[(in_use["binding"] == "yes") & (in_use["scope"] == "worldwide")]
-    covered = {need for text in bound["addresses"].dropna() for need in text.split("; ")}
+    covered = {need for text in bound["obliges"].dropna() for need in text.split("; ")}
     entry = PROPOSAL.entry("binding-gaps")
-    assert set(entry["options"]) <= set(SAFETY_NEEDS)
+    assert set(entry["options"]) == set(SAFETY_NEEDS)
     assert set(entry["answers"]) == set(entry["options"]) - covered
 
 

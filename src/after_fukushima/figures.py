@@ -303,8 +303,10 @@ def needs_addressed(instruments: pd.DataFrame, day: str = "2011-05-25"):
     """A grid of the instruments at work on ``day`` (rows) against the safety needs the course lists (columns):
     needs named in the report or at the 2011 conferences.
 
-    A filled square: the instrument binds states and addresses that wish; a hollow one: it addresses it without
-    binding anyone. The row label gives the instrument's scope.
+    A filled square: the instrument's text obliges the states it binds to act on that need (column ``obliges``);
+    a hollow one: it addresses the need without obliging anyone to act on it, either because it binds no one or
+    because its text creates no duty there (the Assistance Convention lets a party ask for help but obliges no
+    party to give it). The row label gives the instrument's scope, and says "binding" for a binding instrument.
     """
     from after_fukushima.datasets.curated import SAFETY_NEEDS
 
@@ -314,13 +316,14 @@ def needs_addressed(instruments: pd.DataFrame, day: str = "2011-05-25"):
         ylabel="",
         xlabel="",
         source=source_line("safety_instruments"),
-        figsize=(7, 0.3 * len(rows) + 2.2),
+        figsize=(9, 0.3 * len(rows) + 2.8),
     )
     for y, (_, row) in enumerate(rows.iterrows()):
         addressed = set(row["addresses"].split("; ")) if pd.notna(row["addresses"]) else set()
+        obliged = set(row["obliges"].split("; ")) if pd.notna(row["obliges"]) else set()
         for x, need in enumerate(SAFETY_NEEDS):
             if need in addressed:
-                bound = row["binding"] == "yes"
+                bound = row["binding"] == "yes" and need in obliged
                 ax.scatter(
                     x,
                     y,
@@ -333,15 +336,20 @@ def needs_addressed(instruments: pd.DataFrame, day: str = "2011-05-25"):
     ax.set_xticks(range(len(SAFETY_NEEDS)), [need.replace(" ", "\n") for need in SAFETY_NEEDS], fontsize=9)
     ax.xaxis.tick_top()
     ax.set_yticks(
-        range(len(rows)), [f"{name} ({scope})" for name, scope in zip(rows["short_name"], rows["scope"])], fontsize=9
+        range(len(rows)),
+        [
+            f"{name} ({scope}{', binding' if binding == 'yes' else ''})"
+            for name, scope, binding in zip(rows["short_name"], rows["scope"], rows["binding"])
+        ],
+        fontsize=9,
     )
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(-0.5, len(SAFETY_NEEDS) - 0.5)
-    ax.scatter([], [], marker="s", color=PALETTE["blue"], label="addresses it and binds states")
+    ax.scatter([], [], marker="s", color=PALETTE["blue"], label="its text obliges the states it binds")
     ax.scatter(
-        [], [], marker="s", color="white", edgecolor=PALETTE["blue"], linewidth=2, label="addresses it, binds no one"
+        [], [], marker="s", color="white", edgecolor=PALETTE["blue"], linewidth=2, label="addresses it, obliges no one"
     )
-    ax.legend(loc="lower right", frameon=True, framealpha=0.9, fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=2, frameon=False, fontsize=9)
     return fig
 
 

@@ -476,8 +476,9 @@ class InstrumentTimeline(widgets.VBox):
     """The international safety instruments by the year they began to work, one lane per kind (ipympl).
 
     ``instruments`` is load_table("safety_instruments"), ``accidents`` load_table("nuclear_accidents") (for the
-    crises named in ``preceded_by``). ``until`` (a date) leaves out what was adopted later; ``start`` (a short
-    name) opens the stepper at that instrument. A filled marker binds
+    crises named in ``preceded_by``). ``until`` (a date) leaves out what was adopted later or began to work in a
+    later year (a treaty adopted before but in force only later); ``start`` (a short name) opens the stepper at
+    that instrument. A filled marker binds
     states in law, a hollow one does not; the colour is the scope. Rows with no ``since`` year are listed in the
     stepper's text but cannot be placed on the time axis.
     """
@@ -487,6 +488,7 @@ class InstrumentTimeline(widgets.VBox):
         if until is not None:
             day = pd.Timestamp(until)
             chosen = chosen[chosen["adopted"].isna() | (chosen["adopted"] <= day)]
+            chosen = chosen[chosen["since"].isna() | (chosen["since"] <= day.year)]
         self.rows = (
             chosen.assign(placed=chosen["since"].notna())
             .sort_values(["placed", "since"], ascending=[False, True], kind="stable")
@@ -590,6 +592,9 @@ class InstrumentTimeline(widgets.VBox):
         crisis = f" · came after {row['preceded_by']}" if pd.notna(row["preceded_by"]) else ""
         if pd.notna(row["addresses"]):
             needs = row["addresses"]
+            if row["binding"] == "yes":
+                duties = row["obliges"] if pd.notna(row["obliges"]) else "none of them"
+                needs += f" (its text obliges its parties on: {duties})"
         elif row["kind"] == "organisation":
             needs = "counted through the instruments it runs or hosts, listed separately"
         else:

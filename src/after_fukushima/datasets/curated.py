@@ -49,12 +49,14 @@ REPORT_PARTS = ["opening", "the trigger", "the mechanism", "obstacles", "the cas
 RESPONSE_CATEGORIES = ["phase-out", "pause and review", "continue", "expand", "reversal"]
 INSTRUMENT_SCOPES = ["worldwide", "OECD", "European Union", "G8", "plant operators"]
 INSTRUMENT_KINDS = ["organisation", "convention", "scale", "declaration", "review", "plan", "standards", "directive"]
-# Needs named in the report (Chen Xiaoqiu: sharing information in an accident, no duplicated research; Shao
-# Beibei: emergency plans, management standards, an independent regulator) or at the 2011 conferences (peer
-# review, emergency assistance), as the course groups them.
+# Needs named in the report (Chen Xiaoqiu: sharing information in an accident, no duplicated research, grouped
+# as operating experience; Shao Beibei: emergency plans for plants, management standards, an independent
+# regulator) or at the 2011 conferences (peer review; emergency assistance between states, which is not the same
+# as a plant's emergency plans), as the course groups them.
 SAFETY_NEEDS = [
     "accident information sharing",
     "emergency assistance",
+    "emergency plans",
     "peer review",
     "safety standards",
     "independent regulator",
@@ -205,6 +207,14 @@ BUILDERS = [
                 "of needs named in the report or at the 2011 conferences: "
                 + "; ".join(SAFETY_NEEDS)
                 + " (empty if none)",
+                pattern="(" + "|".join(SAFETY_NEEDS) + ")(; (" + "|".join(SAFETY_NEEDS) + "))*",
+            ),
+            field(
+                "obliges",
+                "string",
+                "Which of the needs in 'addresses' its text obliges the states it binds to act on, '; '-separated "
+                "(empty if none). A binding treaty can address a need without creating a duty: the Assistance "
+                "Convention lets a party ask for help but obliges no party to give it",
                 pattern="(" + "|".join(SAFETY_NEEDS) + ")(; (" + "|".join(SAFETY_NEEDS) + "))*",
             ),
             SOURCE,
