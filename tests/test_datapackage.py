@@ -110,11 +110,11 @@ def test_sites_include_fukushima_daiichi_with_six_units():
     "event, level, rating",
     [
         ("Chernobyl unit 4", 7, "official"),
-        ("Fukushima Daiichi units 1-3", 7, "official"),
+        ("Fukushima Daiichi units 1-3", 7, "official, provisional"),
         ("Kyshtym (Mayak)", 6, "official"),
         ("Three Mile Island unit 2", 5, "official"),
         ("Windscale Pile 1", 5, "official"),
-        ("Chalk River NRX reactor", 5, "retroactive"),
+        ("Chalk River NRX reactor", 5, "unofficial"),
     ],
 )
 def test_ines_levels(event, level, rating):

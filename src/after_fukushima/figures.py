@@ -77,15 +77,21 @@ def ines_levels(accidents: pd.DataFrame):
     fig, ax = new_figure(
         "Major accidents on the INES scale (level 0-7)",
         ylabel="",
-        xlabel="INES level (hatched: rated afterwards, unofficially)",
+        xlabel="INES level (hatched: an unofficial rating, given afterwards by others)",
         source=row_sources(accidents),
         figsize=(8, 3.6),
     )
-    labels = [f"{event} ({date.year})" for event, date in zip(accidents["event"], accidents["date"])]
+    # A provisional rating (Fukushima: Japan's of 12 April 2011) says so in its label.
+    labels = [
+        f"{event} ({date.year}{', provisional' if 'provisional' in rating else ''})"
+        for event, date, rating in zip(accidents["event"], accidents["date"], accidents["rating"])
+    ]
     for n, (level, rating) in enumerate(zip(accidents["ines_level"], accidents["rating"])):
         colour = PALETTE["vermillion"] if level == 7 else PALETTE["blue"]
-        retro = rating == "retroactive"
-        ax.barh(n, level, color="white" if retro else colour, edgecolor=colour, hatch="///" if retro else None)
+        unofficial = rating == "unofficial"
+        ax.barh(
+            n, level, color="white" if unofficial else colour, edgecolor=colour, hatch="///" if unofficial else None
+        )
         ax.text(level + 0.1, n, str(level), va="center", fontsize=9)
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xticks(range(8))

@@ -128,8 +128,9 @@ BUILDERS = [
         "nuclear_accidents",
         "Major nuclear and radiological accidents on the INES scale",
         "The best-known events rated 4 or higher on the International Nuclear and Radiological Event Scale "
-        "(0-7). INES was introduced in 1990, so earlier events were rated afterwards; the Chalk River rating "
-        "is retroactive and unofficial, and is marked so.",
+        "(0-7). INES was introduced in 1990, so earlier events were rated afterwards: most of them officially "
+        "(the levels the IAEA's INES materials give), Chalk River only unofficially. Fukushima's level 7 is the "
+        "provisional rating Japan's regulator reported on 12 April 2011.",
         [
             field("event", "string", "Place and installation", required=True),
             field("date", "date", "Day the accident began", required=True),
@@ -138,9 +139,11 @@ BUILDERS = [
             field(
                 "rating",
                 "string",
-                "official: rated by the IAEA or the national authority; retroactive: an unofficial rating given later",
+                "official: the level the IAEA's INES materials give (for events before 1990, given afterwards); "
+                "official, provisional: reported by the national authority as provisional (Fukushima, 12 April "
+                "2011); unofficial: given afterwards by others, not by any authority",
                 required=True,
-                enum=["official", "retroactive"],
+                enum=["official", "official, provisional", "unofficial"],
             ),
             SOURCE,
         ],
