@@ -114,6 +114,7 @@ def test_the_gaps_the_lesson_names_are_the_computed_ones(instruments):
     assert NUMBER_WORDS[said.group(1)] == len(covered) and NUMBER_WORDS[said.group(2)] == len(SAFETY_NEEDS)
     assert NUMBER_WORDS[said.group(3)] == len(gaps)
     assert re.split(r", | and ", said.group(4)) == gaps
+    assert f"({' and '.join(gaps)})" in PLAN.read_text(encoding="utf-8")  # the plan names the same gaps
     hint = f"{list(NUMBER_WORDS)[len(gaps)].capitalize()} of the {list(NUMBER_WORDS)[len(SAFETY_NEEDS)]} have no filled square"
     assert hint in PROPOSAL.entry("binding-gaps")["hints"][-1]
     explanation = PROPOSAL.entry("binding-gaps")["explanation"]
