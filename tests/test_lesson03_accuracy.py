@@ -109,13 +109,16 @@ def test_the_gaps_the_lesson_names_are_the_computed_ones(instruments):
     assert PROPOSAL.entry("binding-gaps")["options"] == SAFETY_NEEDS
     assert set(PROPOSAL.entry("binding-gaps")["answers"]) == set(gaps)
     text = markdown()
-    said = re.search(r"So (\w+) of the (\w+) columns have a filled square on a worldwide row, and (\w+) have none: ([^.]+)\.", text)
+    said = re.search(
+        r"So (\w+) of the (\w+) columns have a filled square on a worldwide row, and (\w+) have none: ([^.]+)\.", text
+    )
     assert said, "the sentence that counts the gaps is gone: update this test with it"
     assert NUMBER_WORDS[said.group(1)] == len(covered) and NUMBER_WORDS[said.group(2)] == len(SAFETY_NEEDS)
     assert NUMBER_WORDS[said.group(3)] == len(gaps)
     assert re.split(r", | and ", said.group(4)) == gaps
     assert f"({' and '.join(gaps)})" in PLAN.read_text(encoding="utf-8")  # the plan names the same gaps
-    hint = f"{list(NUMBER_WORDS)[len(gaps)].capitalize()} of the {list(NUMBER_WORDS)[len(SAFETY_NEEDS)]} have no filled square"
+    words = list(NUMBER_WORDS)
+    hint = f"{words[len(gaps)].capitalize()} of the {words[len(SAFETY_NEEDS)]} have no filled square"
     assert hint in PROPOSAL.entry("binding-gaps")["hints"][-1]
     explanation = PROPOSAL.entry("binding-gaps")["explanation"]
     assert f"The other {list(NUMBER_WORDS)[len(covered)]} were duties on paper" in explanation
@@ -138,7 +141,9 @@ def test_the_grid_draws_the_duties_filled_and_the_rest_hollow(instruments):
                 filled.add((labels[int(round(y))].rsplit(" (", 1)[0], SAFETY_NEEDS[int(round(x))]))
     plt.close(fig)
     in_use = figures.in_use_on(instruments.reset_index(drop=True), REPORT_DAY)
-    expected = {(r["short_name"], n) for _, r in in_use.iterrows() if r["binding"] == "yes" for n in needs(r["obliges"])}
+    expected = {
+        (r["short_name"], n) for _, r in in_use.iterrows() if r["binding"] == "yes" for n in needs(r["obliges"])
+    }
     assert filled == expected
     assert ("Assistance Convention", "emergency assistance") not in filled
     assert "Assistance Convention (worldwide, binding)" in labels
@@ -213,8 +218,12 @@ def test_the_toolbox_of_may_2011_leaves_out_what_was_not_yet_in_force(instrument
     timeline = InstrumentTimeline(table, load_table("nuclear_accidents"), source="test", until=REPORT_DAY)
     shown = set(timeline.rows["short_name"])
     assert "CSC" not in shown and "Vienna Declaration" not in shown
-    assert shown == set(table[(table["adopted"].isna() | (table["adopted"] <= REPORT_DAY))
-                              & (table["since"].isna() | (table["since"] <= 2011))]["short_name"])
+    assert shown == set(
+        table[
+            (table["adopted"].isna() | (table["adopted"] <= REPORT_DAY))
+            & (table["since"].isna() | (table["since"] <= 2011))
+        ]["short_name"]
+    )
     assert "CSC" not in set(figures.in_use_on(table, REPORT_DAY)["short_name"])
     whole = InstrumentTimeline(table, load_table("nuclear_accidents"), source="test")
     assert "CSC" in set(whole.rows["short_name"])  # lesson 06 sees it
@@ -229,7 +238,10 @@ def test_what_the_lesson_says_about_the_years_to_entry_into_force(instruments):
     text = markdown()
     assert "the two conventions of 1986 came into force within months" in text
     assert all(span[c] < 0.5 for c in ("Early Notification Convention", "Assistance Convention"))
-    assert "Convention on Nuclear Safety took more than two years" in text and 2 < span["Convention on Nuclear Safety (CNS)"] < 2.5
+    assert (
+        "Convention on Nuclear Safety took more than two years" in text
+        and 2 < span["Convention on Nuclear Safety (CNS)"] < 2.5
+    )
     assert "the Joint Convention almost four" in text and 3.5 < span["Joint Convention"] < 4
     assert "more than 17 years" in text and 17 < span["CSC"] < 18
     assert "took 2.4 years" in text and round(span["Convention on Nuclear Safety (CNS)"], 1) == 2.4
