@@ -52,9 +52,10 @@ STEPS = {  # exercise -> (country, item -> the words its row of national_respons
         {
             "Prime Minister Kan says the energy plan will be rethought from a clean slate": "Prime Minister Naoto Kan",
             "No reactor is operating for the first time since 1970": "No reactor is operating",
+            "Ohi 3 and 4 restart, on a government decision after stress tests": "Ohi 3 restarts",
             "The Nuclear Regulation Authority starts work": "A new regulator",
             "A new energy plan calls nuclear power an important baseload source": "The cabinet's fourth",
-            "Sendai 1 restarts": "Sendai 1 restarts",
+            "Sendai 1 restarts, the first under the new regulator's standards": "Sendai 1 restarts",
             "The cabinet decides to use nuclear power to the maximum extent": "A cabinet decision on green",
             "Shimane 2 restarts, the fourteenth reactor to do so": "Shimane 2 restarts",
         },
@@ -127,6 +128,7 @@ def test_the_kinds_of_response_come_from_the_table(responses):
         "France runs stress tests and keeps its fleet running (2011)": ("France", None),
         "The UK approves Hinkley Point C (2016)": ("United Kingdom", "2016-09-15"),
         "Italy's voters repeal the law to bring nuclear power back (2011)": ("Italy", "2011-06-13"),
+        "Switzerland's government proposes lifting its ban on new plants (2024)": ("Switzerland", "2024-12-20"),
     }
     for item, category in RESPONSES.entry("sort-responses")["items"].items():
         country, day = rows[item]

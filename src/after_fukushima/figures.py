@@ -501,11 +501,19 @@ def what_replaced_nuclear(mix: pd.DataFrame, countries=("Germany", "Japan"), fir
 
 
 def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = False):
-    """The countries of national_responses coloured by their first decision after March 2011 (or their latest)."""
+    """The countries of national_responses coloured by their first decision after March 2011 (or their latest).
+
+    The legend lists the categories in the order of RESPONSE_CATEGORIES with the number of countries in each
+    (``responses_map_categories`` gives the same counts as a table). A 'proposed reversal' (a government's
+    proposal, not law on its date) is hatched so that it is not read as a decision already in force.
+    """
+    from after_fukushima.datasets.curated import RESPONSE_CATEGORIES
     from after_fukushima.plots import RESPONSE_COLOURS
 
-    ordered = responses.sort_values(["year", "date"], na_position="last")
-    pick = ordered.groupby("country").last() if latest else ordered.groupby("country").first()
+    # Categories added for Italy and the 2024-25 proposals, until plots.RESPONSE_COLOURS names them itself.
+    colours = {"no return": PALETTE["blue"], "proposed reversal": PALETTE["purple"], **RESPONSE_COLOURS}
+    hatched = {"proposed reversal"}
+    pick = responses_map_categories(responses, latest=latest)
     when = "latest decision in the course table" if latest else "first decision after March 2011"
     fig, ax = new_figure(
         f"National responses: each country's {when}",
@@ -518,17 +526,44 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
     names = {"United States": "United States of America", "Taiwan": "Taiwan", "South Korea": "South Korea"}
     for feature in outlines["features"]:
         fill_country(ax, feature, "#EEEEEE")
-    for country, row in pick.iterrows():
+    for country, category in pick.items():
         feature = by_name.get(names.get(country, country))
-        if feature is not None:
-            fill_country(ax, feature, RESPONSE_COLOURS[row["category"]])
-    for category, colour in RESPONSE_COLOURS.items():
-        count = int((pick["category"] == category).sum())
+        if feature is None:
+            continue
+        fill_country(ax, feature, colours[category])
+        if category in hatched:
+            for polygon in feature["geometry"]["coordinates"]:
+                outer = polygon[0]
+                ax.fill(
+                    [x for x, _ in outer],
+                    [y for _, y in outer],
+                    fill=False,
+                    hatch="////",
+                    edgecolor="white",
+                    linewidth=0,
+                )
+    for category in RESPONSE_CATEGORIES:
+        count = int((pick == category).sum())
         if count:
-            ax.fill([], [], color=colour, label=f"{category} ({count})")
-    as_map(ax, (-130, 150), (-40, 72))
+            ax.fill(
+                [],
+                [],
+                color=colours[category],
+                hatch="////" if category in hatched else None,
+                edgecolor="white",
+                label=f"{category} ({count})",
+            )
+    as_map(ax, (-160, 150), (-40, 72))  # room in the Pacific for a legend of up to seven kinds
     ax.legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
     return fig
+
+
+def responses_map_categories(responses: pd.DataFrame, *, latest: bool = False) -> pd.Series:
+    """Country -> the category responses_map colours it by: its first row (or its latest) in national_responses,
+    ordered by year then day, rows without a day last within their year."""
+    ordered = responses.sort_values(["year", "date"], na_position="last")
+    grouped = ordered.groupby("country")["category"]
+    return grouped.last() if latest else grouped.first()
 
 
 def after_2011(shares: pd.DataFrame, fleet: pd.DataFrame, countries=("China", "Germany", "Japan", "United States")):

@@ -46,7 +46,18 @@ TIMELINE_CATEGORIES = [
 CLAIM_KINDS = ["context", "proposal", "obstacle", "case for", "national response"]
 REPORT_SPEAKERS = ["the reporters", "Leslie Vinjamuri", "Chen Xiaoqiu", "Shao Beibei", "Richard Caplan"]
 REPORT_PARTS = ["opening", "the trigger", "the mechanism", "obstacles", "the case for it", "national responses"]
-RESPONSE_CATEGORIES = ["phase-out", "pause and review", "continue", "expand", "reversal"]
+# Which way a decision moved nuclear power. "no return": a country that had already left nuclear power decides
+# not to come back (Italy, 2011); "proposed reversal": a government proposes to undo an earlier exit or ban, but
+# it is not law on the row's date (Switzerland 2024-25, Italy 2025).
+RESPONSE_CATEGORIES = [
+    "pause and review",
+    "phase-out",
+    "no return",
+    "continue",
+    "expand",
+    "reversal",
+    "proposed reversal",
+]
 INSTRUMENT_SCOPES = ["worldwide", "OECD", "European Union", "G8", "plant operators"]
 INSTRUMENT_KINDS = ["organisation", "convention", "scale", "declaration", "review", "plan", "standards", "directive"]
 # Needs named in the report (Chen Xiaoqiu: sharing information in an accident, no duplicated research, grouped
@@ -228,8 +239,11 @@ BUILDERS = [
         "national_responses",
         "What countries did about nuclear power after March 2011",
         "Decisions by eleven countries from the accident to 2025, in the course's words. A row's category says "
-        "which way it moved nuclear power: phase-out, pause and review, continue, expand, or reversal (a step "
-        "back from an earlier phase-out or shutdown). Rows whose source gives only the year have no date.",
+        "which way it moved nuclear power: pause and review; phase-out (decide to leave nuclear power, or leave "
+        "it); no return (a country that had already left decides not to come back: Italy, which closed its last "
+        "reactors by 1990, in 2011); continue; expand; reversal (a step back from an earlier phase-out or "
+        "shutdown); or proposed reversal (a government proposes one, not law on the row's date). Rows whose "
+        "source gives only the year have no date.",
         [
             field("country", "string", "Country", required=True),
             field("year", "integer", "Year of the decision", required=True, minimum=2011, maximum=2030),
