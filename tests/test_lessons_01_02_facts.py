@@ -362,3 +362,24 @@ def test_lesson_02_only_the_conventions_bind_and_what_they_bind_parties_to():
     assert "must tell" in does["Convention on Early Notification of a Nuclear Accident"]
     assistance = does["Convention on Assistance in the Case of a Nuclear Accident or Radiological Emergency"]
     assert "nothing obliges it to help" in assistance
+
+
+def test_lesson_02_the_numbers_in_the_banks_explanations(fleet, units):
+    in_2010 = fleet.xs(2010, level="year").drop("World")
+    # check-largest-fleet: "103 in our data (... one reactor, Palisades, lacks a start date in our source)"
+    assert in_2010["United States"] == 103
+    assert units.loc[units["unit"] == "Palisades", "commercial_operation"].isna().all()
+    # fleet-sizes: "Germany had 17 before the accident, and 9 a year later"
+    assert (fleet[("Germany", 2010)], fleet[("Germany", 2011)]) == (17, 9)
+    # five-largest-fleets: "South Korea or Canada, tied at 20 in our data"; "about three fifths of the world's 441"
+    assert in_2010["South Korea"] == in_2010["Canada"] == 20 == in_2010.nlargest(5).iloc[-1]
+    assert abs(in_2010.nlargest(5).sum() / fleet[("World", 2010)] - 3 / 5) < 0.02
+    # share-ranking and top-share-country: France about 76%, Slovakia about 53%, Belgium about 52%, Japan about 25%,
+    # Germany about 22.5% (also lesson 02, section 1.3), the United States about 20%
+    shares = load_table("nuclear_share").query("year == 2010").set_index("country")["nuclear_share_pct"]
+    given = {"France": 76, "Slovakia": 53, "Belgium": 52, "Japan": 25, "United States": 20}
+    assert {country: round(shares[country]) for country in given} == given
+    assert round(shares["Germany"], 1) == 22.5
+    # lesson 02, section 2.3: Bushehr-1 "in commercial operation since 2013"
+    bushehr = units.set_index("unit").loc["Bushehr-1"]
+    assert bushehr["commercial_operation"].year == 2013 and bushehr["status_2024"] == "Operational"
