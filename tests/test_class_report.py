@@ -19,7 +19,7 @@ import pytest
 
 from after_fukushima import class_report as report
 from after_fukushima.exercises.bank import all_banks
-from after_fukushima.exercises.kinds import count_words, long_enough
+from after_fukushima.exercises.kinds import UNGRADED, count_words, long_enough
 from after_fukushima.scorecard import HAND_IN_COLUMNS, as_plain_text, hand_in_csv
 
 COURSE = Path(__file__).resolve().parents[1]
@@ -87,7 +87,10 @@ def test_the_demo_class_is_thirty_invented_students_using_the_real_banks(demo, r
             assert row["answer"] in entry["options"]
             assert (row["answer"] == entry["answer"]) == (row["correct"] == "True")
     kinds = {row["kind"] for row in rows}
-    assert kinds == {entry["kind"] for entry in ENTRIES.values()}, "every kind of exercise is answered"
+    reached = {row["lesson"] for row in rows}  # lessons 00-04 taught, a few students in lesson 05
+    assert kinds == {entry["kind"] for (lesson, _), entry in ENTRIES.items() if lesson in reached}, (
+        "every kind of exercise in the lessons the class reached is answered"
+    )
     assert any(row["kind"] == "reflection" for row in rows)
     listed_mistakes = [
         row for row in rows if ENTRIES[(row["lesson"], row["exercise"])].get("mistakes") and row["correct"] == "False"
@@ -133,6 +136,8 @@ def test_who_tried_and_who_got_it_right_first_and_eventually(demo, attempts):
         counts["eventually"] += any(r["correct"] == "True" for r in rows)
         if rows[0]["kind"] == "reflection":
             counts["done"] += any(long_enough(r["answer"], ENTRIES[(lesson, exercise)]) for r in rows)
+        elif rows[0]["kind"] == "judgement":  # verdicts saved: done, whatever they are
+            counts["done"] += any(r["answer"].strip() for r in rows)
         else:
             counts["done"] += any(r["correct"] == "True" for r in rows)
     summary = report.exercise_summary(attempts)
@@ -140,7 +145,7 @@ def test_who_tried_and_who_got_it_right_first_and_eventually(demo, attempts):
     for row in summary.itertuples(index=False):
         counts = expected[(row.lesson, row.exercise)]
         assert row.tried == counts["tried"] and row.done == counts["done"], row.exercise
-        if row.kind == "reflection":
+        if row.kind in UNGRADED:
             assert pd.isna(row.right_first_try) and pd.isna(row.right_eventually)
         else:
             assert (row.right_first_try, row.right_eventually) == (counts["first"], counts["eventually"]), row.exercise
@@ -161,6 +166,8 @@ def test_done_by_lesson_and_who_is_behind(demo, attempts):
         tried[(student, lesson)] += 1
         if entry["kind"] == "reflection":
             done[(student, lesson)] += any(long_enough(r["answer"], entry) for r in rows)
+        elif entry["kind"] == "judgement":
+            done[(student, lesson)] += any(r["answer"].strip() for r in rows)
         else:
             done[(student, lesson)] += any(r["correct"] == "True" for r in rows)
     table = report.done_by_lesson(attempts)
@@ -480,8 +487,8 @@ def test_the_heat_map_colours_every_student_and_exercise(attempts):
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == report.students(attempts)
     outcome = report.outcomes(attempts)
     flat = begun.to_numpy()
-    assert (flat == 3).sum() == (outcome["first_try"] & (outcome["kind"] != "reflection")).sum()
-    assert (flat == 4).sum() == (outcome["kind"] == "reflection").sum()
+    assert (flat == 3).sum() == (outcome["first_try"] & ~outcome["kind"].isin(UNGRADED)).sum()
+    assert (flat == 4).sum() == outcome["kind"].isin(UNGRADED).sum()
     assert (flat > 0).sum() == len(outcome)
     assert fig.get_suptitle() == "How each student did on each exercise"
 
@@ -490,13 +497,47 @@ def test_the_first_try_chart_draws_one_bar_per_graded_exercise(attempts):
     fig = report.first_try_chart(attempts, source=report.DEMO_SOURCE)
     assert fig._repr_png_().startswith(b"\x89PNG")
     summary = report.exercise_summary(attempts)
-    shown = summary[(summary["kind"] != "reflection") & summary["lesson"].isin(set(attempts["lesson"]))]
+    shown = summary[~summary["kind"].isin(UNGRADED) & summary["lesson"].isin(set(attempts["lesson"]))]
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == list(shown["exercise"])
     green = [bar.get_width() for bar in ax.containers[0]]
     assert green == [float(n) for n in shown["right_first_try"]]
     one = report.first_try_chart(attempts, lesson="06_looking_back")
-    assert len(one.axes[0].containers[0]) == sum(e["kind"] != "reflection" for e in BANKS[-1].entries)
+    assert len(one.axes[0].containers[0]) == sum(e["kind"] not in UNGRADED for e in BANKS[-1].entries)
+
+
+def test_verdicts_are_counted_done_like_reflections_and_shown_beside_the_courses_reading(tmp_path):
+    """Judgements (issue 19): saved verdicts are never right or wrong, never 'right at the first try', done once
+    saved; the class sees each student's verdicts beside the course's reading."""
+    from after_fukushima.progress import ProgressStore
+
+    lesson, exercise = next(key for key, entry in ENTRIES.items() if entry["kind"] == "judgement")
+    entry = ENTRIES[(lesson, exercise)]
+    readings = list(entry["items"].values())
+    own = [next(c for c in entry["categories"] if c != readings[0]), *readings[1:]]  # differs on the first only
+    for name, answers in [("Ann", [own]), ("Ben", [readings, own[:1] + readings[1:]])]:
+        store = ProgressStore(tmp_path / f"{name}.sqlite")
+        for answer in answers:
+            store.record(lesson, exercise, "judgement", answer, None)
+        hand_in_csv(store, name, tmp_path / "hand_ins")
+    attempts, problems = report.read_hand_ins(tmp_path / "hand_ins")
+    assert problems == [] and attempts["correct"].isna().all()
+    outcome = report.outcomes(attempts)
+    assert outcome["done"].all() and not outcome["first_try"].any() and not outcome["eventually"].any()
+    row = report.exercise_summary(attempts).set_index("exercise").loc[exercise]
+    assert row["tried"] == 2 and row["done"] == 2
+    assert pd.isna(row["right_first_try"]) and pd.isna(row["right_eventually"]) and pd.isna(row["not_yet_right"])
+    assert report.common_wrong_answers(attempts).empty, "a verdict is never a wrong answer"
+    assert report.states(attempts).loc[:, (lesson, exercise)].tolist() == [4, 4]
+    assert report.done_by_lesson(attempts)[lesson].tolist() == [1, 1]
+    table = report.verdicts(attempts, exercise)
+    assert list(table.index) == ["Ann", "Ben", report.COURSE_READING]
+    assert table.iloc[:, :-1].loc[report.COURSE_READING].tolist() == readings
+    assert table.iloc[:, :-1].loc["Ann"].tolist() == own  # Ben's latest save, not his first
+    assert table["differ"].tolist() == [1, 1, 0]
+    assert table.columns[0].startswith("1. ") and table.columns[-1] == "differ"
+    with pytest.raises(ValueError, match="not a judgement"):
+        report.verdicts(attempts, "why-hesitate")
 
 
 def test_an_empty_class_gives_empty_tables_and_figures():

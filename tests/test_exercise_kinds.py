@@ -78,6 +78,16 @@ SORT = {
     "hints": ["Proposals say what to do."],
     "explanation": "One of each.",
 }
+JUDGEMENT = {
+    "id": "verdicts",
+    "kind": "judgement",
+    "prompt": "Your verdict on each claim.",
+    "categories": ["supported", "partly", "not supported"],
+    "items": {"A mechanism may come.": "not supported", "Interests differ.": "supported"},
+    "feedback": {"A mechanism may come.": "No mechanism was set up.", "Interests differ.": "Positions split in 2011."},
+    "hints": ["Judge a forecast by what happened."],
+    "explanation": "The course's reading, with its evidence.",
+}
 REFLECTION = {
     "id": "think",
     "kind": "reflection",
@@ -412,6 +422,88 @@ def test_sort_statements_are_escaped(make_exercise):
         if hasattr(child, "value") and isinstance(child.value, str)
     )
     assert "<script>" not in rendered and "&lt;script&gt;" in rendered
+
+
+# --- judgement ------------------------------------------------------------------------------------
+
+
+def test_a_judgement_is_kept_not_graded_and_shown_beside_the_course_reading(make_exercise, store):
+    exercise = make_exercise(JUDGEMENT)
+    assert exercise.label == "Your verdict (kept, not graded)" and exercise.check_button.description == "Save"
+    verdict = exercise.submit(["partly", "supported"])
+    assert verdict.status == "saved" and verdict.correct is None
+    assert "1 of your 2 verdicts are the course's reading; 1 differs" in verdict.message
+    text = feedback_text(exercise)
+    assert "✔ Saved." in text and "✘" not in text and "Not yet" not in text
+    assert "The course's reading, with its evidence." in text  # the explanation, at once: nothing to get right
+    rows = re.findall(r"<tr class='af-verdict'>(.*?)</tr>", exercise.feedback.value)
+    assert len(rows) == 2
+    assert "partly" in rows[0] and "not supported" in rows[0] and "differs" in rows[0] and "No mechanism" in rows[0]
+    assert "(same)" in rows[1] and "Positions split in 2011." in rows[1]
+    assert store.latest("99_test", "verdicts")["answer"] == ["partly", "supported"]
+    assert store.latest("99_test", "verdicts")["correct"] is None
+    agree = exercise.submit(["not supported", "supported"])
+    assert agree.status == "saved" and agree.message.endswith("All 2 of your verdicts are the course's reading too.")
+    assert not exercise.solved  # never "solved": there was nothing to get right
+
+
+def test_a_judgement_by_clicking_save_and_every_verdict_needed(make_exercise):
+    exercise = make_exercise(JUDGEMENT)
+    assert "2 still empty" in click_check(exercise)
+    exercise.sorters[0].value = "supported"
+    assert "1 still empty" in click_check(exercise)
+    exercise.sorters[1].value = "partly"
+    shown = click_check(exercise)
+    assert "✔ Saved." in shown and "0 of your 2 verdicts" in shown
+    assert exercise.attempts == 1  # the two empty tries did not count
+
+
+def test_a_judgement_comes_back_as_it_was_saved(make_exercise):
+    make_exercise(JUDGEMENT).submit(["partly", "supported"])
+    again = make_exercise(JUDGEMENT)
+    assert [s.value for s in again.sorters] == ["partly", "supported"]
+    assert "Your last saved answer" in again.feedback.value and "No mechanism was set up." in again.feedback.value
+
+
+def test_a_judgement_escapes_statements_readings_and_evidence(make_exercise):
+    spec = {
+        **JUDGEMENT,
+        "categories": [SCRIPT, "b"],
+        "items": {SCRIPT: SCRIPT, "x": "b"},
+        "feedback": {SCRIPT: SCRIPT, "x": "y"},
+    }
+    exercise = make_exercise(spec)
+    exercise.submit([SCRIPT, SCRIPT])
+    assert "<script>" not in exercise.feedback.value and "&lt;script&gt;" in exercise.feedback.value
+    assert "<script>" not in exercise._repr_mimebundle_()["text/html"]
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ({"feedback": {"A mechanism may come.": "x"}}, "no feedback for the statement 'Interests differ.'"),
+        ({"feedback": {**JUDGEMENT["feedback"], "Other.": "x"}}, "'feedback' names a statement that is not in"),
+        ({"items": {"A mechanism may come.": "maybe", "Interests differ.": "supported"}}, "'maybe' is not one of"),
+        ({"categories": ["supported"]}, "needs at least two categories"),
+    ],
+)
+def test_a_judgement_bank_entry_is_checked(change, problem):
+    from after_fukushima.exercises.bank import check_exercise
+
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        check_exercise({**JUDGEMENT, **change})
+
+
+def test_done_counts_a_saved_judgement_like_a_saved_reflection():
+    from after_fukushima.exercises.kinds import counts_as_done
+
+    assert counts_as_done(JUDGEMENT, ["partly", "supported"], None)
+    assert counts_as_done(JUDGEMENT, "partly | supported", None)  # as a hand-in writes it
+    assert not counts_as_done(JUDGEMENT, "", None) and not counts_as_done(JUDGEMENT, [], None)
+    assert not counts_as_done(REFLECTION, "too short", None) and counts_as_done(
+        REFLECTION, "one two three four five", None
+    )
+    assert counts_as_done(SORT, ["proposal", "obstacle"], True) and not counts_as_done(SORT, ["x"], False)
 
 
 # --- reflection -----------------------------------------------------------------------------------

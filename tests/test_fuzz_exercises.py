@@ -69,7 +69,7 @@ def reachable(entry):
         return st.none() | st.sampled_from(entry["options"])
     if kind == "choose_all":
         return st.lists(st.sampled_from(entry["options"]), unique=True).map(tuple)
-    if kind in ("order", "match", "sort"):
+    if kind in ("order", "match", "sort", "judgement"):
         size = len(entry.get("items") or entry.get("pairs"))
         choices = (
             list(entry.get("items") or [])

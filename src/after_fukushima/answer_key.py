@@ -27,6 +27,8 @@ def _answer(entry: dict) -> str:
         return "; ".join(f"{statement} → {category}" for statement, category in entry["items"].items())
     if kind == "reflection":
         return "not graded (kept in the student's progress file)"
+    if kind == "judgement":
+        return "none: not graded (each student's verdicts are kept in their progress file)"
     if kind == "code_task":
         answer = entry["answer"]
         shown = f"{answer:g} {entry.get('unit', '')}".strip() if not isinstance(answer, str) else answer
@@ -49,6 +51,15 @@ def render(banks: list[Bank]) -> str:
                 "",
                 f"- Answer: {_answer(entry)}",
             ]
+            if entry["kind"] == "judgement":
+                lines.append(
+                    "- The course's reading, with its evidence (a reading to argue with, not a key: a different "
+                    "verdict with good evidence is not wrong):"
+                )
+                lines += [
+                    f"    - {statement} → *{reading}*: {entry['feedback'][statement]}"
+                    for statement, reading in entry["items"].items()
+                ]
             if entry.get("explanation"):
                 lines.append(f"- Why: {entry['explanation']}")
             if entry.get("source"):

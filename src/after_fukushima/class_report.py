@@ -5,6 +5,7 @@
     common_wrong_answers(attempts)                        # the commonest wrong answers, with the course's feedback
     behind(attempts)                                      # who has done the fewest exercises, lesson by lesson
     reflections(attempts, "why-hesitate")                 # every student's written reflection, side by side
+    verdicts(attempts, "report-on-trial")                 # every student's verdicts beside the course's reading
     heat_map(attempts), first_try_chart(attempts)         # the same, to look at rather than read
 
 ``demo_class(folder)`` writes an invented class of 30 hand-ins, to try the report on before the real ones come in.
@@ -29,7 +30,16 @@ from matplotlib.patches import Patch
 
 from after_fukushima.exercises.bank import Bank, all_banks
 from after_fukushima.exercises.base import InvalidAnswer
-from after_fukushima.exercises.kinds import EMPTY_FILTER, ORDINALS, count_words, grade_number, long_enough, parse_number
+from after_fukushima.exercises.kinds import (
+    EMPTY_FILTER,
+    ORDINALS,
+    UNGRADED,
+    count_words,
+    counts_as_done,
+    grade_number,
+    long_enough,
+    parse_number,
+)
 from after_fukushima.figures import panels
 from after_fukushima.plots import PALETTE
 from after_fukushima.scorecard import HAND_IN_COLUMNS, as_plain_text, file_name_for, spreadsheet_safe
@@ -49,7 +59,7 @@ GRADED_STATES = [
     "tried, not yet right",
     "right after retrying",
     "right at the first try",
-    "reflection saved",
+    "saved (reflection or verdict, not graded)",
 ]
 STATE_COLOURS = ["#EEEEEE", PALETTE["vermillion"], PALETTE["sky"], PALETTE["green"], PALETTE["blue"]]
 
@@ -130,7 +140,7 @@ def _header(text: str) -> tuple[str, list[str], int]:
 
 
 def _as_correct(text: str, kind: str):
-    if kind == "reflection":
+    if kind in UNGRADED:
         return None
     word = text.strip().lower()
     if word in TRUE_WORDS:
@@ -410,9 +420,9 @@ def outcomes(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> pd.Data
     """One row per student and exercise tried: how it went.
 
     Columns: student, lesson, exercise, kind, tries (how many attempts), first_try (right at the first attempt),
-    eventually (right at some attempt), done (right at some attempt, or for a reflection saved at its suggested
-    length, as the scorecard counts it) and latest (the last answer's text). Reflections are never right:
-    first_try and eventually are False for them.
+    eventually (right at some attempt), done (as the scorecard counts it: right at some attempt; a reflection
+    saved at its suggested length; a judgement's verdicts saved) and latest (the last answer's text).
+    Reflections and judgements are not graded, so never right: first_try and eventually are False for them.
     """
     entries = {(lesson, entry["id"]): entry for lesson, entry in _course(banks)}
     rows = []
@@ -421,10 +431,10 @@ def outcomes(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> pd.Data
         if entry is None:
             continue
         correct = group["correct"].fillna(False).astype(bool).tolist()
-        if entry["kind"] == "reflection":
-            done = any(long_enough(text, entry) for text in group["answer"])
-        else:
-            done = any(correct)
+        done = any(
+            counts_as_done(entry, answer, None if pd.isna(right) else bool(right))
+            for answer, right in zip(group["answer"], group["correct"])
+        )
         rows.append(
             {
                 "student": student,
@@ -455,8 +465,8 @@ def exercise_summary(
     One row per exercise in the banks (one lesson's if ``lesson`` is given), also those nobody tried. Columns:
     lesson, exercise, kind, tried (students with at least one attempt), right_first_try, right_eventually,
     not_yet_right (tried but never right), first_try_share (right_first_try / tried, NaN if nobody tried) and
-    done (as the scorecard counts it: right once, or a reflection saved at its suggested length). For
-    reflections, which are not graded, the three 'right' columns are <NA>.
+    done (as the scorecard counts it: right once, a reflection saved at its suggested length, a judgement's
+    verdicts saved). For reflections and judgements, which are not graded, the three 'right' columns are <NA>.
     """
     counts: dict[tuple[str, str], list[int]] = {}
     for row in outcomes(attempts, banks).itertuples(index=False):
@@ -466,7 +476,7 @@ def exercise_summary(
     rows = []
     for lesson_id, entry in _course(banks, lesson):
         tried, first, eventually, done = counts.get((lesson_id, entry["id"]), [0, 0, 0, 0])
-        graded = entry["kind"] != "reflection"
+        graded = entry["kind"] not in UNGRADED
         rows.append(
             {
                 "lesson": lesson_id,
@@ -513,7 +523,7 @@ def lesson_summary(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> p
     rows = []
     for bank in banks:
         mine = done[done["lesson"] == bank.lesson]
-        graded = mine[mine["kind"] != "reflection"]
+        graded = mine[~mine["kind"].isin(UNGRADED)]
         rows.append(
             {
                 "lesson": bank.lesson,
@@ -578,7 +588,8 @@ def common_wrong_answers(
 
 
 def done_by_lesson(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> pd.DataFrame:
-    """How many exercises each student has done in each lesson (right once, or a reflection long enough).
+    """How many exercises each student has done in each lesson (right once, a reflection long enough, or a
+    judgement's verdicts saved).
 
     Index: student (every student in the hand-ins, by name); columns: one per lesson id, in course order, then
     total. Integers.
@@ -667,6 +678,36 @@ def reflections(attempts: pd.DataFrame, exercise: str, banks: list[Bank] | None 
     return pd.DataFrame(rows, columns=["student", "text", "words", "long_enough", "saves"])
 
 
+COURSE_READING = "(the course's reading)"
+
+
+def verdicts(attempts: pd.DataFrame, exercise: str, banks: list[Bank] | None = None) -> pd.DataFrame:
+    """Every student's latest verdicts in one judgement, side by side with the course's reading.
+
+    Index: student (by name), then a last row labelled ``COURSE_READING``; columns: the statements, numbered
+    ('1. …') in the bank's order, then ``differ`` (how many of that student's verdicts differ from the course's
+    reading: a difference to discuss, not an error). A saved answer that no longer fits the bank (edited since)
+    is shown as empty verdicts. Raises ValueError if the exercise is not a judgement.
+    """
+    lesson, entry = _entry(exercise, banks)
+    if entry["kind"] != "judgement":
+        raise ValueError(f"'{exercise}' is a {entry['kind'].replace('_', ' ')} exercise, not a judgement.")
+    statements = list(entry["items"])
+    columns = [f"{n}. {statement}" for n, statement in enumerate(statements, start=1)]
+    readings = list(entry["items"].values())
+    mine = attempts[(attempts["lesson"] == lesson) & (attempts["exercise"] == exercise)]
+    rows, names = [], []
+    for student in students(mine):
+        parts = str(mine[mine["student"] == student]["answer"].iloc[-1]).split(SEPARATOR)
+        if len(parts) != len(statements):
+            parts = [""] * len(statements)
+        rows.append([*parts, sum(p != r for p, r in zip(parts, readings) if p)])
+        names.append(student)
+    rows.append([*readings, 0])
+    names.append(COURSE_READING)
+    return pd.DataFrame(rows, index=pd.Index(names, name="student"), columns=[*columns, "differ"])
+
+
 # --- figures ---------------------------------------------------------------------------------------------
 
 
@@ -683,8 +724,8 @@ def _begun(attempts: pd.DataFrame, banks: list[Bank] | None) -> list[str]:
 
 def states(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str | None = None) -> pd.DataFrame:
     """Students × exercises, each cell an index into GRADED_STATES: 0 not tried, 1 tried but not yet right,
-    2 right after retrying, 3 right at the first try, 4 reflection saved. Index: student (by name); columns:
-    (lesson, exercise) in course order."""
+    2 right after retrying, 3 right at the first try, 4 saved (a reflection or a judgement, not graded).
+    Index: student (by name); columns: (lesson, exercise) in course order."""
     course = _course(banks, lesson)
     columns = pd.MultiIndex.from_tuples(
         [(lesson_id, entry["id"]) for lesson_id, entry in course], names=["lesson", "exercise"]
@@ -692,7 +733,7 @@ def states(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str 
     table = pd.DataFrame(0, index=pd.Index(students(attempts), name="student"), columns=columns)
     for row in outcomes(attempts, banks).itertuples(index=False):
         if (row.lesson, row.exercise) in columns:
-            state = 4 if row.kind == "reflection" else 3 if row.first_try else 2 if row.eventually else 1
+            state = 4 if row.kind in UNGRADED else 3 if row.first_try else 2 if row.eventually else 1
             table.loc[row.student, (row.lesson, row.exercise)] = state
     return table
 
@@ -718,7 +759,8 @@ def _lesson_bands(ax, lessons: list[str], axis: str) -> None:
 
 def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str | None = None, source: str = SOURCE):
     """A figure: one row per student, one column per exercise (course order), each cell coloured by how it went:
-    right at the first try, right after retrying, tried but not yet right, reflection saved, or not tried.
+    right at the first try, right after retrying, tried but not yet right, saved (a reflection or a judgement,
+    not graded), or not tried.
     Only the lessons someone has started, unless ``lesson`` names one.
 
     Read across a row for one student (a long grey stretch: behind), down a column for one exercise (much red:
@@ -774,18 +816,18 @@ def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: st
 def first_try_chart(
     attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: str | None = None, source: str = SOURCE
 ):
-    """A figure: one bar per graded exercise (reflections left out), as long as the number of students who tried
-    it, split into right at the first try, right after retrying, and not yet right; '7/25' at the end of a bar
-    means 7 of the 25 who tried were right at the first try. Exercises in course order, top to bottom; only the
-    lessons someone has started, unless ``lesson`` names one.
+    """A figure: one bar per graded exercise (reflections and judgements left out), as long as the number of
+    students who tried it, split into right at the first try, right after retrying, and not yet right; '7/25' at
+    the end of a bar means 7 of the 25 who tried were right at the first try. Exercises in course order, top to
+    bottom; only the lessons someone has started, unless ``lesson`` names one.
     """
     summary = exercise_summary(attempts, banks, lesson)
     summary = summary[
-        (summary["kind"] != "reflection") & (summary["lesson"].isin(_begun(attempts, banks)) | (lesson is not None))
+        (~summary["kind"].isin(UNGRADED)) & (summary["lesson"].isin(_begun(attempts, banks)) | (lesson is not None))
     ].reset_index(drop=True)
     n = len(summary)
     fig, (ax,) = panels(
-        "Right at the first try, per exercise (reflections are not graded)",
+        "Right at the first try, per exercise (reflections and verdicts are not graded)",
         source,
         1,
         1,
@@ -918,7 +960,8 @@ def demo_class(folder, students: int = 30, seed: int = 0, problems: bool = False
     One file per student, named and laid out exactly as ``scorecard.hand_in_csv`` writes them, for students
     called 'Student 01', 'Student 02'… Every answer uses the real exercises of the banks: right answers, the
     banks' own wrong options and listed mistakes (each exercise has one mistake made more often than the others)
-    and other wrong answers; reflections are strung together from ``DEMO_SENTENCES``. The class has been taught
+    and other wrong answers; reflections are strung together from ``DEMO_SENTENCES``; a judgement's verdicts are
+    mostly the course's reading, some not. The class has been taught
     lessons 00-04: most students tried nearly everything there, a few went on into lesson 05, and about one in
     six is behind (stopped after two or three lessons, skipped more). Times are invented, from 8 September 2025.
     Nothing depends on the clock: the same ``seed`` gives the same files, byte for byte.
@@ -950,7 +993,12 @@ def demo_class(folder, students: int = 30, seed: int = 0, problems: bool = False
             moment = DEMO_TERM_START + timedelta(days=7 * k, seconds=rng.randrange(600))
             for entry in bank.entries:
                 moment += timedelta(seconds=90 + rng.randrange(240))
-                if rng.random() > (keen * (0.6 if last else 1.0) * (0.8 if entry["kind"] == "reflection" else 1.0)):
+                if rng.random() > (keen * (0.6 if last else 1.0) * (0.8 if entry["kind"] in UNGRADED else 1.0)):
+                    continue
+                if entry["kind"] == "judgement":  # verdicts, mostly the course's reading, some of the student's own
+                    readings = list(entry["items"].values())
+                    own = [r if rng.random() < 0.7 else rng.choice(entry["categories"]) for r in readings]
+                    rows.append((bank.lesson, entry, own, None, moment))
                     continue
                 if entry["kind"] == "reflection":
                     for _ in range(1 if rng.random() < 0.75 else 2):

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from after_fukushima.exercises.bank import all_banks
 from after_fukushima.exercises.base import TEXT
-from after_fukushima.exercises.kinds import long_enough
+from after_fukushima.exercises.kinds import counts_as_done
 from after_fukushima.live import keep_one
 from after_fukushima.progress import ProgressStore
 
@@ -62,8 +62,9 @@ def hand_in_csv(store: ProgressStore, student: str, folder: Path) -> Path:
     """Write every attempt in ``store`` to ``folder``/after_fukushima_<name>.csv and return its path.
 
     Columns ``HAND_IN_COLUMNS``, one row per attempt, oldest first; correct is True, False or empty (a
-    reflection); answers in plain text, made safe for spreadsheets. UTF-8 with a byte-order mark, so that
-    Excel reads accents and other scripts. Raises OSError if the folder or file cannot be written.
+    reflection or a judgement, which are not graded); answers in plain text, made safe for spreadsheets. UTF-8
+    with a byte-order mark, so that Excel reads accents and other scripts. Raises OSError if the folder or file
+    cannot be written.
     """
     attempts = store.attempts(strict=True)  # an unreadable progress file is an error, not an empty hand-in
     folder.mkdir(parents=True, exist_ok=True)
@@ -84,13 +85,11 @@ def hand_in_csv(store: ProgressStore, student: str, folder: Path) -> Path:
 
 
 def summary(store: ProgressStore, banks) -> list[dict]:
-    """Per lesson: exercises, how many answered, how many done (answered correctly once, or a reflection saved
-    at its suggested length)."""
+    """Per lesson: exercises, how many answered, how many done (answered correctly once; a reflection saved at
+    its suggested length; a judgement's verdicts saved: ``exercises.kinds.counts_as_done``)."""
 
     def done_by(attempt, bank) -> bool:
-        if attempt["kind"] == "reflection":
-            return long_enough(str(attempt["answer"] or ""), bank.entry(attempt["exercise"]))
-        return attempt["correct"] is True
+        return counts_as_done(bank.entry(attempt["exercise"]), attempt["answer"], attempt["correct"])
 
     attempts = store.attempts()
     rows = []
@@ -156,7 +155,8 @@ class Scorecard(widgets.VBox):
         self.table.value = (
             f"<table class='af-scorecard' style='border-collapse:collapse'><thead><tr>{head}</tr>"
             f"</thead><tbody>{body}</tbody></table><div style='{TEXT};font-size:90%'>Done: answered "
-            "correctly at least once, or, for a written reflection, saved at the suggested length.</div>"
+            "correctly at least once; for a written reflection, saved at the suggested length; for your verdicts "
+            "(not graded), saved.</div>"
         )
 
     def export(self) -> Path | None:

@@ -243,8 +243,9 @@ class Exercise(widgets.VBox):
         if revealed and self.spec.get("source"):
             source = f"<div class='af-source' style='{SOURCE_STYLE}'>Source: {linked(self.spec['source'])}</div>"
         again = "<div style='font-size:0.9em'>Your last saved answer, as you left it:</div>" if restored else ""
+        details = self.details() if revealed else ""
         self.feedback.value = feedback_box(
-            f"{again}<b>{SYMBOLS[verdict.status]}</b> {html.escape(text + note)}{source}", verdict.status
+            f"{again}<b>{SYMBOLS[verdict.status]}</b> {html.escape(text + note)}{details}{source}", verdict.status
         )
         self.status.value = self._status_text()
 
@@ -280,6 +281,11 @@ class Exercise(widgets.VBox):
             return
         self.attempts = last["attempt"]
         self._show(verdict, restored=True)
+
+    def details(self) -> str:
+        """HTML shown under a correct or saved answer's explanation (a judgement's side-by-side table); every
+        piece of text in it escaped. Most kinds have none."""
+        return ""
 
     def static_choices(self) -> list[str]:
         """What a reader without a running kernel sees under the prompt (the options, the items...)."""

@@ -1,4 +1,9 @@
-"""The eight kinds of exercise. Each says which bank keys it needs, builds its control, parses and grades."""
+"""The nine kinds of exercise. Each says which bank keys it needs, builds its control, parses and grades.
+
+Two kinds are kept, not graded (``UNGRADED``): a written reflection, and a judgement (the student's verdict on
+each statement, answered with the course's reading and its evidence). Neither is ever marked right or wrong;
+``counts_as_done`` says when one counts as done, for the scorecard and the class report alike.
+"""
 
 import html
 import math
@@ -8,7 +13,15 @@ import unicodedata
 import ipywidgets as widgets
 import pandas as pd
 
-from after_fukushima.exercises.base import CORRECT, SAVED, WRONG, Exercise, InvalidAnswer, Verdict
+from after_fukushima.exercises.base import (
+    CORRECT,
+    PANEL,
+    SAVED,
+    WRONG,
+    Exercise,
+    InvalidAnswer,
+    Verdict,
+)
 
 
 def wide() -> widgets.Layout:
@@ -534,6 +547,83 @@ class SortIntoCategories(_PickEach):
         )
 
 
+# --- a judgement: the student's verdicts, kept, answered with the course's reading ----------------------
+
+
+class Judgement(SortIntoCategories):
+    """A verdict on each statement (supported, partly...) where a defensible view may differ from the course's.
+
+    Built on the sort widget, but nothing is marked right or wrong: Save keeps the student's verdicts (an
+    attempt like a reflection's, with correct left empty), then shows, statement by statement, the student's
+    verdict beside the course's reading and its evidence. A verdict that differs is said to differ, never to
+    be wrong. Bank keys: ``categories``; ``items`` (statement -> the course's reading); ``feedback`` (statement ->
+    the course's evidence for that reading, shown beside it; named like every kind's feedback, so that the
+    course's prose checks read it too).
+    """
+
+    kind, label = "judgement", "Your verdict (kept, not graded)"
+    check_label = "Save"
+    reveal_after = 0
+    required = {"categories": list, "items": dict, "feedback": dict}
+
+    @classmethod
+    def check_spec(cls, spec):
+        if len(spec["categories"]) < 2:
+            raise ValueError("needs at least two categories")
+        _require_known(spec["items"].values(), spec["categories"], "categories")
+        missing = [statement for statement in spec["items"] if statement not in spec["feedback"]]
+        if missing:
+            raise ValueError(f"no feedback for the statement '{missing[0]}' (every reading needs its evidence)")
+        extra = [statement for statement in spec["feedback"] if statement not in spec["items"]]
+        if extra:
+            raise ValueError(f"'feedback' names a statement that is not in 'items': '{extra[0]}'")
+
+    def build_control(self):
+        self._verdicts: list[str] = []
+        return super().build_control()
+
+    def parse(self, value):
+        return self._require_all(value, self.spec["categories"], "a verdict")
+
+    def grade(self, answer):
+        self._verdicts = list(answer)
+        readings = list(self.spec["items"].values())
+        same = sum(mine == course for mine, course in zip(answer, readings))
+        total = len(readings)
+        differ = total - same
+        if differ == 0:
+            comparison = f"All {total} of your verdicts are the course's reading too."
+        else:
+            comparison = (
+                f"{same} of your {total} verdicts are the course's reading; {differ} differ"
+                f"{'s' if differ == 1 else ''}. A different verdict is not a mistake: compare your reasons with "
+                "the course's evidence, side by side below, and be ready to defend yours."
+            )
+        return Verdict(SAVED, f"Your verdicts are kept (not graded). {comparison}")
+
+    def details(self) -> str:
+        """The student's verdicts beside the course's reading and its evidence, as an escaped HTML table."""
+        if len(self._verdicts) != len(self.spec["items"]):
+            return ""
+        cell = "style='padding:3px 8px;border-top:1px solid var(--jp-border-color2,#ccc);vertical-align:top'"
+        rows = []
+        for number, ((statement, reading), mine) in enumerate(zip(self.spec["items"].items(), self._verdicts), start=1):
+            marker = "same" if mine == reading else "differs: compare the evidence"
+            rows.append(
+                f"<tr class='af-verdict'><td {cell}><b>{number}.</b> {html.escape(statement)}</td>"
+                f"<td {cell}>{html.escape(mine)}</td><td {cell}>{html.escape(reading)} "
+                f"<i>({marker})</i></td><td {cell}>{html.escape(self.spec['feedback'][statement])}</td></tr>"
+            )
+        head = "".join(
+            f"<th {cell}>{name}</th>"
+            for name in ("Statement", "Your verdict", "The course's reading", "The course's evidence")
+        )
+        return (
+            f"<table class='af-verdicts' style='border-collapse:collapse;margin-top:6px;{PANEL}'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+
+
 # --- written reflection -----------------------------------------------------------------------------
 
 
@@ -720,5 +810,33 @@ _NOT_DEFINED = _NotDefined()
 
 KINDS: dict[str, type[Exercise]] = {
     cls.kind: cls
-    for cls in (MultipleChoice, ChooseAll, NumberAnswer, Order, MatchPairs, SortIntoCategories, Reflection, CodeTask)
+    for cls in (
+        MultipleChoice,
+        ChooseAll,
+        NumberAnswer,
+        Order,
+        MatchPairs,
+        SortIntoCategories,
+        Judgement,
+        Reflection,
+        CodeTask,
+    )
 }
+# Kept, not graded: never right or wrong, never "right at the first try"; done once saved (see counts_as_done).
+UNGRADED = frozenset({Reflection.kind, Judgement.kind})
+
+
+def counts_as_done(entry: dict, answer, correct) -> bool:
+    """Whether one saved attempt makes an exercise done, for the scorecard and the class report alike.
+
+    A graded exercise: answered right. A reflection: saved at its suggested length (``min_words``). A judgement:
+    saved with a verdict for every statement (the only way the widget saves one), whatever the verdicts are.
+    ``answer`` is the answer as saved (a list) or as a hand-in writes it (text); ``correct`` True, False or None.
+    """
+    if entry["kind"] == Reflection.kind:
+        return long_enough(str(answer or ""), entry)
+    if entry["kind"] == Judgement.kind:
+        if isinstance(answer, (list, tuple)):
+            return len(answer) > 0
+        return isinstance(answer, str) and bool(answer.strip())
+    return correct is True
