@@ -383,3 +383,11 @@ def test_lesson_02_the_numbers_in_the_banks_explanations(fleet, units):
     # lesson 02, section 2.3: Bushehr-1 "in commercial operation since 2013"
     bushehr = units.set_index("unit").loc["Bushehr-1"]
     assert bushehr["commercial_operation"].year == 2013 and bushehr["status_2024"] == "Operational"
+
+
+def test_lesson_01_the_opinion_chart_calls_the_world_row_an_average():
+    from after_fukushima import figures
+
+    ax = figures.opinion_2011(load_table("public_opinion_2011")).axes[0]
+    labels = [label.get_text() for label in ax.get_yticklabels()]
+    assert "Average of the 24" in labels and "World" not in labels and len(labels) == 25

@@ -196,7 +196,9 @@ def opinion_2011(survey: pd.DataFrame):
         figsize=(8, 6),
     )
     colours = [PALETTE["vermillion"] if country == "World" else PALETTE["blue"] for country in survey["country"]]
-    ax.barh(survey["country"], survey["support_pct"], color=colours)
+    # The survey's row "World" is the average of its 24 countries, not a worldwide poll: say so on the bar.
+    labels = ["Average of the 24" if country == "World" else country for country in survey["country"]]
+    ax.barh(labels, survey["support_pct"], color=colours)
     ax.axvline(50, color=GREY, linestyle="--")
     ax.set_xlim(0, 100)
     return fig
