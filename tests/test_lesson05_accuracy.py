@@ -237,6 +237,13 @@ def test_the_explorer_draws_every_country(responses):
 # --- what the data show (sections 2 and 3, the maps' closing sentence) ---------------------------------------------
 
 
+def test_japans_bars_stay_high_while_the_share_falls_to_zero(fleet, shares):
+    assert "from 2012 to 2014 the bars stay high while the black line falls to zero" in cell("1531d43b")
+    assert min(fleet[("Japan", year)] for year in (2012, 2013, 2014)) >= 0.85 * fleet[("Japan", 2010)]
+    share = shares.loc["Japan", "nuclear_share_pct"]
+    assert share[2012] > share[2013] > share[2014] == 0
+
+
 def test_japans_fleet_sentences(fleet, shares):
     text = cell("999b6067")
     last = fleet.loc["Japan"].index.max()
