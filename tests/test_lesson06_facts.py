@@ -52,6 +52,15 @@ def test_the_worlds_share_after_2011(shares):
     )
 
 
+def test_the_world_share_fell_overall_but_not_every_year(shares):
+    """Lesson 06: 'fell after 2011 ... not every year but overall (its low in these data, 10.1%, came in 2018)'."""
+    world = shares.loc["World", "nuclear_share_pct"].loc[2010:2019]
+    assert world[2019] < world[2010] and not world.is_monotonic_decreasing
+    low = world.idxmin()
+    assert f"(its low in these data, {world[low]:.1f}%, came in {low})" in lesson_text()
+    assert "kept falling" not in lesson_text()
+
+
 def test_the_highest_world_share_in_the_course_data(shares):
     """check-world-share: 'about 17.5% in 1996, the highest share in the course's World series'."""
     world = shares.loc["World", "nuclear_share_pct"].dropna()
