@@ -112,7 +112,7 @@ def test_what_an_exercise_says_of_a_claim_matches_the_table(lesson, entry):
                 kinds = {ARGUMENT.loc[o, "kind"] for o in entry["claims"].values()}
                 assert len(kinds) == 1, "the claimed answers are all of one kind, the kind the question asks for"
                 assert kinds.pop() in entry["prompt"] + "s", entry["prompt"]
-        elif entry["kind"] == "sort" and ": " in statement:  # "<speaker>: <claim>", sorted by a verdict
+        elif entry["kind"] in ("sort", "judgement") and ": " in statement:  # "<speaker>: <claim>", given a verdict
             said_by = statement.split(": ", 1)[0]
             assert said_by.lower() == row["speaker"].lower(), (statement, row["speaker"])
         else:
@@ -153,6 +153,7 @@ def prose() -> list[tuple[str, str]]:
                 *entry.get("feedback", {}).values(),
                 entry.get("too_low", ""),
                 entry.get("too_high", ""),
+                *(mistake.get("feedback", "") for mistake in entry.get("mistakes", [])),
             ]
             found += [(f"{bank.path.name} '{entry['id']}'", text) for text in texts if text]
     for path in sorted(COURSE.glob("teacher/*_plan.md")):
@@ -349,6 +350,15 @@ def test_fractions_in_release_notes_match_the_tables_own_numbers():
 
 def course_text() -> list[tuple[str, str]]:
     texts = list(prose())
+    for bank in all_banks():  # what students see as choices: options, statements to sort or judge, pairs
+        for entry in bank.entries:
+            shown = [
+                *entry.get("options", []),
+                *entry.get("items", []),
+                *entry.get("pairs", {}).keys(),
+                *entry.get("pairs", {}).values(),
+            ]
+            texts += [(f"{bank.path.name} '{entry['id']}'", str(text)) for text in shown]
     for path in sorted(COURSE.glob("curation/*.csv")):
         texts.append((path.name, path.read_text(encoding="utf-8")))
     for path in [COURSE / "README.md", COURSE / "data" / "README.md", *COURSE.glob("teacher/*.md")]:

@@ -121,9 +121,9 @@ def test_every_attempt_is_read(demo, attempts):
     assert len(attempts) == len(rows)
     assert list(attempts.columns) == report.ATTEMPT_COLUMNS
     assert str(attempts["correct"].dtype) == "boolean" and str(attempts["attempt"].dtype) == "Int64"
-    reflections = attempts[attempts["kind"] == "reflection"]
-    assert reflections["correct"].isna().all()
-    assert attempts.loc[attempts["kind"] != "reflection", "correct"].notna().all()
+    kept = attempts["kind"].isin(UNGRADED)  # reflections and judgements: kept, never right or wrong
+    assert kept.any() and attempts.loc[kept, "correct"].isna().all()
+    assert attempts.loc[~kept, "correct"].notna().all()
 
 
 def test_who_tried_and_who_got_it_right_first_and_eventually(demo, attempts):

@@ -216,12 +216,6 @@ def test_eleven_countries(responses):
     assert "Germany and Japan, and nine other countries" in cell("eecc1bdb")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="plots.RESPONSE_COLOURS (not lesson 05's file) has no colour yet for 'no return' and 'proposed "
-    "reversal'; remove this mark once it has",
-)
 def test_the_explorer_draws_every_country(responses):
     from after_fukushima.plots import RESPONSE_COLOURS, ResponseExplorer
 

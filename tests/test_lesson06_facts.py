@@ -214,7 +214,7 @@ def test_the_trial_keeps_the_reports_words():
     reactors are Prime Minister Kan's statement, relayed by the reporters; Italy refused a return in 2011."""
     trial = LOOKING_BACK.entry("report-on-trial")
     statements = " ".join(trial["items"])
-    assert "Shao Beibei: different political and economic interests are seen as the biggest obstacles" in statements
+    assert "Shao Beibei: different interests, political and economic, are seen as the biggest obstacles" in statements
     assert "recognition of the need" in statements
     assert "The reporters: Prime Minister Kan said Japan would reconsider" in statements
     everything = json.dumps(trial) + lesson_text() + lesson_text("06_worksheet_looking_back.ipynb", "exercises")

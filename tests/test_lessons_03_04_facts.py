@@ -236,8 +236,21 @@ def test_the_simulator_answers(attrs):
     full = stable_memberships(attrs, Design(depth=1.0), weights)
     assert half.unique and full.unique
     assert len(full.largest) < len(half.largest) and coverage(attrs, full.largest) < coverage(attrs, half.largest)
-    predict = OBSTACLES.entry("predict-depth")
-    assert predict["answer"].startswith("Fewer countries join")
+    predict = OBSTACLES.entry("predict-depth")  # a prediction, kept not graded: the course's reading is the model's
+    members, share = "The number of countries that join", "The share of the 30 countries' reactors that members run"
+    assert predict["items"] == {members: "falls", share: "falls"}
+    assert (
+        f"from {len(half.largest)} members at depth 0.5 to {len(full.largest)} at depth 1"
+        in predict["feedback"][members]
+    )
+    assert (
+        f"from {coverage(attrs, half.largest):.0f}% of the reactors at depth 0.5 to "
+        f"{coverage(attrs, full.largest):.0f}% at depth 1" in predict["feedback"][share]
+    )
+    leavers = set(half.largest) - set(full.largest)
+    five_largest = set(attrs["reactors"].nlargest(5).index)
+    assert {"United States", "Russia"} <= leavers & five_largest
+    assert "two of the largest fleets, the United States and Russia" in predict["feedback"][share]
     assert (
         f"{len(half.largest)} of the 30 countries join, with {coverage(attrs, half.largest):.0f}%"
         in predict["explanation"]

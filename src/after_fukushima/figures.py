@@ -512,8 +512,7 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
     from after_fukushima.datasets.curated import RESPONSE_CATEGORIES
     from after_fukushima.plots import RESPONSE_COLOURS
 
-    # Categories added for Italy and the 2024-25 proposals, until plots.RESPONSE_COLOURS names them itself.
-    colours = {"no return": PALETTE["blue"], "proposed reversal": PALETTE["purple"], **RESPONSE_COLOURS}
+    colours = RESPONSE_COLOURS
     hatched = {"proposed reversal"}
     pick = responses_map_categories(responses, latest=latest)
     when = "latest decision in the course table" if latest else "first decision after March 2011"

@@ -618,7 +618,11 @@ RESPONSE_COLOURS = {
     "continue": PALETTE["sky"],
     "expand": PALETTE["green"],
     "reversal": PALETTE["purple"],
+    "proposed reversal": PALETTE["purple"],  # a bill, not yet law: dashed here, hatched on the map
+    "no return": PALETTE["blue"],  # Italy 2011: no reactors since 1990, and a return refused
 }
+# Line styles that keep two categories of one colour apart, and a decision apart from a proposal.
+RESPONSE_LINESTYLES = {"proposed reversal": "--", "no return": ":"}
 
 
 class ResponseExplorer(widgets.VBox):
@@ -651,7 +655,8 @@ class ResponseExplorer(widgets.VBox):
         (self.line,) = self.share_axes.plot([], [], color=PALETTE["black"], marker=".", label="nuclear share (%)")
         self.marks = []
         handles = [
-            Line2D([], [], color=colour, linewidth=2, label=category) for category, colour in RESPONSE_COLOURS.items()
+            Line2D([], [], color=colour, linewidth=2, linestyle=RESPONSE_LINESTYLES.get(category, "-"), label=category)
+            for category, colour in RESPONSE_COLOURS.items()
         ]
         handles += [Patch(color=PALETTE["blue"], alpha=0.5, label="reactors in service"), self.line]
         self.axes.legend(handles=handles, loc="upper left", fontsize=8, ncols=2, frameon=True, framealpha=0.9)
@@ -677,7 +682,12 @@ class ResponseExplorer(widgets.VBox):
         self.axes.set_ylim(0, max(5, int(fleet["reactors"].max() if len(fleet) else 0) * 1.75))
         self.line.set_data(shares["year"].astype(float), shares["nuclear_share_pct"])
         self.marks = [
-            self.axes.axvline(_year_fraction(day, year), color=RESPONSE_COLOURS[category], linewidth=2)
+            self.axes.axvline(
+                _year_fraction(day, year),
+                color=RESPONSE_COLOURS[category],
+                linestyle=RESPONSE_LINESTYLES.get(category, "-"),
+                linewidth=2,
+            )
             for day, year, category in zip(decisions["date"], decisions["year"], decisions["category"])
         ]
         self.figure.canvas.draw_idle()

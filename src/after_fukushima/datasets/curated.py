@@ -311,7 +311,13 @@ BUILDERS = [
         "them. 'partially' means the vendor rests on the model label or general knowledge, or on one weak "
         "source, and was not checked unit by unit (IAEA PRIS is named as the place to check).",
         [
-            field("reactor_model", "string", "The model exactly as reactor_units spells it", required=True),
+            field(
+                "reactor_model",
+                "string",
+                "The model exactly as reactor_units spells it; a row keyed 'MODEL [units: A, B]' gives the vendor "
+                "of just those units of that model (Doel-3 and Tihange-2)",
+                required=True,
+            ),
             field("reactor_type", "string", "Reactor type, as in reactor_units", required=True, enum=REACTOR_TYPES),
             field("design_family", "string", "Design family (e.g. Westinghouse PWR, VVER, CANDU)", required=True),
             field(
