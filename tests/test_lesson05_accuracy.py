@@ -188,7 +188,12 @@ def test_the_lesson_describes_the_first_map_as_the_table_has_it(responses):
     assert without_2011 == {"Taiwan", "Belgium"}
     assert set(responses[responses["country"] == "Taiwan"]["year"]) == {2025}
     assert set(responses[responses["country"] == "Belgium"]["year"]) == {2022, 2025}
-    assert "Taiwan appears only with the shutdown of its last reactor in 2025" in text
+    taiwan = responses[responses["country"] == "Taiwan"].sort_values("date").iloc[0]
+    assert taiwan["action"].startswith("The Legislative Yuan") and taiwan["category"] == first["Taiwan"]
+    assert (
+        f"Taiwan appears only in 2025, so this map colours it by a law of {taiwan['date'].day} "
+        f"{taiwan['date']:%B %Y} that let reactor licences be renewed, a **{first['Taiwan']}**" in text
+    )
 
 
 def test_the_lesson_describes_the_latest_map_as_the_table_has_it(responses):
@@ -198,11 +203,62 @@ def test_the_lesson_describes_the_latest_map_as_the_table_has_it(responses):
     assert f"{listing(kinds['reversal'])} stepped back from leaving or from standing still" in text
     assert "China" in kinds["expand"]
     assert f"{listing(kinds['expand'] - {'China'})} approved or built new reactors" in text
-    assert f"{listing(kinds['phase-out'])} completed their exits" in text
+    assert kinds["phase-out"] == {"Germany"} and "Germany completed its exit." in text
+    assert kinds["no return"] == {"Taiwan"} and "so the map shows it as a **no return**" in text
     assert f"{listing(kinds['proposed reversal'])} are hatched" in text
-    assert set(kinds) == {"reversal", "expand", "phase-out", "proposed reversal"}
+    assert set(kinds) == {"reversal", "expand", "phase-out", "proposed reversal", "no return"}
     belgium = responses[(responses["country"] == "Belgium")].sort_values("year").iloc[-1]
     assert belgium["category"] == "reversal" and belgium["date"] == pd.Timestamp("2025-05-15")
+
+
+def test_taiwans_2025_as_the_table_has_it(responses):
+    """Taiwan shut its last reactor days after a law allowed relicensing; a restart referendum won most votes cast
+    but failed its threshold (Focus Taiwan/CNA, 13 May, 18 May and 23 Aug 2025, the last with the Central Election
+    Commission's figures). The lesson, the plan and the bank say what the rows say."""
+    rows = responses[responses["country"] == "Taiwan"].sort_values("date")
+    law, shutdown, vote = (rows.iloc[k] for k in range(3))
+    assert len(rows) == 3 and [r["category"] for r in (law, shutdown, vote)] == ["reversal", "phase-out", "no return"]
+    assert shutdown["action"].startswith("Shuts down its last reactor, Maanshan 2")
+    assert shutdown["date"] == pd.Timestamp("2025-05-17") and vote["date"] == pd.Timestamp("2025-08-23")
+    days = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}[(shutdown["date"] - law["date"]).days]
+    yes, threshold = (float(x) for x in re.findall(r"\((\d\.\d\d) million\)", vote["action"]))
+    share = re.search(r"(\d+)% of the votes cast are yes", vote["action"]).group(1)
+    assert yes < threshold and int(share) > 50  # a majority of those who voted, short of a quarter of the electorate
+    text = cell("a2a85925")
+    assert (
+        f"Taiwan shut its last reactor, Maanshan 2, on {shutdown['date'].day} {shutdown['date']:%B %Y}, {days} days "
+        "after its parliament passed a law allowing reactor licences to be renewed" in text
+    )
+    assert f"a referendum on {vote['date'].day} {vote['date']:%B} on letting Maanshan run again won {share}%" in text
+    assert "fell short of a quarter of the electorate" in text
+    plan = re.sub(r"\s+", " ", (ROOT / "teacher" / "05_national_responses_plan.md").read_text("utf-8"))
+    assert f"it shut its last reactor on {shutdown['date'].day} {shutdown['date']:%B %Y}, {days} days after" in plan
+    assert (
+        f"won {share}% of the votes cast" in plan
+        and f'Taiwan on the map of latest decisions is a "{vote["category"]}"' in plan
+    )
+    explanation = BANK.entry("phase-outs")["explanation"]
+    assert (
+        f"won {share}% of the votes cast but failed" in explanation and "Taiwan" in BANK.entry("phase-outs")["answers"]
+    )
+
+
+def test_rows_the_review_found_badly_sourced(responses):
+    """Finding 11-13 of the second review: a gaming-site copy, a copy whose headline repeats the error the course
+    corrects, an article about another reactor, and undated rows where a dated primary source exists."""
+    sources = " ".join(responses["source"])
+    for gone in ("gamereactor", "mycentraloregon", "unit-3-begins-operation-at-japans-ohi"):
+        assert gone not in sources, gone
+    row = responses[responses["country"].isin(["Belgium", "France", "Italy"])].set_index(["country", "year"])
+    assert row.index.is_unique
+    assert row.loc[("Belgium", 2022), "date"] == pd.Timestamp("2022-03-18")
+    assert row.loc[("France", 2019), "date"] == pd.Timestamp("2019-11-08")
+    assert "2019-1147" in row.loc[("France", 2019), "source"]
+    assert "2015-992" in row.loc[("France", 2015), "source"]
+    sendai = responses[responses["action"].str.startswith("Sendai 1 restarts")]["source"].item()
+    assert sendai.startswith("Reuters, 11 Aug 2015") and "World Nuclear Industry Status Report" in sendai
+    italy = row.loc[("Italy", 2025), "action"]
+    assert "preliminary approval" in italy and "2669" in italy
 
 
 def test_the_lesson_names_the_courses_kinds_in_order():
