@@ -21,6 +21,11 @@ from after_fukushima.models.cooperation import (
     Design,
     Weights,
     course_attributes,
+    distances_km,
+    exposure,
+    in_service,
+    net_gain,
+    payoffs,
     positions,
     sensitivity,
     stable_memberships,
@@ -308,3 +313,155 @@ def test_how_many_us_designs_abroad_rest_on_unchecked_labels(designs):
         f"for {unchecked} of the {len(us)} the vendor is read from the model label"
         in (BANK.entry("us-designs-abroad")["explanation"])
     )
+
+
+# --- round four of issue 19: the reviewer's findings, recomputed ---------------------------------------------
+
+
+def one_and_two_weight_changes():
+    """Every weight halved or doubled (capped at its bound), alone and in pairs: {(name, factor), ...} -> Weights."""
+    from itertools import combinations, product
+
+    defaults, bounds = Weights(), Weights.bounds()
+    changes = [(name, factor) for name in Weights.symbols() for factor in (0.5, 2.0)]
+
+    def changed(*pairs):
+        return replace(defaults, **{n: min(getattr(defaults, n) * f, bounds[n][1]) for n, f in pairs})
+
+    singles = {(change,): changed(change) for change in changes}
+    pairs = {
+        ((a, fa), (b, fb)): changed((a, fa), (b, fb))
+        for a, b in combinations(Weights.symbols(), 2)
+        for fa, fb in product((0.5, 2.0), repeat=2)
+    }
+    return singles, pairs
+
+
+def members(attrs, depth, weights) -> int:
+    return len(stable_memberships(attrs, Design(depth=depth), weights).largest)
+
+
+def test_two_weights_changed_at_once_can_reverse_the_direction(attrs):
+    """Lesson cell 26 and the plan: one weight at a time, depth 1 never has more members than depth 0.5; with σ
+    and c both halved it has more (and other pairs reverse it too)."""
+    singles, pairs = one_and_two_weight_changes()
+    assert all(members(attrs, 1.0, w) <= members(attrs, 0.5, w) for w in singles.values())
+    reversed_by = {key for key, w in pairs.items() if members(attrs, 1.0, w) > members(attrs, 0.5, w)}
+    both_halved = (("sigma", 0.5), ("c", 0.5))
+    assert both_halved in reversed_by and len(reversed_by) > 1
+    w = pairs[both_halved]
+    deep, shallow = members(attrs, 1.0, w), members(attrs, 0.5, w)
+    text, plan = lesson_text(), " ".join(plan_text().split())
+    assert "with any one weight halved or doubled, depth 1 attracts no more members than depth 0.5" in text
+    assert f"change two at once (σ and c halved) and depth 1 attracts {deep} against {shallow}." in text
+    assert "with any one weight halved or doubled, depth 1 attracts no more members than depth 0.5" in plan
+    assert f"change two at once (σ and c halved) and depth 1 attracts {deep} against {shallow}." in plan
+    assert "What survives is the direction" not in text and "what survives every change" not in plan
+
+
+def test_the_summary_says_the_deepest_not_every_deeper_commitment(attrs, by_depth):
+    """Summary: 'why the deepest commitment attracts fewer members than a moderate one'; membership is not
+    monotone in depth, so 'deeper commitments attract fewer members' would be false."""
+    counts = {depth: len(m.largest) for depth, m in by_depth.items()}
+    assert counts[1.0] < counts[0.5] and counts[1.0] < counts[0.75]
+    assert any(counts[b] > counts[a] for a, b in zip(list(counts), list(counts)[1:]))  # a deeper level gains
+    text = lesson_text()
+    assert "shows why the deepest commitment attracts fewer members than a moderate one" in text
+    assert "why deeper commitments attract fewer members" not in text
+
+
+def test_why_the_netherlands_stays_out_at_depth_one(attrs, by_depth):
+    """Cell 18: home gain against cost, and the neighbours' plants benefit it equally in or out."""
+    w, design = Weights(), Design(depth=1.0)
+    nl = attrs.loc["Netherlands"]
+    assert nl["exporter"] == 0 and nl["phase_out"] == 0 and nl["reactors"] == 1  # no π or φ term
+    home = w.beta * design.depth * nl["reactors"] ** w.alpha * (1 + w.gamma * nl["share"])
+    cost = design.depth**2 * (w.sigma + w.c * nl["reactors"]) + w.secretariat / len(attrs)
+    others = list(by_depth[1.0].largest)
+    assert "Netherlands" not in others
+    gain = net_gain(attrs, others, design, w)[attrs.index.get_loc("Netherlands")]
+    assert gain == pytest.approx(home - cost) and gain < 0
+    distances = distances_km(attrs)
+    inside = payoffs(attrs, others + ["Netherlands"], design, w, distances)
+    outside = payoffs(attrs, others, design, w, distances)
+    spill_in = inside["Netherlands"] - gain
+    assert spill_in == pytest.approx(outside["Netherlands"])  # the neighbours' gain is the same in or out
+    assert (
+        f"its one reactor gains {home:.2f} benefit units at home against a cost of {cost:.2f} (sovereignty, compliance "
+        "and its share of the secretariat); its neighbours' safer plants benefit it equally in or out, so they "
+        "do not change its choice." in lesson_text()
+    )
+    assert "enjoys its neighbours' safer plants whether it joins or not" not in lesson_text()
+
+
+def test_which_countries_a_strict_original_designer_rule_would_add(designs):
+    """Cell 8: France and Germany ran only their own vendors' designs, Japan and South Korea already count as
+    running designs from abroad. That France's and Germany's early lines began under US licences is sourced in
+    reactor_vendors' notes (Framatome, KWU); here only who would be new is recomputed."""
+    abroad = designs.groupby("country")["abroad"].any()
+    assert not abroad["France"] and not abroad["Germany"]
+    assert abroad["Japan"] and abroad["South Korea"]
+    text = lesson_text()
+    assert "France and Germany would count as importers too (Japan and South Korea already do)." in text
+    assert "France, Germany, Japan and Korea would count" not in text
+
+
+def test_vulnerability_uses_one_capacity_weighted_centre_per_country(attrs):
+    """Cell 10: the distances are between countries' reactor centres (one point per country), not plant sites."""
+    units, sites = load_table("reactor_units"), load_table("reactor_sites")
+    running = units[in_service(units)]
+    assert running.groupby("country")["site"].nunique().max() > 1  # countries with many sites get one point
+    # France: the capacity-weighted centre of its sites, recomputed here as a weighted mean of unit vectors
+    fr = running[running["country"] == "France"].groupby("site")["net_capacity_mw"].sum().rename("mw")
+    fr = fr.reset_index().merge(sites[sites["country"] == "France"][["site", "latitude", "longitude"]], on="site")
+    lat, lon = np.radians(fr["latitude"]), np.radians(fr["longitude"])
+    x, y, z = (v @ fr["mw"] for v in (np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
+    assert np.degrees(np.arctan2(z, np.hypot(x, y))) == pytest.approx(attrs.loc["France", "latitude"])
+    assert np.degrees(np.arctan2(y, x)) == pytest.approx(attrs.loc["France", "longitude"])
+    assert np.allclose(attrs["exposure"], exposure(attrs["reactors"], distances_km(attrs), 500))
+    text = lesson_text()
+    assert "computed from the distances between countries' capacity-weighted reactor centres" in text
+    assert "distances between plant sites" not in text
+
+
+def test_the_plans_vendor_convention_is_the_licensee_rule():
+    """Plan row 15-23: 'a licensee's own line counts for the licensee' (Mitsubishi, Framatome, KWU, OPR-1000)."""
+    vendors = load_table("reactor_vendors").set_index("reactor_model")["vendor_country"]
+    licensees = {"M (3-loop)": "Japan", "CP1": "France", "Konvoi": "Germany", "OPR-1000": "South Korea"}
+    assert {model: vendors[model] for model in licensees} == licensees
+    assert "Soviet = Russia; a licensee's own line counts for the licensee" in plan_text()
+    assert "original vendor)" not in plan_text()
+
+
+def test_the_pushers_are_named_among_others_and_germany_is_an_exporter(attrs, designs):
+    """Reuters (8 Sep 2011) named the four pushers 'among others' (fact sheet part 2, §4c); designs of
+    Germany's vendors ran abroad, so the lesson does not sort the pushers into leavers against exporters."""
+    assert attrs.loc["Germany", "exporter"] == 1
+    assert designs[(designs["vendor_country"] == "Germany") & designs["abroad"]].shape[0] > 0
+    assert all(attrs.loc[c, "phase_out"] == 0 for c in ("France", "Canada"))  # 'exporters that were not'
+    assert attrs.loc["Germany", "phase_out"] == 1
+    text = lesson_text()
+    assert "among others, Germany and Switzerland (leaving nuclear power, though designs of Germany's vendors" in text
+    assert "Reuters named, among others, two countries leaving it (Germany, Switzerland)" in text
+    assert "Reuters named Germany, Switzerland, France and Canada among those who wanted stronger" in text
+    assert "two were selling it" not in text
+    assert "among others" in BANK.entry("check-stances")["explanation"]
+    assert "among others" in BANK.entry("sort-stances")["hints"][0]
+    assert "among others" in BANK.entry("sort-stances")["explanation"]
+
+
+def test_every_country_the_ap_diplomat_named_carries_ap_in_its_row():
+    """AP, 12-13 Sep 2011 (fact sheet part 2, §4c): a diplomat named Russia, China, India, Pakistan and
+    Argentina as chief opponents of more IAEA authority; each of their rows says so and cites AP."""
+    rows = load_table("positions_2011").set_index("country")
+    for country in ("Russia", "China", "India", "Pakistan", "Argentina"):
+        assert "main opponents of more powers for the IAEA" in rows.loc[country, "account"], country
+        assert "AP, 12-13 Sep 2011" in rows.loc[country, "source"], country
+
+
+def test_toshiba_is_said_to_have_bought_westinghouse_not_to_own_it():
+    """Toshiba bought Westinghouse in Oct 2006; it did not keep it (bankruptcy of 2017, later owners): fact sheet
+    part 2, §4a and caveat 5, so no 'owned by Toshiba' without an end date."""
+    texts = [BANK.entry("match-vendors")["explanation"], *BANK.entry("match-vendors")["feedback"].values()]
+    assert "bought by Toshiba in 2006" in texts[0]
+    assert not [t for t in texts if "owned by Toshiba" in t]

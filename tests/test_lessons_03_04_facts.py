@@ -1,5 +1,6 @@
 """Every answer in the banks of lessons 03 and 04 that comes from data, recomputed here from data/."""
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -186,9 +187,18 @@ def test_us_designs_abroad_and_the_soviet_share(designs):
     us = designs[(designs["vendor_country"] == "United States") & designs["abroad"]]
     entry = OBSTACLES.entry("us-designs-abroad")
     assert entry["answer"] == len(us)
+    japan = us[us["country"] == "Japan"].merge(
+        load_table("reactor_units")[["unit", "reactor_type"]], on="unit", how="left", validate="one_to_one"
+    )
+    bwr = japan[(japan["reactor_type"] == "BWR") & (japan["design_family"] == "GE BWR")]
+    pwr = japan[(japan["reactor_type"] == "PWR") & (japan["design_family"] == "Westinghouse PWR")]
+    assert len(bwr) + len(pwr) == len(japan)  # every US design in Japan is one or the other
+    pwr_units = [re.sub(r"-(\d+)$", r" \1", unit) for unit in sorted(pwr["unit"])]
     assert (
-        f"{len(us)} reactors in {us['country'].nunique()} countries, "
-        f"{(us['country'] == 'Japan').sum()} of them in Japan" in entry["explanation"]
+        f"{len(us)} reactors in {us['country'].nunique()} countries, {len(japan)} of them in Japan: "
+        f"{len(bwr)} boiling water reactors of General Electric's designs (many built by Japanese firms under "
+        f"licence) and {len(pwr)} Westinghouse pressurised water reactors "
+        f"({', '.join(pwr_units[:-1])} and {pwr_units[-1]})" in entry["explanation"]
     )
     everyone_us = (designs["vendor_country"] == "United States").sum()
     us_fleet = (designs["country"] == "United States").sum()
@@ -291,7 +301,8 @@ def test_the_model_positions_in_the_sort(attrs):
 
 
 def test_what_lesson_04_says_survives_the_sensitivity_check(attrs):
-    """'With every one of these changes, depth 1 attracts no more members than depth 0.5.'"""
+    """'With any one weight halved or doubled, depth 1 attracts no more members than depth 0.5' (two at once:
+    tests/test_lesson04_accuracy.py::test_two_weights_changed_at_once_can_reverse_the_direction)."""
     from after_fukushima.models.cooperation import sensitivity
 
     deep = sensitivity(attrs, Design(depth=1.0), Weights())
