@@ -105,8 +105,8 @@ def test_the_assistance_convention_binds_but_creates_no_duty_to_help(instruments
 
 def test_the_gaps_the_lesson_names_are_the_computed_ones(instruments):
     covered = worldwide_duties(instruments)
-    gaps = [need for need in SAFETY_NEEDS if need not in covered]
-    assert PROPOSAL.entry("binding-gaps")["options"] == SAFETY_NEEDS
+    gaps = [figures.need_label(need) for need in SAFETY_NEEDS if need not in covered]
+    assert PROPOSAL.entry("binding-gaps")["options"] == [figures.need_label(need) for need in SAFETY_NEEDS]
     assert set(PROPOSAL.entry("binding-gaps")["answers"]) == set(gaps)
     text = markdown()
     said = re.search(
@@ -116,7 +116,7 @@ def test_the_gaps_the_lesson_names_are_the_computed_ones(instruments):
     assert NUMBER_WORDS[said.group(1)] == len(covered) and NUMBER_WORDS[said.group(2)] == len(SAFETY_NEEDS)
     assert NUMBER_WORDS[said.group(3)] == len(gaps)
     assert re.split(r", | and ", said.group(4)) == gaps
-    assert f"({' and '.join(gaps)})" in PLAN.read_text(encoding="utf-8")  # the plan names the same gaps
+    assert f"({' and '.join(gaps)};" in PLAN.read_text(encoding="utf-8")  # the plan names the same gaps
     words = list(NUMBER_WORDS)
     hint = f"{words[len(gaps)].capitalize()} of the {words[len(SAFETY_NEEDS)]} have no filled square"
     assert hint in PROPOSAL.entry("binding-gaps")["hints"][-1]
@@ -289,3 +289,84 @@ def test_the_instruments_cite_primary_or_dated_sources(instruments):
         assert not re.search(r"reuters \(undated\)", lowered), name
         assert "brisbane times" not in lowered, name
     assert "iaea.org" in instruments.loc["Assistance Convention", "source"]
+
+
+# --- round three: peer review inside the EU, common standards, crises, dates ------------------------------------
+
+
+def test_outside_reviews_are_not_called_voluntary_where_the_eu_obliged_one(instruments):
+    """Directive 2009/71 Art. 9(3): each EU state invites an international review of its framework every ten years."""
+    row = instruments.loc["Directive 2009/71/Euratom"]
+    assert row["binding"] == "yes" and row["scope"] == "European Union"
+    assert "peer review" in needs(row["obliges"]) and "at least every ten years" in row["what_it_does"]
+    assert row["adopted"] <= pd.Timestamp(REPORT_DAY)
+    text = lesson_prose()
+    for wrong in ("Outside checks were voluntary", "outside reviews were voluntary", "outside reviews came only on"):
+        assert wrong not in text, wrong
+    assert "What was voluntary was a review of a particular plant or regulator" not in text
+    # wherever the lesson says IAEA reviews of regulators came only on request, it says what the EU obliged
+    for where in (
+        markdown(),
+        PROPOSAL.entry("binding-gaps")["feedback"]["peer review"],
+        PLAN.read_text(encoding="utf-8"),
+    ):
+        flat = re.sub(r"\s+", " ", where)
+        assert "Directive 2009/71" in flat and "at least every ten years" in flat
+
+
+def test_the_standards_column_counts_common_standards_not_the_cns_national_requirements(instruments):
+    """The CNS obliges national requirements (Art. 7) and rules on siting, design and operation (Arts 17-19):
+    a student who knows that is not marked wrong, because the column is about common international standards."""
+    label = figures.need_label("safety standards")
+    assert label == "common international safety standards"
+    cns = instruments.loc["Convention on Nuclear Safety (CNS)"]
+    assert "(Art. 7)" in cns["what_it_does"] and "(Arts 17-19)" in cns["what_it_does"]
+    assert "not to common detailed standards" in cns["what_it_does"]
+    assert "safety standards" not in needs(cns["addresses"])
+    entry = PROPOSAL.entry("binding-gaps")
+    assert "safety standards" not in entry["options"] and label in entry["answers"]
+    assert "Art. 7" in entry["explanation"] and "Arts 17-19" in entry["explanation"]
+    text = markdown()
+    assert "Art. 7" in text and "Arts 17-19" in text and "Standards bound no state" not in text
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = figures.needs_addressed(instruments.reset_index(drop=True), day=REPORT_DAY)
+    ticks = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_xticklabels()]
+    plt.close(fig)
+    assert ticks == [figures.need_label(n) for n in SAFETY_NEEDS] and label in ticks
+
+
+def test_crises_prompted_cooperation_but_not_always_fast(instruments):
+    text = lesson_prose()
+    assert "Crises drive cooperation" not in text and "crises drive cooperation" not in text
+    chernobyl = load_table("nuclear_accidents").set_index("event").loc["Chernobyl unit 4", "date"]
+    cns = instruments.loc["Convention on Nuclear Safety (CNS)", "adopted"]
+    years_after = (cns - chernobyl).days / 365.25
+    assert int(years_after) == NUMBER_WORDS["eight"]
+    lesson = markdown()
+    assert "Convention on Nuclear Safety was adopted eight years after Chernobyl" in lesson
+    assert "dropped in 2015" in lesson  # the Swiss amendment (fact sheet part 2, section 6a; lesson 06)
+    assert "eight years" in PLAN.read_text(encoding="utf-8")
+    for name in ("Early Notification Convention", "Assistance Convention"):
+        assert (instruments.loc[name, "adopted"] - chernobyl).days < 183  # "within months"
+
+
+def test_the_fastest_convention_was_adopted_five_months_after_chernobyl_and_in_force_a_month_later(instruments):
+    chernobyl = load_table("nuclear_accidents").set_index("event").loc["Chernobyl unit 4", "date"]
+    row = instruments.loc["Early Notification Convention"]
+    months = (row["adopted"].year - chernobyl.year) * 12 + row["adopted"].month - chernobyl.month
+    assert months == 5 and (row["in_force"] - row["adopted"]).days == 31
+    explanation = PROPOSAL.entry("fastest-in-force")["explanation"]
+    assert "adopted on 26 September 1986, five months after Chernobyl, and in force a month later" in explanation
+    assert "27 October, five months after" not in explanation
+
+
+def test_the_osart_item_is_the_programme_not_the_first_mission(instruments):
+    row = instruments.loc["OSART"]
+    assert row["since"] == 1982 and "began in 1982" in row["what_it_does"] and "August 1983" in row["what_it_does"]
+    entry = PROPOSAL.entry("order-instruments")
+    assert "The IAEA starts its OSART programme" in entry["items"]
+    assert "OSART reviews of plants begin" not in entry["items"]

@@ -64,7 +64,7 @@ def test_ines_and_the_timeline(timeline):
 
 def test_sequence_follows_the_timeline(timeline):
     keywords = [
-        "magnitude 9.0 earthquake",
+        "earthquake of magnitude 9.0",
         "main tsunami wave",
         "Station blackout",
         "unit 1 reactor building",
@@ -356,8 +356,32 @@ def test_lesson_02_shares_and_the_world_share_before_the_accident():
 
 def test_lesson_02_only_the_conventions_bind_and_what_they_bind_parties_to():
     instruments = load_table("safety_instruments")
-    shown = instruments.query("kind in ['organisation', 'convention', 'scale']")
+    in_force = instruments["in_force"].isna() | (instruments["in_force"] <= "2011-05-25")  # the lesson's filter
+    shown = instruments[in_force].query("kind in ['organisation', 'convention', 'scale']")
     assert set(shown.loc[shown["binding"] == "yes", "kind"]) == {"convention"}
+    # "only the conventions bind states to safety duties": the IAEA and the NEA are 'not applicable', not 'yes'
+    assert set(shown.loc[shown["kind"] == "organisation", "binding"]) <= {"no", "not applicable"}
+    assert set(shown.set_index("short_name").loc[["IAEA", "OECD NEA"], "binding"]) == {"not applicable"}
+    # "the international rules that existed in 2011": the CSC (in force 15 April 2015) is left out
+    assert "CSC" not in set(shown["short_name"]) and "CSC" in set(instruments["short_name"])
+    csc = instruments.set_index("short_name").loc["CSC", "in_force"]
+    assert csc.year == 2015
+    import json
+    from pathlib import Path
+
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "02_nuclear_power_in_2011.ipynb"
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    text = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert "only the conventions bind states to safety duties" in text and f"only in {csc.year}" in text
+    table = next(
+        "".join(o["data"]["text/plain"])
+        for c in cells
+        if c["cell_type"] == "code" and "in_force_2011" in "".join(c["source"])
+        for o in c["outputs"]
+        if "data" in o
+    )
+    assert "Supplementary" not in table, "the stored table is stale"
+    assert all(name[:20] in table for name in shown["name"]), "the stored table is stale"
     does = shown.set_index("name")["what_it_does"]
     assert "must tell" in does["Convention on Early Notification of a Nuclear Accident"]
     assistance = does["Convention on Assistance in the Case of a Nuclear Accident or Radiological Emergency"]
