@@ -46,9 +46,10 @@ TIMELINE_CATEGORIES = [
 CLAIM_KINDS = ["context", "proposal", "obstacle", "case for", "national response"]
 REPORT_SPEAKERS = ["the reporters", "Leslie Vinjamuri", "Chen Xiaoqiu", "Shao Beibei", "Richard Caplan"]
 REPORT_PARTS = ["opening", "the trigger", "the mechanism", "obstacles", "the case for it", "national responses"]
-# Which way a decision moved nuclear power. "no return": a country that had already left nuclear power decides
-# not to come back (Italy, 2011); "proposed reversal": a government proposes to undo an earlier exit or ban, but
-# it is not law on the row's date (Switzerland 2024-25, Italy 2025).
+# Which way a decision moved nuclear power. "no return": a country without reactors running does not come back,
+# because a vote stops a return or fails to bring one about (Italy 2011, Taiwan 2025); "proposed reversal": a
+# government proposes to undo an earlier exit or ban, but it is not law on the row's date (Switzerland 2024-25,
+# Italy 2025).
 RESPONSE_CATEGORIES = [
     "pause and review",
     "phase-out",
@@ -181,7 +182,8 @@ BUILDERS = [
         "International nuclear safety bodies and instruments",
         "The organisations, conventions, declarations and reviews that make up international cooperation on "
         "nuclear safety, before and after Fukushima, with what each does in the course's words. 'binding' says "
-        "whether states are bound by it in law (for an organisation, by its founding treaty).",
+        "whether it binds the states that accept it in law; 'not applicable' for an organisation (the IAEA's "
+        "statute is a treaty, but it sets up a body, not safety duties for its members).",
         [
             field("name", "string", "Name", required=True),
             field("short_name", "string", "Short name for figures", required=True),
@@ -240,9 +242,10 @@ BUILDERS = [
         "What countries did about nuclear power after March 2011",
         "Decisions by eleven countries from the accident to 2025, in the course's words. A row's category says "
         "which way it moved nuclear power: pause and review; phase-out (decide to leave nuclear power, or leave "
-        "it); no return (a country that had already left decides not to come back: Italy, which closed its last "
-        "reactors by 1990, in 2011); continue; expand; reversal (a step back from an earlier phase-out or "
-        "shutdown); or proposed reversal (a government proposes one, not law on the row's date). Rows whose "
+        "it); no return (a country without reactors running does not come back: a vote stops a return or fails "
+        "to bring one about, as in Italy in 2011, whose last reactors closed by 1990, and Taiwan in 2025); "
+        "continue; expand; reversal (a step back from an earlier phase-out or shutdown); or proposed reversal "
+        "(a government proposes one, not law on the row's date). Rows whose "
         "source gives only the year have no date.",
         [
             field("country", "string", "Country", required=True),
