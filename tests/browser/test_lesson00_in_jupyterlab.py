@@ -142,6 +142,16 @@ def test_every_exercise_kind_answers_in_the_browser(page, lab):
     assert "<b>outside</b>" in reflection.get_by_role("textbox").input_value()  # kept as typed
     assert reflection.locator("b", has_text="outside").count() == 0  # and never rendered as markup
 
+    verdicts = exercise(page, "first-verdicts")
+    rows = verdicts.locator(".widget-toggle-buttons")
+    rows.nth(0).get_by_role("button", name="likely", exact=True).click()
+    check(verdicts, "a verdict", button="Save")  # two statements left without one: a sentence, nothing saved
+    for row in (1, 2):
+        rows.nth(row).get_by_role("button", name="unlikely", exact=True).click()
+    text = check(verdicts, "kept (not graded)", button="Save")
+    assert "wrong" not in text.lower() and "Not yet" not in text
+    assert verdicts.locator(".af-verdicts tr.af-verdict").count() == 3  # each beside the course's reading
+
     code = exercise(page, "france-share-2010")
     cell = page.locator(".jp-CodeCell").filter(has_text="france_share_2010 = None")
     cell.locator(".cm-content").click()
