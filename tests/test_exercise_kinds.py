@@ -432,7 +432,7 @@ def test_a_judgement_is_kept_not_graded_and_shown_beside_the_course_reading(make
     assert exercise.label == "Your verdict (kept, not graded)" and exercise.check_button.description == "Save"
     verdict = exercise.submit(["partly", "supported"])
     assert verdict.status == "saved" and verdict.correct is None
-    assert "1 of your 2 verdicts are the course's reading; 1 differs" in verdict.message
+    assert "1 of your 2 verdicts is the course's reading; 1 differs" in verdict.message
     text = feedback_text(exercise)
     assert "✔ Saved." in text and "✘" not in text and "Not yet" not in text
     assert "The course's reading, with its evidence." in text  # the explanation, at once: nothing to get right
@@ -463,6 +463,54 @@ def test_a_judgement_comes_back_as_it_was_saved(make_exercise):
     again = make_exercise(JUDGEMENT)
     assert [s.value for s in again.sorters] == ["partly", "supported"]
     assert "Your last saved answer" in again.feedback.value and "No mechanism was set up." in again.feedback.value
+
+
+def test_a_judgement_saved_again_unchanged_is_kept_once(make_exercise, store):
+    """A double click on Save, or Save pressed again after Shift+Enter, adds no attempt; a change does."""
+    exercise = make_exercise(JUDGEMENT)
+    for sorter, verdict in zip(exercise.sorters, ["partly", "supported"]):
+        sorter.value = verdict
+    for _ in range(3):
+        assert "✔ Saved." in click_check(exercise)
+    assert exercise.attempts == 1 and len(store.attempts("99_test", "verdicts")) == 1
+    assert "1 attempt" in exercise.status.value and "af-verdict" in exercise.feedback.value
+    again = make_exercise(JUDGEMENT)  # the cell run again
+    again.check_button.click()
+    assert again.attempts == 1 and len(store.attempts("99_test", "verdicts")) == 1
+    again.sorters[0].value = "supported"
+    again.check_button.click()
+    assert again.attempts == 2 and store.latest("99_test", "verdicts")["answer"] == ["supported", "supported"]
+
+
+def test_a_judgement_says_which_statement_is_empty_and_reads_any_value(make_exercise, store):
+    exercise = make_exercise(JUDGEMENT)
+    exercise.sorters[0].value = "partly"
+    assert "Choose a verdict for every line first (1 still empty: statement 2)." in click_check(exercise)
+    huge = "<img src=x onerror=alert(1)>" + "x" * 1_000_000
+    for value, said in [
+        (None, "(2 still empty: statement 1, statement 2)"),
+        ([], "this answer has 0 of the 2"),
+        (["partly"] * 3, "this answer has 3 of the 2"),
+        ("partly", "not a single text"),
+        (42, "give a list of 2, not a single int"),
+        (["partly", huge], "is not one of the choices"),
+    ]:
+        verdict = exercise.submit(value)
+        assert verdict.status == "invalid" and said in verdict.message, (value, verdict.message[:200])
+    assert len(exercise.feedback.value) < 1000 and "<img" not in exercise.feedback.value
+    assert store.attempts("99_test", "verdicts") == []
+    assert exercise.submit(np.array(["partly", "supported"])).status == "saved"  # an array reads like a list
+    assert exercise.submit(pd.Series(["supported", "supported"])).status == "saved"
+    assert [a["answer"] for a in store.attempts("99_test", "verdicts")] == [["partly", "supported"], ["supported"] * 2]
+
+
+def test_a_judgement_table_wraps_and_scrolls_rather_than_clipping(make_exercise):
+    exercise = make_exercise(JUDGEMENT)
+    verdict = exercise.submit(["partly", "partly"])
+    assert verdict.message.startswith("Your verdicts are kept (not graded). 0 of your 2 verdicts are")
+    assert "1 of your 2 verdicts is the course's reading" in exercise.submit(["partly", "supported"]).message
+    shown = exercise.feedback.value
+    assert "<div class='af-verdicts-scroll' style='overflow-x:auto" in shown and "line-height:1.4" in shown
 
 
 def test_a_judgement_escapes_statements_readings_and_evidence(make_exercise):

@@ -175,6 +175,9 @@ class Exercise(widgets.VBox):
             )
             self._show(verdict)
             return verdict
+        if self.unchanged(answer):  # nothing new to keep: the same feedback, no second attempt
+            self._show(verdict)
+            return verdict
         problem = self._save(answer, verdict)
         if problem:  # say first, plainly, that nothing was kept; the attempt does not count
             self._show(
@@ -222,6 +225,11 @@ class Exercise(widgets.VBox):
     def on_check(self) -> None:
         """What the Check (or Save) button does: check the answer the control holds now."""
         self.submit(self.value())
+
+    def unchanged(self, answer) -> bool:
+        """Whether this answer repeats the last saved one, so that saving it again would keep nothing new (a
+        judgement says so; a graded retry of the same answer is still an attempt)."""
+        return False
 
     def _save(self, answer, verdict: Verdict) -> str:
         """Record the attempt; return '' or a sentence saying why it was not saved."""

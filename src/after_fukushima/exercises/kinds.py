@@ -350,14 +350,35 @@ class _PickEach(Exercise):
         for picker, choice in zip(self.pickers(), answer):
             picker.value = choice
 
+    def line_names(self) -> list[str]:
+        """What each line is called in a message (sort and judgement: 'statement 3'); none by default."""
+        return []
+
     def _require_all(self, value, options, what: str) -> list:
-        chosen = list(value or [])
-        empty = sum(1 for choice in chosen if choice in (None, ""))
-        if len(chosen) != len(self.pickers()) or empty:
-            raise InvalidAnswer(f"Choose {what} for every line first ({max(empty, 1)} still empty).")
+        lines = len(self.pickers())
+        if value is None:
+            chosen = [None] * lines
+        elif isinstance(value, (str, bytes)):
+            raise InvalidAnswer(f"Choose {what} for every line first: give a list of {lines}, not a single text.")
+        else:
+            try:
+                chosen = list(value)
+            except TypeError:
+                raise InvalidAnswer(
+                    f"Choose {what} for every line first: give a list of {lines}, not a single {type(value).__name__}."
+                ) from None
+        if len(chosen) != lines:
+            raise InvalidAnswer(f"Choose {what} for every line first: this answer has {len(chosen)} of the {lines}.")
+        empty = [n for n, choice in enumerate(chosen) if choice is None or (isinstance(choice, str) and not choice)]
+        if empty:
+            names = self.line_names()
+            which = f": {', '.join(names[n] for n in empty[:5])}{', …' if len(empty) > 5 else ''}" if names else ""
+            raise InvalidAnswer(f"Choose {what} for every line first ({len(empty)} still empty{which}).")
         unknown = [c for c in chosen if c not in options]
         if unknown:
-            raise InvalidAnswer(f"'{unknown[0]}' is not one of the choices.")
+            shown = str(unknown[0])
+            shown = shown if len(shown) <= 80 else shown[:77] + "…"  # a huge value is not echoed back whole
+            raise InvalidAnswer(f"'{shown}' is not one of the choices.")
         return chosen
 
 
@@ -509,6 +530,9 @@ class SortIntoCategories(_PickEach):
     def pickers(self):
         return self.sorters
 
+    def line_names(self):
+        return [f"statement {n}" for n in range(1, len(self.sorters) + 1)]
+
     @staticmethod
     def _tick(sorter: widgets.ToggleButtons) -> None:
         sorter.icons = ["check" if option == sorter.value else "" for option in sorter.options]
@@ -585,6 +609,11 @@ class Judgement(SortIntoCategories):
     def parse(self, value):
         return self._require_all(value, self.spec["categories"], "a verdict")
 
+    def unchanged(self, answer) -> bool:
+        """A Save of the very verdicts saved last (a double click, Save pressed again) keeps nothing new."""
+        last = self.store.latest(self.lesson, self.id)
+        return self.attempts > 0 and last is not None and last.get("answer") == list(answer)
+
     def grade(self, answer):
         self._verdicts = list(answer)
         readings = list(self.spec["items"].values())
@@ -595,7 +624,7 @@ class Judgement(SortIntoCategories):
             comparison = f"All {total} of your verdicts are the course's reading too."
         else:
             comparison = (
-                f"{same} of your {total} verdicts are the course's reading; {differ} differ"
+                f"{same} of your {total} verdicts {'is' if same == 1 else 'are'} the course's reading; {differ} differ"
                 f"{'s' if differ == 1 else ''}. A different verdict is not a mistake: compare your reasons with "
                 "the course's evidence, side by side below, and be ready to defend yours."
             )
@@ -605,22 +634,29 @@ class Judgement(SortIntoCategories):
         """The student's verdicts beside the course's reading and its evidence, as an escaped HTML table."""
         if len(self._verdicts) != len(self.spec["items"]):
             return ""
-        cell = "style='padding:3px 8px;border-top:1px solid var(--jp-border-color2,#ccc);vertical-align:top'"
+        # Wrapped text at a reading line height (widget HTML inherits a control's 28 px line), a minimum width for
+        # the two long columns, and a scroll bar rather than a clipped column where the notebook is narrow (zoom).
+        cell = (
+            "style='padding:3px 8px;border-top:1px solid var(--jp-border-color2,#ccc);vertical-align:top;"
+            "line-height:1.4;overflow-wrap:break-word'"
+        )
+        wide_cell = cell[:-1] + ";min-width:12em'"
         rows = []
         for number, ((statement, reading), mine) in enumerate(zip(self.spec["items"].items(), self._verdicts), start=1):
             marker = "same" if mine == reading else "differs: compare the evidence"
             rows.append(
-                f"<tr class='af-verdict'><td {cell}><b>{number}.</b> {html.escape(statement)}</td>"
+                f"<tr class='af-verdict'><td {wide_cell}><b>{number}.</b> {html.escape(statement)}</td>"
                 f"<td {cell}>{html.escape(mine)}</td><td {cell}>{html.escape(reading)} "
-                f"<i>({marker})</i></td><td {cell}>{html.escape(self.spec['feedback'][statement])}</td></tr>"
+                f"<i>({marker})</i></td><td {wide_cell}>{html.escape(self.spec['feedback'][statement])}</td></tr>"
             )
         head = "".join(
             f"<th {cell}>{name}</th>"
             for name in ("Statement", "Your verdict", "The course's reading", "The course's evidence")
         )
         return (
+            "<div class='af-verdicts-scroll' style='overflow-x:auto;max-width:100%'>"
             f"<table class='af-verdicts' style='border-collapse:collapse;margin-top:6px;{PANEL}'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
 
 
