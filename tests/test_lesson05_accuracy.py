@@ -204,9 +204,13 @@ def test_the_lesson_describes_the_latest_map_as_the_table_has_it(responses):
     assert "China" in kinds["expand"]
     assert f"{listing(kinds['expand'] - {'China'})} approved or built new reactors" in text
     assert kinds["phase-out"] == {"Germany"} and "Germany completed its exit." in text
-    assert kinds["no return"] == {"Taiwan"} and "so the map shows it as a **no return**" in text
+    assert "no return" not in kinds and "the map shows it as a **no return**" not in text
     assert f"{listing(kinds['proposed reversal'])} are hatched" in text
-    assert set(kinds) == {"reversal", "expand", "phase-out", "proposed reversal", "no return"}
+    assert set(kinds) == {"reversal", "expand", "phase-out", "proposed reversal"}
+    words = {2: "two", 3: "three", 4: "four"}
+    proposers = kinds["proposed reversal"]
+    possessive = listing([country + "'s" for country in proposers])
+    assert f"{words[len(proposers)]} governments ({possessive}) proposed to or took a step towards it" in text
     belgium = responses[(responses["country"] == "Belgium")].sort_values("year").iloc[-1]
     assert belgium["category"] == "reversal" and belgium["date"] == pd.Timestamp("2025-05-15")
 
@@ -216,8 +220,13 @@ def test_taiwans_2025_as_the_table_has_it(responses):
     but failed its threshold (Focus Taiwan/CNA, 13 May, 18 May and 23 Aug 2025, the last with the Central Election
     Commission's figures). The lesson, the plan and the bank say what the rows say."""
     rows = responses[responses["country"] == "Taiwan"].sort_values("date")
-    law, shutdown, vote = (rows.iloc[k] for k in range(3))
-    assert len(rows) == 3 and [r["category"] for r in (law, shutdown, vote)] == ["reversal", "phase-out", "no return"]
+    law, shutdown, vote, feasibility = (rows.iloc[k] for k in range(4))
+    assert len(rows) == 4 and [r["category"] for r in (law, shutdown, vote, feasibility)] == [
+        "reversal",
+        "phase-out",
+        "no return",
+        "proposed reversal",
+    ]
     assert shutdown["action"].startswith("Shuts down its last reactor, Maanshan 2")
     assert shutdown["date"] == pd.Timestamp("2025-05-17") and vote["date"] == pd.Timestamp("2025-08-23")
     days = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}[(shutdown["date"] - law["date"]).days]
@@ -230,17 +239,31 @@ def test_taiwans_2025_as_the_table_has_it(responses):
         "after its parliament passed a law allowing reactor licences to be renewed" in text
     )
     assert f"a referendum on {vote['date'].day} {vote['date']:%B} on letting Maanshan run again won {share}%" in text
-    assert "fell short of a quarter of the electorate" in text
+    assert "fell short of a quarter of the electorate (a **no return**)" in text
+    # The latest row (Focus Taiwan/CNA, 28 Nov 2025; NucNet, 1 Dec 2025): a step towards restarts, none done in 2025.
+    day = feasibility["date"]
+    assert day == pd.Timestamp("2025-11-28") and "No reactor restarts in 2025." in feasibility["action"]
+    assert (
+        "Kuosheng and Maanshan" in feasibility["action"]
+        and "focustaiwan.tw/business/202511280014" in feasibility["source"]
+    )
+    assert f"On {day.day} {day:%B %Y} its economics ministry approved" in text
+    assert "Kuosheng and Maanshan" in text and "no Taiwanese reactor had restarted by the end of 2025" in text
     plan = re.sub(r"\s+", " ", (ROOT / "teacher" / "05_national_responses_plan.md").read_text("utf-8"))
-    assert f"it shut its last reactor on {shutdown['date'].day} {shutdown['date']:%B %Y}, {days} days after" in plan
+    assert f"Taiwan shut its last reactor on {shutdown['date'].day} {shutdown['date']:%B %Y}, {days} days after" in plan
     assert (
         f"won {share}% of the votes cast" in plan
-        and f'Taiwan on the map of latest decisions is a "{vote["category"]}"' in plan
+        and f'the course calls that a "{vote["category"]}"' in plan
+        and f'Taiwan on the map of latest decisions is a "{feasibility["category"]}"' in plan
+        and f"on {day.day} {day:%B %Y} the economics ministry approved" in plan
+        and "No Taiwanese reactor had restarted by the end of 2025." in plan
     )
     explanation = BANK.entry("phase-outs")["explanation"]
     assert (
         f"won {share}% of the votes cast but failed" in explanation and "Taiwan" in BANK.entry("phase-outs")["answers"]
     )
+    assert f"in {day:%B} its economics ministry approved" in explanation
+    assert "no reactor had restarted by the end of 2025" in explanation
 
 
 def test_rows_the_review_found_badly_sourced(responses):

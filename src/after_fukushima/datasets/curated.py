@@ -48,8 +48,8 @@ REPORT_SPEAKERS = ["the reporters", "Leslie Vinjamuri", "Chen Xiaoqiu", "Shao Be
 REPORT_PARTS = ["opening", "the trigger", "the mechanism", "obstacles", "the case for it", "national responses"]
 # Which way a decision moved nuclear power. "no return": a country without reactors running does not come back,
 # because a vote stops a return or fails to bring one about (Italy 2011, Taiwan 2025); "proposed reversal": a
-# government proposes to undo an earlier exit or ban, but it is not law on the row's date (Switzerland 2024-25,
-# Italy 2025).
+# government proposes, or takes a step towards, undoing an earlier exit or ban, but it is not law or done on the
+# row's date (Switzerland 2024-25, Italy 2025, Taiwan's approval of a restart feasibility report, Nov 2025).
 RESPONSE_CATEGORIES = [
     "pause and review",
     "phase-out",
@@ -245,7 +245,7 @@ BUILDERS = [
         "it); no return (a country without reactors running does not come back: a vote stops a return or fails "
         "to bring one about, as in Italy in 2011, whose last reactors closed by 1990, and Taiwan in 2025); "
         "continue; expand; reversal (a step back from an earlier phase-out or shutdown); or proposed reversal "
-        "(a government proposes one, not law on the row's date). Rows whose "
+        "(a government proposes one or takes a step towards one, not law or done on the row's date). Rows whose "
         "source gives only the year have no date.",
         [
             field("country", "string", "Country", required=True),
