@@ -533,6 +533,10 @@ def test_a_judgement_escapes_statements_readings_and_evidence(make_exercise):
         ({"feedback": {**JUDGEMENT["feedback"], "Other.": "x"}}, "'feedback' names a statement that is not in"),
         ({"items": {"A mechanism may come.": "maybe", "Interests differ.": "supported"}}, "'maybe' is not one of"),
         ({"categories": ["supported"]}, "needs at least two categories"),
+        (
+            {"categories": ["supported | mostly", "partly"], "items": dict.fromkeys(JUDGEMENT["items"], "partly")},
+            "the category 'supported | mostly' contains '|'",
+        ),
     ],
 )
 def test_a_judgement_bank_entry_is_checked(change, problem):

@@ -594,6 +594,9 @@ class Judgement(SortIntoCategories):
     def check_spec(cls, spec):
         if len(spec["categories"]) < 2:
             raise ValueError("needs at least two categories")
+        joined = [c for c in spec["categories"] if "|" in str(c)]
+        if joined:  # a hand-in joins the verdicts with ' | ', so the class report would split this one in two
+            raise ValueError(f"the category '{joined[0]}' contains '|', which a hand-in uses between verdicts")
         _require_known(spec["items"].values(), spec["categories"], "categories")
         missing = [statement for statement in spec["items"] if statement not in spec["feedback"]]
         if missing:
