@@ -521,7 +521,7 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
 
     The legend lists the categories in the order of RESPONSE_CATEGORIES with the number of countries in each
     (``responses_map_categories`` gives the same counts as a table). A 'proposed reversal' (a government's
-    proposal, not law on its date) is hatched so that it is not read as a decision already in force.
+    proposal, not law or done on its date) is hatched so that it is not read as a decision already in force.
     """
     from after_fukushima.datasets.curated import RESPONSE_CATEGORIES
     from after_fukushima.plots import RESPONSE_COLOURS
