@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from after_fukushima.exercises.base import InvalidAnswer
-from after_fukushima.exercises.kinds import count_words, parse_number
+from after_fukushima.exercises.kinds import KINDS, count_words, parse_number
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -445,6 +445,23 @@ def test_a_judgement_is_kept_not_graded_and_shown_beside_the_course_reading(make
     agree = exercise.submit(["not supported", "supported"])
     assert agree.status == "saved" and agree.message.endswith("All 2 of your verdicts are the course's reading too.")
     assert not exercise.solved  # never "solved": there was nothing to get right
+
+
+def test_a_prediction_is_kept_in_its_own_words(make_exercise, store):
+    exercise = make_exercise({**JUDGEMENT, "id": "forecast", "judged_as": "prediction"})
+    assert exercise.label == "Your prediction (kept, not graded)"
+    assert "Your prediction (kept, not graded)" in exercise.prompt.value
+    verdict = exercise.submit(["partly", "supported"])
+    assert verdict.status == "saved" and verdict.correct is None
+    assert "1 of your 2 predictions is what the model does; 1 differs" in verdict.message
+    assert "not a mistake" in verdict.message and "verdict" not in verdict.message
+    assert "<th" in exercise.feedback.value and "What the model does" in exercise.feedback.value
+    assert store.latest("99_test", "forecast")["correct"] is None
+
+
+def test_an_unknown_judged_as_is_a_bank_error():
+    with pytest.raises(ValueError, match="'judged_as' is 'guess'; it can be verdict or prediction"):
+        KINDS["judgement"].check_spec({**JUDGEMENT, "judged_as": "guess"})
 
 
 def test_a_judgement_by_clicking_save_and_every_verdict_needed(make_exercise):

@@ -51,7 +51,12 @@ def render(banks: list[Bank]) -> str:
                 "",
                 f"- Answer: {_answer(entry)}",
             ]
-            if entry["kind"] == "judgement":
+            if entry["kind"] == "judgement" and entry.get("judged_as") == "prediction":
+                lines.append(
+                    "- What the model does, and why (a prediction is kept, not graded: the student then runs the "
+                    "simulator to find out):"
+                )
+            elif entry["kind"] == "judgement":
                 lines.append(
                     "- The course's reading, with its evidence (a reading to argue with, not a key: a different "
                     "verdict with good evidence is not wrong):"

@@ -589,6 +589,30 @@ class Judgement(SortIntoCategories):
     check_label = "Save"
     reveal_after = 0
     required = {"categories": list, "items": dict, "feedback": dict}
+    optional = {"judged_as": str}  # "verdict" (the default) or "prediction": the words the student sees
+    WORDS = {
+        "verdict": {
+            "label": "Your verdict (kept, not graded)",
+            "mine": "verdict",
+            "reading": "the course's reading",
+            "evidence": "The course's evidence",
+            "differ": "A different verdict is not a mistake: compare your reasons with the course's evidence, side "
+            "by side below, and be ready to defend yours.",
+        },
+        "prediction": {
+            "label": "Your prediction (kept, not graded)",
+            "mine": "prediction",
+            "reading": "what the model does",
+            "evidence": "Why, in the model",
+            "differ": "A prediction that differs is not a mistake: finding out is what the simulator is for. "
+            "Compare, below, and then run it.",
+        },
+    }
+
+    def __init__(self, spec: dict, lesson: str, store=None):
+        self.words = self.WORDS[spec.get("judged_as", "verdict")]
+        self.label = self.words["label"]
+        super().__init__(spec, lesson, store)
 
     @classmethod
     def check_spec(cls, spec):
@@ -604,6 +628,8 @@ class Judgement(SortIntoCategories):
         extra = [statement for statement in spec["feedback"] if statement not in spec["items"]]
         if extra:
             raise ValueError(f"'feedback' names a statement that is not in 'items': '{extra[0]}'")
+        if spec.get("judged_as", "verdict") not in cls.WORDS:
+            raise ValueError(f"'judged_as' is '{spec['judged_as']}'; it can be {' or '.join(cls.WORDS)}")
 
     def build_control(self):
         self._verdicts: list[str] = []
@@ -623,15 +649,15 @@ class Judgement(SortIntoCategories):
         same = sum(mine == course for mine, course in zip(answer, readings))
         total = len(readings)
         differ = total - same
+        mine, reading = self.words["mine"], self.words["reading"]
         if differ == 0:
-            comparison = f"All {total} of your verdicts are the course's reading too."
+            comparison = f"All {total} of your {mine}s are {reading} too."
         else:
             comparison = (
-                f"{same} of your {total} verdicts {'is' if same == 1 else 'are'} the course's reading; {differ} differ"
-                f"{'s' if differ == 1 else ''}. A different verdict is not a mistake: compare your reasons with "
-                "the course's evidence, side by side below, and be ready to defend yours."
+                f"{same} of your {total} {mine}s {'is' if same == 1 else 'are'} {reading}; {differ} differ"
+                f"{'s' if differ == 1 else ''}. {self.words['differ']}"
             )
-        return Verdict(SAVED, f"Your verdicts are kept (not graded). {comparison}")
+        return Verdict(SAVED, f"Your {mine}s are kept (not graded). {comparison}")
 
     def details(self) -> str:
         """The student's verdicts beside the course's reading and its evidence, as an escaped HTML table."""
@@ -654,7 +680,12 @@ class Judgement(SortIntoCategories):
             )
         head = "".join(
             f"<th {cell}>{name}</th>"
-            for name in ("Statement", "Your verdict", "The course's reading", "The course's evidence")
+            for name in (
+                "Statement",
+                f"Your {self.words['mine']}",
+                self.words["reading"][0].upper() + self.words["reading"][1:],
+                self.words["evidence"],
+            )
         )
         return (
             "<div class='af-verdicts-scroll' style='overflow-x:auto;max-width:100%'>"
