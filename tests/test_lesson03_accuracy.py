@@ -6,12 +6,13 @@ Expected dates are inputs from the fact sheets (shared/reference/facts.md §4 an
 Everything else (day counts, gaps, who leaves which grid) is computed from data/.
 """
 
-import json
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from course_text import markdown as notebook_markdown
+from course_text import stored_output
 
 from after_fukushima import figures, load_bank, load_table
 from after_fukushima.datasets.curated import SAFETY_NEEDS
@@ -30,9 +31,8 @@ def instruments():
     return load_table("safety_instruments").set_index("short_name", drop=False)
 
 
-def markdown(path=LESSON) -> str:
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+def markdown() -> str:
+    return notebook_markdown("notebooks/03_the_proposal.ipynb")
 
 
 def bank_prose() -> str:
@@ -175,14 +175,7 @@ def test_the_iaea_statute_was_approved_279_days_before_it_entered_into_force(ins
     assert row["adopted"] == pd.Timestamp("1956-10-23") and row["in_force"] == pd.Timestamp("1957-07-29")
     days = (row["in_force"] - row["adopted"]).days
     assert "approved on 23 October 1956" in row["what_it_does"]
-    stored = json.loads(LESSON.read_text(encoding="utf-8"))["cells"]
-    table = next(
-        "".join(o["data"]["text/plain"])
-        for c in stored
-        if c["cell_type"] == "code" and ".dt.days" in "".join(c["source"])
-        for o in c["outputs"]
-        if "data" in o
-    )
+    table = stored_output("notebooks/03_the_proposal.ipynb", ".dt.days")
     assert re.search(rf"IAEA 1956-10-23 1957-07-29\s+{days}\b", table), "the stored pandas output is stale"
     assert "276" not in lesson_prose()
 

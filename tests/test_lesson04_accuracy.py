@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from course_text import markdown
 
 from after_fukushima import figures, load_bank, load_table
 from after_fukushima.models.cooperation import (
@@ -40,8 +41,7 @@ WITH_THE = {"United States", "Netherlands", "United Kingdom", "United Arab Emira
 
 
 def lesson_text() -> str:
-    cells = json.loads((COURSE / "notebooks" / "04_the_obstacles.ipynb").read_text(encoding="utf-8"))["cells"]
-    return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return markdown("notebooks/04_the_obstacles.ipynb")
 
 
 def plan_text() -> str:

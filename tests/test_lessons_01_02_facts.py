@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
+from course_text import markdown, stored_output
 
 from after_fukushima import load_bank, load_table
 
@@ -366,20 +367,10 @@ def test_lesson_02_only_the_conventions_bind_and_what_they_bind_parties_to():
     assert "CSC" not in set(shown["short_name"]) and "CSC" in set(instruments["short_name"])
     csc = instruments.set_index("short_name").loc["CSC", "in_force"]
     assert csc.year == 2015
-    import json
-    from pathlib import Path
 
-    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "02_nuclear_power_in_2011.ipynb"
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    text = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    text = markdown("notebooks/02_nuclear_power_in_2011.ipynb", sep=" ")
     assert "only the conventions bind states to safety duties" in text and f"only in {csc.year}" in text
-    table = next(
-        "".join(o["data"]["text/plain"])
-        for c in cells
-        if c["cell_type"] == "code" and "in_force_2011" in "".join(c["source"])
-        for o in c["outputs"]
-        if "data" in o
-    )
+    table = stored_output("notebooks/02_nuclear_power_in_2011.ipynb", "in_force_2011")
     assert "Supplementary" not in table, "the stored table is stale"
     assert all(name[:20] in table for name in shown["name"]), "the stored table is stale"
     does = shown.set_index("name")["what_it_does"]
