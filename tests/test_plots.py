@@ -93,3 +93,19 @@ def test_an_interactive_figure_raises_no_warning_a_student_would_see():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         interactive_figure("A title", ylabel="y", source="Source: test")
+
+
+def test_a_text_table_escapes_what_students_wrote():
+    """Issue 20, fault 1: the class report shows reflections through TextTable, whose Styler did not escape, so a
+    hand-in's markup ran in the teacher's JupyterLab. Cells, row labels and column labels are all escaped."""
+    import pandas as pd
+
+    from after_fukushima.plots import TextTable
+
+    attack = "<img src=x onerror=alert(1)>"
+    frame = pd.DataFrame({attack: [attack, "plain & simple", 3.5]}, index=[attack, "Student 02", "Student 03"])
+    shown = TextTable(frame)._repr_html_()
+    assert "<img" not in shown
+    assert shown.count("&lt;img src=x onerror=alert(1)&gt;") == 3  # the cell, the row label, the column label
+    assert "plain &amp; simple" in shown and "3.500000" in shown  # text escaped once, numbers as before
+    assert repr(TextTable(frame)) == repr(frame)

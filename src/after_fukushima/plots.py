@@ -731,10 +731,12 @@ class TextTable:
         self.frame = frame
 
     def _repr_html_(self) -> str:
+        """The table as HTML, every cell, row label and column label escaped: a Styler, unlike a DataFrame's own
+        HTML, does not escape, and these tables show what students wrote (the class report's reflections)."""
         left = [("text-align", "left"), ("vertical-align", "top")]
-        return (
-            self.frame.style.set_uuid("text-table").set_table_styles([{"selector": "th, td", "props": left}]).to_html()
-        )
+        style = self.frame.style.set_uuid("text-table").set_table_styles([{"selector": "th, td", "props": left}])
+        style = style.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+        return style.to_html()
 
     def __repr__(self) -> str:
         return repr(self.frame)
