@@ -639,3 +639,14 @@ def test_the_notebook_reads_a_real_folder_when_there_is_one(demo, tmp_path):
     folder = copy_of(demo, tmp_path)
     text = outputs_text(run_notebook(with_folder(nbformat.read(NOTEBOOK, as_version=4), str(folder))))
     assert "INVENTED" not in text and f"{STUDENTS} students, {len(raw_rows(demo))} answers" in text
+
+
+def test_a_students_name_is_drawn_as_written_not_as_mathtext(attempts):
+    """Issue 20, fault 1: figure text from a hand-in is not parsed. A name such as '$\\frac{1}{0}$' was mathtext
+    (and an unbalanced '$' an error); it is drawn as the characters the student typed."""
+    odd = r"Ann $\frac{1}{0}$ $"
+    renamed = attempts.assign(student=attempts["student"].where(attempts["student"] != "Student 01", odd))
+    fig = report.heat_map(renamed, source=report.DEMO_SOURCE)
+    labels = {t.get_text(): t for t in fig.axes[0].get_yticklabels()}
+    assert odd in labels and not labels[odd].get_parse_math()
+    assert fig._repr_png_().startswith(b"\x89PNG")  # draws, where mathtext would raise on the lone '$'

@@ -789,6 +789,8 @@ def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: st
     ax.set_xlim(-0.5, n_exercises - 0.5)
     ax.set_ylim(max(n_students, 1) - 0.5, -0.5)
     ax.set_yticks(range(n_students), list(table.index), fontsize=8)
+    for label in ax.get_yticklabels():  # a student's name is shown as written: "$...$" is not mathtext here
+        label.set_parse_math(False)
     ax.set_xticks(
         range(n_exercises),
         [exercise for _, exercise in table.columns],
