@@ -650,3 +650,32 @@ def test_a_students_name_is_drawn_as_written_not_as_mathtext(attempts):
     labels = {t.get_text(): t for t in fig.axes[0].get_yticklabels()}
     assert odd in labels and not labels[odd].get_parse_math()
     assert fig._repr_png_().startswith(b"\x89PNG")  # draws, where mathtext would raise on the lone '$'
+
+
+def test_a_long_reflection_and_an_infinite_attempt_do_not_stop_the_report(store, tmp_path):
+    """Issue 20, fault 2: a reflection over the csv module's 131,072-character field limit, saved and exported by
+    an honest student, stopped the teacher's first cell; so did an attempt of 'inf'. Both are read now; a cell
+    beyond the course's own limit (MAX_CELL) costs its line, with a sentence, and the rest of the file is read."""
+    long_text = "Trust between regulators takes years. " * 5_000  # 190,000 characters
+    store.record("00_start_here", "why-hesitate", "reflection", long_text, None)
+    store.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)
+    path = hand_in_csv(store, "Ann Example", tmp_path)
+    attempts, problems = report.read_hand_ins(tmp_path)
+    assert problems == [] and len(attempts) == 2
+    assert attempts.loc[attempts["exercise"] == "why-hesitate", "answer"].item() == long_text
+    header = ",".join(HAND_IN_COLUMNS)
+    when = ",2025-09-08T10:00:00+00:00\n"
+    path.write_text(
+        f"{header}\n"
+        + 'Ann Example,00_start_here,summit-place,multiple_choice,inf,True,"Deauville, France"'
+        + when
+        + f'Ann Example,00_start_here,why-hesitate,reflection,2,,"{"x" * (report.MAX_CELL + 1)}"'
+        + when
+        + "Ann Example,00_start_here,days-after-quake,number,1,True,75"
+        + when,
+        encoding="utf-8",
+    )
+    attempts, problems = report.read_hand_ins(tmp_path)
+    assert list(attempts["exercise"]) == ["summit-place", "days-after-quake"]
+    assert attempts["attempt"].tolist() == [1, 1]  # 'inf' is not an attempt number: its place in the file is
+    assert problems == [f"{path.name}: 1 line could not be read and was left out (line 3)."]

@@ -152,6 +152,11 @@ def _as_correct(text: str, kind: str):
     raise ValueError(text)
 
 
+# The longest cell a hand-in may hold, in characters: a reflection of 100,000 words fits; a longer cell is a
+# damaged or crafted file, and its line is left out with a sentence.
+MAX_CELL = 1_000_000
+
+
 def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
     """The hand-ins in one file (one per student named in it) and sentences about what could not be read."""
     name = path.name
@@ -179,12 +184,20 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
         ]
     where = {column: names.index(column) for column in HAND_IN_COLUMNS if column in names}
     body = text.split("\n", 1)[1] if skip and "\n" in text else "" if skip else text
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))  # the csv module's own limit is 131,072
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     next(reader, None)  # the column names
     fallback = re.sub(r"^after_fukushima_", "", path.stem).replace("-", " ").strip() or path.stem
     hand_ins: dict[str, _HandIn] = {}
     damaged, unknown, unnamed, counters = [], [], False, {}
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:  # a cell longer than MAX_CELL characters, or a NUL byte: that line is left out
+            damaged.append(reader.line_num + skip)
+            continue
         line = reader.line_num + skip
         if not any(v.strip() for v in values):
             continue  # a blank line, or one a spreadsheet filled with separators only
@@ -209,7 +222,7 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
         counters[key] = counters.get(key, 0) + 1
         try:
             attempt = int(float(cell.get("attempt", "").replace(",", ".")))
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, or 'inf' / 'nan': the attempt's place in the file
             attempt = counters[key]
         hand_in = hand_ins.setdefault(student.casefold(), _HandIn(name, student))
         hand_in.rows.append(
