@@ -295,9 +295,9 @@ def test_answers_protected_from_spreadsheets_are_read_back_as_given(store, tmp_p
     store.record("05_national_responses", "germany-renewables-rise", "code_task", -41.501, False)
     store.record("05_national_responses", "germany-renewables-rise", "code_task", 41.501, True)
     store.record("00_start_here", "why-hesitate", "reflection", "=Trust is the problem, not money.", None)
-    path = hand_in_csv(store, "-Ann Example", tmp_path)
+    path = hand_in_csv(store, "-Ann Example", tmp_path / "hand_ins")  # apart from the progress file
     assert "'-41.501" in path.read_text(encoding="utf-8-sig")
-    attempts, problems = report.read_hand_ins(tmp_path)
+    attempts, problems = report.read_hand_ins(tmp_path / "hand_ins")
     assert problems == []
     assert list(attempts["answer"]) == ["-41.501", "41.501", "=Trust is the problem, not money."]
     assert set(attempts["student"]) == {"-Ann Example"}
@@ -659,8 +659,8 @@ def test_a_long_reflection_and_an_infinite_attempt_do_not_stop_the_report(store,
     long_text = "Trust between regulators takes years. " * 5_000  # 190,000 characters
     store.record("00_start_here", "why-hesitate", "reflection", long_text, None)
     store.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)
-    path = hand_in_csv(store, "Ann Example", tmp_path)
-    attempts, problems = report.read_hand_ins(tmp_path)
+    path = hand_in_csv(store, "Ann Example", tmp_path / "hand_ins")  # apart from the progress file
+    attempts, problems = report.read_hand_ins(tmp_path / "hand_ins")
     assert problems == [] and len(attempts) == 2
     assert attempts.loc[attempts["exercise"] == "why-hesitate", "answer"].item() == long_text
     header = ",".join(HAND_IN_COLUMNS)
@@ -675,7 +675,28 @@ def test_a_long_reflection_and_an_infinite_attempt_do_not_stop_the_report(store,
         + when,
         encoding="utf-8",
     )
-    attempts, problems = report.read_hand_ins(tmp_path)
+    attempts, problems = report.read_hand_ins(tmp_path / "hand_ins")
     assert list(attempts["exercise"]) == ["summit-place", "days-after-quake"]
     assert attempts["attempt"].tolist() == [1, 1]  # 'inf' is not an attempt number: its place in the file is
     assert problems == [f"{path.name}: 1 line could not be read and was left out (line 3)."]
+
+
+def test_files_and_folders_that_are_not_read_are_named(demo, tmp_path):
+    """Issue 20, fault 5: a hand-in renamed (.txt, no extension) or moved into a folder of its own was skipped
+    without a word. Each is named now, with what to do; hidden files (JupyterLab's checkpoints) stay quiet."""
+    folder = copy_of(demo, tmp_path)
+    one = sorted(folder.glob("*.csv"))[0]
+    (folder / "Ben.txt").write_bytes(one.read_bytes())
+    (folder / "Cara").write_bytes(one.read_bytes())
+    (folder / "late").mkdir()
+    (folder / ".ipynb_checkpoints").mkdir()
+    attempts, problems = report.read_hand_ins(folder)
+    assert "Ben.txt was not read: only .csv files are read as hand-ins (if it is one, rename it to end in .csv)." in (
+        problems
+    )
+    assert any(p.startswith("Cara was not read") for p in problems)
+    assert f"The folder late inside {folder.name} was not read: put the hand-ins themselves in {folder.name}." in (
+        problems
+    )
+    assert not any("ipynb_checkpoints" in p for p in problems) and len(problems) == 3
+    assert len(attempts) == len(raw_rows(demo))

@@ -546,3 +546,33 @@ def test_a_folder_that_is_a_file_gets_a_sentence(tmp_path):
     (tmp_path / "afile").write_text("x")
     with pytest.raises(OSError, match="its folder .* cannot be created"):
         ProgressStore(tmp_path / "afile" / "progress.sqlite").record("00", "a", "number", 1, True)
+
+
+def test_a_failed_export_leaves_the_earlier_hand_in_whole(store, tmp_path, monkeypatch):
+    """Issue 20, fault 5: an export that fails half-way (a full disk) truncated the good hand-in written before
+    (302 of 600 rows left). The new file is written beside it and renamed into place only once complete."""
+    import errno
+
+    from after_fukushima import scorecard
+
+    for n in range(6):
+        store.record("00_start_here", "summit-place", "multiple_choice", f"Vienna {n}", False)
+    path = scorecard.hand_in_csv(store, "Ana", tmp_path)
+    before = path.read_bytes()
+    store.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)
+    written = []
+
+    def fill_the_disk(self, row):
+        written.append(row)
+        if len(written) > 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_writerow(self, row)
+
+    real_writerow = scorecard.csv.DictWriter.writerow
+    monkeypatch.setattr(scorecard.csv.DictWriter, "writerow", fill_the_disk)
+    with pytest.raises(OSError):
+        scorecard.hand_in_csv(store, "Ana", tmp_path)
+    assert path.read_bytes() == before  # the earlier hand-in, whole
+    assert not [p.name for p in tmp_path.iterdir() if "partial" in p.name]  # no partial file left behind
+    monkeypatch.undo()
+    assert "Deauville, France" in scorecard.hand_in_csv(store, "Ana", tmp_path).read_text(encoding="utf-8-sig")

@@ -323,8 +323,9 @@ def read_hand_ins(folder, banks: list[Bank] | None = None) -> tuple[pd.DataFrame
     (boolean: True, False, or <NA> for a reflection), answer (text as the student gave it; parts of a list
     joined with ' | ', the apostrophe that protected a formula removed), saved_at (text, UTC ISO 8601 as the
     scorecard writes it) and file (the file's name). ``problems`` is a list of sentences, each naming a file:
-    empty files, files that are not CSV, wrong columns, unreadable lines, answers to exercises no longer in the
-    banks, and two files from one student (the one with more attempts is kept, then the later one).
+    empty files, files that are not CSV, files and folders not read (not named .csv), wrong columns, unreadable
+    lines, answers to exercises no longer in the banks, and two files from one student (the one with more
+    attempts is kept, then the later one).
 
     Reads files as the scorecard writes them (UTF-8 with a byte-order mark, commas) and as Excel writes them back
     (without the mark, in cp1252 or UTF-16, separated by semicolons or tabs, TRUE/FALSE in capitals). Never
@@ -344,6 +345,17 @@ def read_hand_ins(folder, banks: list[Bank] | None = None) -> tuple[pd.DataFrame
         f"{p.name} is a spreadsheet, not a CSV file: open it and save it as 'CSV UTF-8 (comma delimited)'."
         for p in sorted(folder.iterdir())
         if p.is_file() and p.suffix.lower() in SPREADSHEETS
+    ]
+    skipped = [  # a hand-in renamed, or put in a folder of its own: say so rather than skip it without a word
+        p
+        for p in sorted(folder.iterdir())
+        if not p.name.startswith(".") and p not in files and p.suffix.lower() not in SPREADSHEETS
+    ]
+    problems += [
+        f"The folder {p.name} inside {folder.name} was not read: put the hand-ins themselves in {folder.name}."
+        if p.is_dir()
+        else f"{p.name} was not read: only .csv files are read as hand-ins (if it is one, rename it to end in .csv)."
+        for p in skipped
     ]
     if not files:
         return empty_attempts(), [*problems, f"There are no .csv files in {folder.name}."]

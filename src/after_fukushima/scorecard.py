@@ -64,23 +64,32 @@ def hand_in_csv(store: ProgressStore, student: str, folder: Path) -> Path:
     Columns ``HAND_IN_COLUMNS``, one row per attempt, oldest first; correct is True, False or empty (a
     reflection or a judgement, which are not graded); answers in plain text, made safe for spreadsheets. UTF-8
     with a byte-order mark, so that Excel reads accents and other scripts. Raises OSError if the folder or file
-    cannot be written.
+    cannot be written; the hand-in written before, if any, is then left as it was (the new file is written beside
+    it and renamed into place only once complete).
     """
     attempts = store.attempts(strict=True)  # an unreadable progress file is an error, not an empty hand-in
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / file_name_for(student)
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=HAND_IN_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for attempt in attempts:
-            writer.writerow(
-                {
-                    **attempt,
-                    "student": spreadsheet_safe(student),
-                    "correct": "" if attempt["correct"] is None else attempt["correct"],
-                    "answer": spreadsheet_safe(as_plain_text(attempt["answer"])),
-                }
-            )
+    partial = path.with_name(f".{path.name}.partial")  # hidden, and not a .csv: the class report never reads it
+    try:
+        with partial.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=HAND_IN_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            for attempt in attempts:
+                writer.writerow(
+                    {
+                        **attempt,
+                        "student": spreadsheet_safe(student),
+                        "correct": "" if attempt["correct"] is None else attempt["correct"],
+                        "answer": spreadsheet_safe(as_plain_text(attempt["answer"])),
+                    }
+                )
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
     return path
 
 
