@@ -582,7 +582,9 @@ class Judgement(SortIntoCategories):
     verdict beside the course's reading and its evidence. A verdict that differs is said to differ, never to
     be wrong. Bank keys: ``categories``; ``items`` (statement -> the course's reading); ``feedback`` (statement ->
     the course's evidence for that reading, shown beside it; named like every kind's feedback, so that the
-    course's prose checks read it too).
+    course's prose checks read it too); optionally ``judged_as = "prediction"`` for a prediction made before a
+    model is run (then "Your prediction" and "what the model does" in place of "Your verdict" and "the course's
+    reading").
     """
 
     kind, label = "judgement", "Your verdict (kept, not graded)"
