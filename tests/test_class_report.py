@@ -700,3 +700,63 @@ def test_files_and_folders_that_are_not_read_are_named(demo, tmp_path):
     )
     assert not any("ipynb_checkpoints" in p for p in problems) and len(problems) == 3
     assert len(attempts) == len(raw_rows(demo))
+
+
+def _right_and_wrong(entry: dict) -> tuple:
+    """A right answer and a wrong one for a graded exercise, as its widget's submit takes them."""
+    kind = entry["kind"]
+    if kind == "multiple_choice":
+        return entry["answer"], next(o for o in entry["options"] if o != entry["answer"])
+    if kind == "choose_all":
+        right = [o for o in entry["options"] if o in entry["answers"]]
+        return right, [o for o in entry["options"] if o not in entry["answers"]][:1] + right
+    if kind == "order":
+        return list(entry["items"]), list(reversed(entry["items"]))
+    if kind in ("match", "sort"):
+        right = list((entry["pairs"] if kind == "match" else entry["items"]).values())
+        return right, right[1:] + right[:1] if len(set(right)) > 1 else None
+    if isinstance(entry["answer"], str):
+        return entry["answer"], "no such answer"
+    return entry["answer"], entry["answer"] * 2 + 1
+
+
+GRADED = [(bank, entry) for bank in all_banks() for entry in bank.entries if entry["kind"] not in UNGRADED]
+
+
+def test_every_answer_is_regraded_as_its_widget_graded_it(tmp_path):
+    """Issue 20, fault 4: the report re-grades every answer with the course's banks; on every graded exercise of
+    every bank, for a right and a wrong answer given through the real widget, it agrees with the widget."""
+    from after_fukushima.progress import ProgressStore
+
+    store = ProgressStore(tmp_path / "progress.sqlite")
+    expected = []
+    for bank, entry in GRADED:
+        exercise = bank.exercise(entry["id"], store=store)
+        for answer in _right_and_wrong(entry):
+            if answer is None:
+                continue
+            verdict = exercise.submit(answer)
+            assert verdict.correct is not None, (entry["id"], verdict)
+            expected.append((entry["id"], verdict.correct))
+    assert {right for _, right in expected} == {True, False} and len(expected) > 2 * len(GRADED) - 5
+    hand_in_csv(store, "Ann Example", tmp_path / "hand_ins")
+    attempts, problems = report.read_hand_ins(tmp_path / "hand_ins")
+    assert problems == []
+    assert list(zip(attempts["exercise"], attempts["correct"])) == expected
+
+
+def test_a_wrong_answer_marked_right_by_hand_counts_as_wrong(store, tmp_path):
+    """Issue 20, fault 4: a wrong answer whose 'correct' cell was set to True in a spreadsheet counted as right."""
+    store.record("00_start_here", "summit-place", "multiple_choice", "Vienna, Austria", False)
+    store.record("00_start_here", "days-after-quake", "number", 75.0, True)
+    path = hand_in_csv(store, "Ann Example", tmp_path / "hand_ins")
+    forged = path.read_text(encoding="utf-8-sig").replace(',False,"Vienna, Austria"', ',True,"Vienna, Austria"')
+    assert forged != path.read_text(encoding="utf-8-sig")
+    path.write_text(forged, encoding="utf-8-sig")
+    attempts, problems = report.read_hand_ins(tmp_path / "hand_ins")
+    assert attempts["correct"].tolist() == [False, True]
+    assert problems == [
+        f"{path.name}: 1 answer marked right or wrong in the file is graded otherwise by the course's question "
+        "banks, and counted as the banks grade them (the file was edited, or a bank has changed since)."
+    ]
+    assert not report.outcomes(attempts).set_index("exercise").loc["summit-place", "eventually"]

@@ -29,9 +29,10 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from after_fukushima.exercises.bank import Bank, all_banks
-from after_fukushima.exercises.base import InvalidAnswer
+from after_fukushima.exercises.base import CORRECT, InvalidAnswer
 from after_fukushima.exercises.kinds import (
     EMPTY_FILTER,
+    KINDS,
     ORDINALS,
     UNGRADED,
     count_words,
@@ -189,7 +190,7 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
     next(reader, None)  # the column names
     fallback = re.sub(r"^after_fukushima_", "", path.stem).replace("-", " ").strip() or path.stem
     hand_ins: dict[str, _HandIn] = {}
-    damaged, unknown, unnamed, counters = [], [], False, {}
+    damaged, unknown, unnamed, counters, regraded = [], [], False, {}, 0
     while True:
         try:
             values = next(reader)
@@ -214,10 +215,12 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
             unknown.append((lesson, exercise))
             continue
         try:
-            correct = _as_correct(cell["correct"], entry["kind"])
+            claimed = _as_correct(cell["correct"], entry["kind"])
         except ValueError:
             damaged.append(line)
             continue
+        correct = regrade(entry, cell["answer"])  # the file's column is only a claim: the banks decide
+        regraded += claimed is not None and correct != claimed
         key = (student.casefold(), lesson, exercise)
         counters[key] = counters.get(key, 0) + 1
         try:
@@ -248,6 +251,12 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
         problems.append(
             f"{name}: {len(damaged)} line{'s' if len(damaged) > 1 else ''} could not be read and "
             f"{'were' if len(damaged) > 1 else 'was'} left out (line {shown})."
+        )
+    if regraded:
+        problems.append(
+            f"{name}: {regraded} answer{'s' if regraded > 1 else ''} marked right or wrong in the file "
+            f"{'are' if regraded > 1 else 'is'} graded otherwise by the course's question banks, and counted as the "
+            "banks grade them (the file was edited, or a bank has changed since)."
         )
     if unknown:
         lesson, exercise = unknown[0]
@@ -428,6 +437,40 @@ def wrong_parts(entry: dict, answer: str) -> list[tuple[str, str]]:
     except (InvalidAnswer, KeyError, ValueError):
         pass
     return [(answer, "")]
+
+
+class _Grader:
+    """What a kind's ``grade`` reads, without a widget or a progress file: its bank entry, and no attempts yet."""
+
+    def __init__(self, entry: dict):
+        self.spec = entry
+        self.attempts = 0
+
+
+def regrade(entry: dict, answer: str) -> bool | None:
+    """Whether ``answer`` (as a hand-in writes it) is right by the course's bank today; None for the kinds that are
+    not graded (reflections, judgements).
+
+    The hand-in's ``correct`` column is only the student's claim: this re-grades with the exercise kind's own
+    ``grade`` (exercises/kinds.py), after reading the answer back the way the widget had parsed it (parts of a
+    list split on ' | ', numbers with their units). An answer that cannot be read is not right.
+    """
+    kind = entry["kind"]
+    if kind in UNGRADED:
+        return None
+    try:
+        if kind in ("choose_all", "order", "match", "sort"):
+            parsed = answer.split(SEPARATOR)
+        elif kind == "number" or (kind == "code_task" and not isinstance(entry["answer"], str)):
+            units = [entry["unit"], *entry.get("unit_aliases", [])] if entry.get("unit") else []
+            parsed = parse_number(answer, units, entry["answer"])
+        elif kind == "code_task":
+            parsed = " ".join(answer.split())
+        else:
+            parsed = answer
+        return KINDS[kind].grade(_Grader(entry), parsed).status == CORRECT
+    except Exception:  # noqa: BLE001 (a crafted or damaged answer of any shape is simply not right)
+        return False
 
 
 # --- tables ---------------------------------------------------------------------------------------------
