@@ -760,3 +760,30 @@ def test_a_wrong_answer_marked_right_by_hand_counts_as_wrong(store, tmp_path):
         "banks, and counted as the banks grade them (the file was edited, or a bank has changed since)."
     ]
     assert not report.outcomes(attempts).set_index("exercise").loc["summit-place", "eventually"]
+
+
+def test_rows_under_another_students_name_are_refused(tmp_path):
+    """Issue 20, fault 4: a file could carry rows under another student's name, and the report then dropped that
+    student's real file (it kept the 'hand-in' with more attempts). A hand-in is one student's: the others' rows
+    in it are left out with a sentence, and their own file is read."""
+    from after_fukushima.progress import ProgressStore
+
+    folder = tmp_path / "hand_ins"
+    ann, ben = ProgressStore(tmp_path / "ann.sqlite"), ProgressStore(tmp_path / "ben.sqlite")
+    ben.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)
+    ben_file = hand_in_csv(ben, "Ben Example", folder)
+    ann.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)
+    ann_file = hand_in_csv(ann, "Ann Example", folder)
+    forged = "".join(
+        f'Ben Example,00_start_here,summit-place,multiple_choice,{n},False,"Vienna, Austria",2025-09-08T10:0{n}:00Z\n'
+        for n in range(1, 6)
+    )
+    ann_file.write_text(ann_file.read_text(encoding="utf-8-sig") + forged, encoding="utf-8-sig")
+    attempts, problems = report.read_hand_ins(folder)
+    assert problems == [
+        f"{ann_file.name} is Ann Example's hand-in, but 5 rows in it are under another student's name (Ben Example): "
+        "left out, because a hand-in holds one student's answers. Ask each student for their own file."
+    ]
+    mine = attempts.set_index("student")
+    assert mine.loc["Ben Example", "file"] == ben_file.name and bool(mine.loc["Ben Example", "correct"])
+    assert mine.loc["Ann Example", "file"] == ann_file.name and len(attempts) == 2

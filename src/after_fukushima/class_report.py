@@ -267,7 +267,25 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
         )
     if not hand_ins and not damaged and not unknown:
         problems.append(f"{name} holds no answers yet: the student exported before answering anything.")
+    if len(hand_ins) > 1:  # a hand-in is one student's: rows under other names could push out their real files
+        owner = _owner(name, list(hand_ins.values()))
+        others = [h for h in hand_ins.values() if h is not owner]
+        refused = sum(len(h.rows) for h in others)
+        names = ", ".join(h.student for h in others[:3]) + (" …" if len(others) > 3 else "")
+        problems.append(
+            f"{name} is {owner.student}'s hand-in, but {refused} row{'s' if refused > 1 else ''} in it "
+            f"{'are' if refused > 1 else 'is'} under another student's name ({names}): left out, because a "
+            "hand-in holds one student's answers. Ask each student for their own file."
+        )
+        return [owner], problems
     return list(hand_ins.values()), problems
+
+
+def _owner(file_name: str, hand_ins: list[_HandIn]) -> _HandIn:
+    """The student a file belongs to: the one its name was made from (scorecard.file_name_for), else the one with
+    the most rows in it (a file renamed by hand)."""
+    named = [h for h in hand_ins if file_name_for(h.student).casefold() == file_name.casefold()]
+    return named[0] if named else max(hand_ins, key=lambda h: len(h.rows))
 
 
 def _one_per_student(hand_ins: list[_HandIn]) -> tuple[list[_HandIn], list[str]]:
@@ -329,12 +347,13 @@ def read_hand_ins(folder, banks: list[Bank] | None = None) -> tuple[pd.DataFrame
 
     Returns ``(attempts, problems)``. ``attempts`` has one row per attempt, oldest first within each student, and
     the columns ``ATTEMPT_COLUMNS``: student, lesson, exercise, kind (from the bank), attempt (Int64), correct
-    (boolean: True, False, or <NA> for a reflection), answer (text as the student gave it; parts of a list
-    joined with ' | ', the apostrophe that protected a formula removed), saved_at (text, UTC ISO 8601 as the
-    scorecard writes it) and file (the file's name). ``problems`` is a list of sentences, each naming a file:
-    empty files, files that are not CSV, files and folders not read (not named .csv), wrong columns, unreadable
-    lines, answers to exercises no longer in the banks, and two files from one student (the one with more
-    attempts is kept, then the later one).
+    (boolean, as the course's banks grade the answer, whatever the file claims; <NA> for a reflection or a
+    judgement), answer (text as the student gave it; parts of a list joined with ' | ', the apostrophe that
+    protected a formula removed), saved_at (text, UTC ISO 8601 as the scorecard writes it) and file (the file's
+    name). ``problems`` is a list of sentences, each naming a file: empty files, files that are not CSV, files
+    and folders not read (not named .csv), wrong columns, unreadable lines, answers graded otherwise than the
+    file claims, rows under a name other than the file's student (left out), answers to exercises no longer in
+    the banks, and two files from one student (the one with more attempts is kept, then the later one).
 
     Reads files as the scorecard writes them (UTF-8 with a byte-order mark, commas) and as Excel writes them back
     (without the mark, in cp1252 or UTF-16, separated by semicolons or tabs, TRUE/FALSE in capitals). Never
