@@ -787,3 +787,32 @@ def test_rows_under_another_students_name_are_refused(tmp_path):
     mine = attempts.set_index("student")
     assert mine.loc["Ben Example", "file"] == ben_file.name and bool(mine.loc["Ben Example", "correct"])
     assert mine.loc["Ann Example", "file"] == ann_file.name and len(attempts) == 2
+
+
+def test_a_file_larger_than_any_hand_in_is_refused_and_the_rest_read(demo, tmp_path):
+    """Issue 20, fault 3: a sparse 1 GiB file took 3.25 GB and many minutes. It is refused from its size alone,
+    with a sentence, and the class's real hand-ins are read."""
+    folder = copy_of(demo, tmp_path)
+    huge = folder / "after_fukushima_Huge.csv"
+    with huge.open("wb") as out:
+        out.truncate(report.MAX_FILE_BYTES + 1)  # sparse: nothing written, nothing read
+    attempts, problems = report.read_hand_ins(folder)
+    assert problems == [
+        f"{huge.name} was not read: it is 50 MB, and no hand-in comes near 50 MB. Ask the student to press "
+        "'Export for my teacher' again."
+    ]
+    assert len(attempts) == len(raw_rows(demo))
+
+
+def test_a_file_with_more_answers_than_any_hand_in_is_read_only_so_far(store, tmp_path, monkeypatch):
+    """Issue 20, fault 3: 10,000 invented rows took 21 minutes and 1.8 GB. Reading stops at MAX_ROWS answers."""
+    for _ in range(5):
+        store.record("00_start_here", "summit-place", "multiple_choice", "Vienna, Austria", False)
+    path = hand_in_csv(store, "Ann Example", tmp_path / "hand_ins")
+    monkeypatch.setattr(report, "MAX_ROWS", 3)
+    attempts, problems = report.read_hand_ins(tmp_path / "hand_ins")
+    assert len(attempts) == 3
+    assert problems == [
+        f"{path.name}: only its first 3 answers were read; no real hand-in has as many, so the rest were left out. "
+        "Ask the student to export again."
+    ]

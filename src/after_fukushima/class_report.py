@@ -156,12 +156,22 @@ def _as_correct(text: str, kind: str):
 # The longest cell a hand-in may hold, in characters: a reflection of 100,000 words fits; a longer cell is a
 # damaged or crafted file, and its line is left out with a sentence.
 MAX_CELL = 1_000_000
+# Limits a real class never reaches (a student who tried every exercise of the course ten times writes about
+# 1,500 rows and well under 1 MB), so that a crafted or runaway file cannot take the teacher's memory or hours.
+MAX_FILE_BYTES = 50_000_000
+MAX_ROWS = 20_000
 
 
 def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
     """The hand-ins in one file (one per student named in it) and sentences about what could not be read."""
     name = path.name
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return [], [
+                f"{name} was not read: it is {size / 1e6:,.0f} MB, and no hand-in comes near "
+                f"{MAX_FILE_BYTES / 1e6:,.0f} MB. Ask the student to press 'Export for my teacher' again."
+            ]
         raw = path.read_bytes()
     except OSError as exc:
         return [], [f"{name} could not be opened ({exc.strerror or exc})."]
@@ -190,7 +200,7 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
     next(reader, None)  # the column names
     fallback = re.sub(r"^after_fukushima_", "", path.stem).replace("-", " ").strip() or path.stem
     hand_ins: dict[str, _HandIn] = {}
-    damaged, unknown, unnamed, counters, regraded = [], [], False, {}, 0
+    damaged, unknown, unnamed, counters, regraded, too_many, rows_read = [], [], False, {}, 0, False, 0
     while True:
         try:
             values = next(reader)
@@ -200,6 +210,9 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
             damaged.append(reader.line_num + skip)
             continue
         line = reader.line_num + skip
+        if rows_read >= MAX_ROWS:
+            too_many = True
+            break
         if not any(v.strip() for v in values):
             continue  # a blank line, or one a spreadsheet filled with separators only
         if len(values) <= max(where[c] for c in REQUIRED):
@@ -228,6 +241,7 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
         except (ValueError, OverflowError):  # not a number, or 'inf' / 'nan': the attempt's place in the file
             attempt = counters[key]
         hand_in = hand_ins.setdefault(student.casefold(), _HandIn(name, student))
+        rows_read += 1
         hand_in.rows.append(
             {
                 "student": hand_in.student,
@@ -251,6 +265,11 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
         problems.append(
             f"{name}: {len(damaged)} line{'s' if len(damaged) > 1 else ''} could not be read and "
             f"{'were' if len(damaged) > 1 else 'was'} left out (line {shown})."
+        )
+    if too_many:
+        problems.append(
+            f"{name}: only its first {MAX_ROWS:,} answers were read; no real hand-in has as many, so the rest were "
+            "left out. Ask the student to export again."
         )
     if regraded:
         problems.append(
