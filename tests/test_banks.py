@@ -238,3 +238,61 @@ def test_the_right_option_does_not_stand_out_by_its_length(bank, entry):
 def test_an_order_exercise_does_not_open_solved(bank, entry):
     """The dropdowns list the items alphabetically: that must not be the answer."""
     assert sorted(entry["items"]) != entry["items"]
+
+
+# --- issue 20, fault 6: a bank a teacher edited wrongly ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "edit, problem",
+    [
+        (('lesson = "99_test"', 'lesson = "00_start_here"'), "it says lesson = '00_start_here', but a bank's"),
+        (('options = ["Deauville", "Vienna"]', 'options = ["Deauville", "Vienna", "Vienna"]'), "'Vienna' is in"),
+    ],
+)
+def test_edits_that_were_accepted_silently_are_named(tmp_path, edit, problem):
+    path = bank_file(tmp_path, GOOD_ENTRY)
+    path.write_text(path.read_text(encoding="utf-8").replace(*edit), encoding="utf-8")
+    with pytest.raises(BankError, match=problem):
+        read_bank(path)
+
+
+def test_a_keyword_variable_and_a_negative_word_count_are_named(tmp_path):
+    code = '[[exercise]]\nid = "n"\nkind = "code_task"\nprompt = "How many?"\nvariable = "if"\nanswer = 3\n'
+    code += 'solution = "x = 3"\n'
+    with pytest.raises(BankError, match="'variable' must be a Python name \\(not a keyword such as 'if'\\)"):
+        read_bank(bank_file(tmp_path, code))
+    reflection = '[[exercise]]\nid = "why"\nkind = "reflection"\nprompt = "Why?"\nmin_words = -5\n'
+    with pytest.raises(BankError, match="'min_words' is -5; a word count cannot be below 0"):
+        read_bank(bank_file(tmp_path, reflection))
+
+
+def test_a_bank_saved_by_excel_in_cp1252_says_so_with_its_line(tmp_path):
+    path = tmp_path / "99_test.toml"
+    path.write_bytes(('lesson = "99_test"\ntitle = "Test"\n' + GOOD_ENTRY.replace("Where?", "Où?")).encode("cp1252"))
+    with pytest.raises(BankError) as caught:
+        read_bank(path)
+    line = next(n for n, text in enumerate(path.read_bytes().split(b"\n"), start=1) if b"O\xf9" in text)
+    assert str(caught.value).startswith(f"99_test.toml is not saved as UTF-8 (line {line} has a character")
+
+
+def test_one_broken_bank_costs_its_lesson_only(course_copy, tmp_path):
+    """A broken bank used to stop the scorecard, the hand-in of every lesson and the class report."""
+    from after_fukushima import class_report
+    from after_fukushima.exercises.bank import usable_banks
+    from after_fukushima.scorecard import Scorecard
+
+    broken = course_copy / "exercises" / "banks" / "03_the_proposal.toml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n[[exercise]]\nid = 'x'\n", encoding="utf-8")
+    banks, problems = usable_banks()
+    assert [b.lesson for b in banks] == [p.stem for p in sorted(broken.parent.glob("*.toml")) if p != broken]
+    assert len(problems) == 1 and problems[0].startswith("03_the_proposal.toml, exercise #")
+    assert problems[0].endswith("Its lesson is left out until the file is fixed.")
+    store = ProgressStore(tmp_path / "progress.sqlite")
+    store.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)
+    card = Scorecard(store=store, folder=tmp_path / "hand_ins")
+    assert "03_the_proposal.toml, exercise #" in card.table.value and "00_start_here" in card.table.value
+    card.name.value = "Ann Example"
+    assert card.export() is not None
+    attempts, said = class_report.read_hand_ins(tmp_path / "hand_ins")
+    assert said == problems and attempts["exercise"].tolist() == ["summit-place"]

@@ -816,3 +816,44 @@ def test_a_file_with_more_answers_than_any_hand_in_is_read_only_so_far(store, tm
         f"{path.name}: only its first 3 answers were read; no real hand-in has as many, so the rest were left out. "
         "Ask the student to export again."
     ]
+
+
+def test_forged_files_cut_answers_and_huge_attempts_found_by_the_hostile_test(store, tmp_path, monkeypatch):
+    """From the hostile test of issue 20's fixes: (1) a file named for Mallory holding only Ben's rows, more of them
+    than Ben's own file, pushed Ben's real file out; (2) an order, match or sort answer cut short was re-graded as
+    right; (3) an attempt of 1e19 stopped the report; (4) a number answer of many digits took minutes to parse."""
+    from after_fukushima.progress import ProgressStore
+
+    parse = report.parse_number
+
+    def parse_short(text, *args):  # the number parser backtracks on long digit runs: it must never see one
+        assert len(str(text)) <= report.MAX_NUMBER_TEXT, len(str(text))
+        return parse(text, *args)
+
+    monkeypatch.setattr(report, "parse_number", parse_short)
+
+    folder = tmp_path / "hand_ins"
+    ben = ProgressStore(tmp_path / "ben.sqlite")
+    ben.record("00_start_here", "summit-place", "multiple_choice", "Deauville, France", True)
+    own = hand_in_csv(ben, "Ben Example", folder)
+    head = ",".join(HAND_IN_COLUMNS) + "\n"
+    when = ",2025-09-08T10:00:00Z\n"
+    rows = [f'Ben Example,00_start_here,summit-place,multiple_choice,{n},False,"Vienna, Austria"' for n in (1, 2, 3)]
+    (folder / "after_fukushima_Mallory.csv").write_text(head + when.join(rows) + when, encoding="utf-8")
+    sort = BANKS[0].entry("sort-statements")
+    first = list(sort["items"].values())[0]
+    rows = [
+        f"Ann Example,00_start_here,sort-statements,sort,1,True,{first}",  # one part of seven, claimed right
+        "Ann Example,00_start_here,summit-place,multiple_choice,1e19,False,Vienna",  # an attempt beyond any count
+        "Ann Example,00_start_here,days-after-quake,number,1,False," + "1" * 100_000 + "x y",  # digits, no number
+    ]
+    (folder / "after_fukushima_Ann-Example.csv").write_text(head + when.join(rows) + when, encoding="utf-8")
+    attempts, problems = report.read_hand_ins(folder)
+    report.common_wrong_answers(attempts)
+    bens = attempts[attempts["student"] == "Ben Example"]
+    assert set(bens["file"]) == {own.name} and bens["correct"].tolist() == [True]
+    anns = attempts[attempts["student"] == "Ann Example"].set_index("exercise")
+    assert not anns.loc["sort-statements", "correct"] and anns.loc["summit-place", "attempt"] == 1
+    assert not anns.loc["days-after-quake", "correct"]
+    assert any("graded otherwise by the course's question banks" in p for p in problems)
+    assert any("after_fukushima_Mallory.csv" in p and "Ben Example" in p for p in problems)

@@ -28,7 +28,7 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from after_fukushima.exercises.bank import Bank, all_banks
+from after_fukushima.exercises.bank import Bank, usable_banks
 from after_fukushima.exercises.base import CORRECT, InvalidAnswer
 from after_fukushima.exercises.kinds import (
     EMPTY_FILTER,
@@ -160,6 +160,7 @@ MAX_CELL = 1_000_000
 # 1,500 rows and well under 1 MB), so that a crafted or runaway file cannot take the teacher's memory or hours.
 MAX_FILE_BYTES = 50_000_000
 MAX_ROWS = 20_000
+MAX_NUMBER_TEXT = 200  # characters: a typed number with its unit is far shorter
 
 
 def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
@@ -167,12 +168,15 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
     name = path.name
     try:
         size = path.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            with path.open("rb") as handle:  # never more than the limit, even if the file grows meanwhile
+                raw = handle.read(MAX_FILE_BYTES + 1)
+            size = max(size, len(raw))
         if size > MAX_FILE_BYTES:
             return [], [
                 f"{name} was not read: it is {size / 1e6:,.0f} MB, and no hand-in comes near "
                 f"{MAX_FILE_BYTES / 1e6:,.0f} MB. Ask the student to press 'Export for my teacher' again."
             ]
-        raw = path.read_bytes()
     except OSError as exc:
         return [], [f"{name} could not be opened ({exc.strerror or exc})."]
     if not raw.strip(b" \t\r\n\xef\xbb\xbf;,"):
@@ -238,7 +242,9 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
         counters[key] = counters.get(key, 0) + 1
         try:
             attempt = int(float(cell.get("attempt", "").replace(",", ".")))
-        except (ValueError, OverflowError):  # not a number, or 'inf' / 'nan': the attempt's place in the file
+            if not 1 <= attempt <= MAX_ROWS:
+                raise ValueError(attempt)
+        except (ValueError, OverflowError):  # not a number, 'inf', or beyond any real count: its place in the file
             attempt = counters[key]
         hand_in = hand_ins.setdefault(student.casefold(), _HandIn(name, student))
         rows_read += 1
@@ -300,6 +306,11 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
     return list(hand_ins.values()), problems
 
 
+def _owns(hand_in: _HandIn) -> bool:
+    """Whether a hand-in's file is named after its student, as the scorecard names it."""
+    return file_name_for(hand_in.student).casefold() == hand_in.file.casefold()
+
+
 def _owner(file_name: str, hand_ins: list[_HandIn]) -> _HandIn:
     """The student a file belongs to: the one its name was made from (scorecard.file_name_for), else the one with
     the most rows in it (a file renamed by hand)."""
@@ -317,7 +328,12 @@ def _one_per_student(hand_ins: list[_HandIn]) -> tuple[list[_HandIn], list[str]]
         if len(copies) == 1:
             kept.append(copies[0])
             continue
-        order = sorted(copies, key=lambda h: (len(h.rows), _sortable(h.last_saved), h.file), reverse=True)
+        # The student's own file (named from their name) first, whatever another file claims; then the fuller one.
+        order = sorted(
+            copies,
+            key=lambda h: (_owns(h), len(h.rows), _sortable(h.last_saved), h.file),
+            reverse=True,
+        )
         best, others = order[0], order[1:]
         kept.append(best)
         student = best.student
@@ -386,9 +402,13 @@ def read_hand_ins(folder, banks: list[Bank] | None = None) -> tuple[pd.DataFrame
             f"The folder {folder} does not exist: collect the hand-ins there, or set FOLDER "
             "to the folder that holds them."
         ]
-    exercises = _exercise_index(banks if banks is not None else all_banks())
+    if banks is None:
+        banks, bank_problems = usable_banks()  # a bank a teacher broke costs its lesson only, with a sentence
+    else:
+        bank_problems = []
+    exercises = _exercise_index(banks)
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
-    problems = [
+    problems = bank_problems + [
         f"{p.name} is a spreadsheet, not a CSV file: open it and save it as 'CSV UTF-8 (comma delimited)'."
         for p in sorted(folder.iterdir())
         if p.is_file() and p.suffix.lower() in SPREADSHEETS
@@ -456,6 +476,8 @@ def wrong_parts(entry: dict, answer: str) -> list[tuple[str, str]]:
                     if given != should
                 ]
         if kind == "number" or (kind == "code_task" and not isinstance(entry["answer"], str)):
+            if len(answer) > MAX_NUMBER_TEXT:
+                return [(answer[:80] + "…", "")]
             units = [entry["unit"], *entry.get("unit_aliases", [])] if entry.get("unit") else []
             number = parse_number(answer, units, entry["answer"])
             if (
@@ -496,10 +518,17 @@ def regrade(entry: dict, answer: str) -> bool | None:
     kind = entry["kind"]
     if kind in UNGRADED:
         return None
+    lines = {"order": entry.get("items"), "match": entry.get("pairs"), "sort": entry.get("items")}.get(kind)
     try:
-        if kind in ("choose_all", "order", "match", "sort"):
+        if kind in ("order", "match", "sort"):  # one part per line, as the widget's parse requires
+            parsed = answer.split(SEPARATOR)
+            if len(parsed) != len(lines):
+                return False
+        elif kind == "choose_all":
             parsed = answer.split(SEPARATOR)
         elif kind == "number" or (kind == "code_task" and not isinstance(entry["answer"], str)):
+            if len(answer) > MAX_NUMBER_TEXT:  # no number a student types is this long; the parser is not linear
+                return False
             units = [entry["unit"], *entry.get("unit_aliases", [])] if entry.get("unit") else []
             parsed = parse_number(answer, units, entry["answer"])
         elif kind == "code_task":
@@ -516,7 +545,7 @@ def regrade(entry: dict, answer: str) -> bool | None:
 
 def _course(banks: list[Bank] | None, lesson: str | None = None) -> list[tuple[str, dict]]:
     """(lesson, entry) for every exercise, in course order; one lesson's if ``lesson`` is given."""
-    banks = banks if banks is not None else all_banks()
+    banks = banks if banks is not None else usable_banks()[0]
     if lesson is not None and lesson not in [b.lesson for b in banks]:
         raise ValueError(f"There is no lesson '{lesson}'. The lessons are: {', '.join(b.lesson for b in banks)}.")
     return [(bank.lesson, entry) for bank in banks if lesson in (None, bank.lesson) for entry in bank.entries]
@@ -623,7 +652,7 @@ def lesson_summary(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> p
     first_try_share (of all first attempts at graded exercises in the lesson, the share that was right; NaN if
     none).
     """
-    banks = banks if banks is not None else all_banks()
+    banks = banks if banks is not None else usable_banks()[0]
     table = done_by_lesson(attempts, banks)
     done = outcomes(attempts, banks)
     rows = []
@@ -700,7 +729,7 @@ def done_by_lesson(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> p
     Index: student (every student in the hand-ins, by name); columns: one per lesson id, in course order, then
     total. Integers.
     """
-    banks = banks if banks is not None else all_banks()
+    banks = banks if banks is not None else usable_banks()[0]
     lessons = [bank.lesson for bank in banks]
     done = outcomes(attempts, banks)
     table = (
@@ -724,7 +753,7 @@ def behind(attempts: pd.DataFrame, banks: list[Bank] | None = None, share: float
     and class_median (the median of done over every student in the hand-ins). Sorted by lesson, then fewest
     done first. Lessons whose median is 0 (not started by most of the class) are left out.
     """
-    banks = banks if banks is not None else all_banks()
+    banks = banks if banks is not None else usable_banks()[0]
     table = done_by_lesson(attempts, banks)
     tried = outcomes(attempts, banks).groupby(["student", "lesson"]).size()
     rows = []
@@ -1080,7 +1109,7 @@ def demo_class(folder, students: int = 30, seed: int = 0, problems: bool = False
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    banks = all_banks()
+    banks = usable_banks()[0]
     difficulty = {
         (b.lesson, e["id"]): rng.uniform(-1.0, 1.3) + (0.5 if e["kind"] == "code_task" else 0)
         for b in banks

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from after_fukushima.exercises.bank import all_banks
+from after_fukushima.exercises.bank import usable_banks
 from after_fukushima.exercises.base import TEXT
 from after_fukushima.exercises.kinds import counts_as_done
 from after_fukushima.live import keep_one
@@ -128,7 +128,7 @@ class Scorecard(widgets.VBox):
 
     def __init__(self, store: ProgressStore | None = None, folder: Path | str | None = None):
         self.store = store or ProgressStore()
-        self.banks = all_banks()
+        self.banks, self.bank_problems = usable_banks()  # a broken bank costs its lesson only, with a sentence
         self.folder = Path(folder) if folder is not None else None
         self.table = widgets.HTML()
         self.message = widgets.HTML()
@@ -166,6 +166,7 @@ class Scorecard(widgets.VBox):
             f"</thead><tbody>{body}</tbody></table><div style='{TEXT};font-size:90%'>Done: answered "
             "correctly at least once; for a written reflection, saved at the suggested length; for your verdicts "
             "(not graded), saved.</div>"
+            + "".join(f"<div style='{TEXT};font-weight:600'>⚠ {html.escape(p)}</div>" for p in self.bank_problems)
         )
 
     def export(self) -> Path | None:

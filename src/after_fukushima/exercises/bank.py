@@ -123,14 +123,29 @@ def read_bank(path: Path) -> Bank:
     """Load and check one bank file."""
     name = path.name
     try:
-        content = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad and PowerShell add a BOM
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise BankError(f"The question bank {name} is missing from exercises/banks/.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    try:
+        text = raw.decode("utf-8-sig")  # Notepad and PowerShell add a BOM
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BankError(
+            f"{name} is not saved as UTF-8 (line {line} has a character in another encoding, as Excel or an old "
+            "Notepad writes it): open it in a text editor and save it with the encoding UTF-8."
+        ) from None
+    try:
+        content = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise BankError(f"{name} is not valid TOML: {exc}.") from None
     for key in ("lesson", "title"):
         if not isinstance(content.get(key), str):
             raise BankError(f"{name}: the top-level '{key}' is missing or not text.")
+    if content["lesson"] != path.stem:
+        raise BankError(
+            f"{name}: it says lesson = '{content['lesson']}', but a bank's lesson is its file's name "
+            f"('{path.stem}'); copied from another lesson's bank?"
+        )
     entries = content.get("exercise")
     if not isinstance(entries, list) or not entries:
         raise BankError(f"{name}: there are no [[exercise]] entries.")
@@ -153,4 +168,20 @@ def load_bank(lesson: str) -> Bank:
 
 
 def all_banks() -> list[Bank]:
+    """Every bank, in lesson order. Raises BankError, naming the file and the problem, if any bank cannot be used
+    (the answer key and the tests want all or nothing; students' and teachers' tools use ``usable_banks``)."""
     return [read_bank(path) for path in sorted(paths.banks_dir().glob("*.toml"))]
+
+
+def usable_banks() -> tuple[list[Bank], list[str]]:
+    """Every bank that can be used, in lesson order, and a sentence for each that cannot.
+
+    A bank a teacher edited wrongly costs that bank only: the scorecard, the hand-in and the class report go on
+    with the others, and show the sentence (the file, the exercise and what is wrong)."""
+    banks, problems = [], []
+    for path in sorted(paths.banks_dir().glob("*.toml")):
+        try:
+            banks.append(read_bank(path))
+        except BankError as problem:
+            problems.append(f"{problem} Its lesson is left out until the file is fixed.")
+    return banks, problems

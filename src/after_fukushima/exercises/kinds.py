@@ -6,6 +6,7 @@ each statement, answered with the course's reading and its evidence). Neither is
 """
 
 import html
+import keyword
 import math
 import re
 import unicodedata
@@ -39,6 +40,12 @@ def _require_feedback_for(spec: dict, names, what: str) -> None:
         raise ValueError(f"no feedback for the {what} '{missing[0]}' (every {what} needs its own)")
 
 
+def _require_distinct(values, what: str) -> None:
+    repeated = [v for n, v in enumerate(values) if v in values[:n]]
+    if repeated:
+        raise ValueError(f"'{repeated[0]}' is in '{what}' twice; a student could not tell the two apart")
+
+
 def _require_known(values, allowed, what: str) -> None:
     for value in values:
         if value not in allowed:
@@ -56,6 +63,7 @@ class MultipleChoice(Exercise):
     def check_spec(cls, spec):
         if len(spec["options"]) < 2:
             raise ValueError("needs at least two options")
+        _require_distinct(spec["options"], "options")
         _require_known([spec["answer"]], spec["options"], "options")
         _require_feedback_for(spec, [o for o in spec["options"] if o != spec["answer"]], "wrong option")
 
@@ -95,6 +103,7 @@ class ChooseAll(Exercise):
     def check_spec(cls, spec):
         if not spec["answers"]:
             raise ValueError("'answers' is empty: at least one option must apply")
+        _require_distinct(spec["options"], "options")
         _require_known(spec["answers"], spec["options"], "options")
         _require_feedback_for(spec, [o for o in spec["options"] if o not in spec["answers"]], "wrong option")
 
@@ -713,6 +722,11 @@ class Reflection(Exercise):
     check_label = "Save"
     optional = {"min_words": int}
 
+    @classmethod
+    def check_spec(cls, spec):
+        if spec.get("min_words", 0) < 0:
+            raise ValueError(f"'min_words' is {spec['min_words']}; a word count cannot be below 0")
+
     def build_control(self):
         self.text = widgets.Textarea(
             value="",
@@ -770,8 +784,8 @@ class CodeTask(Exercise):
 
     @classmethod
     def check_spec(cls, spec):
-        if not spec["variable"].isidentifier():
-            raise ValueError(f"'variable' must be a Python name, not '{spec['variable']}'")
+        if not spec["variable"].isidentifier() or keyword.iskeyword(spec["variable"]):
+            raise ValueError(f"'variable' must be a Python name (not a keyword such as 'if'), not '{spec['variable']}'")
         if isinstance(spec["answer"], NUMBER):
             check_number_spec(spec)
         elif any(
