@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from after_fukushima import load_table
 from after_fukushima.exercises.kinds import KINDS
 from after_fukushima.progress import ProgressStore
 
@@ -50,3 +51,19 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+# Tables the accuracy tests of lessons 05 and 06 recompute from, indexed as they look them up.
+@pytest.fixture(scope="session")
+def responses():
+    return load_table("national_responses")
+
+
+@pytest.fixture(scope="session")
+def shares():
+    return load_table("nuclear_share").set_index(["country", "year"])
+
+
+@pytest.fixture(scope="session")
+def mix():
+    return load_table("electricity_mix").set_index(["country", "year"])

@@ -29,21 +29,6 @@ BANK = load_bank("05_national_responses")
 
 
 @pytest.fixture(scope="module")
-def responses():
-    return load_table("national_responses")
-
-
-@pytest.fixture(scope="module")
-def mix():
-    return load_table("electricity_mix").set_index(["country", "year"])
-
-
-@pytest.fixture(scope="module")
-def shares():
-    return load_table("nuclear_share").set_index(["country", "year"])
-
-
-@pytest.fixture(scope="module")
 def fleet():
     return load_table("reactor_fleet").set_index(["country", "year"])["reactors"]
 

@@ -20,11 +20,6 @@ def lesson_text(name: str = "06_looking_back.ipynb", folder: str = "notebooks") 
 
 
 @pytest.fixture(scope="module")
-def shares():
-    return load_table("nuclear_share").set_index(["country", "year"])
-
-
-@pytest.fixture(scope="module")
 def instruments():
     return load_table("safety_instruments")
 

@@ -8,21 +8,6 @@ from after_fukushima import load_bank, load_table
 RESPONSES = load_bank("05_national_responses")
 
 
-@pytest.fixture(scope="module")
-def responses():
-    return load_table("national_responses")
-
-
-@pytest.fixture(scope="module")
-def shares():
-    return load_table("nuclear_share").set_index(["country", "year"])
-
-
-@pytest.fixture(scope="module")
-def mix():
-    return load_table("electricity_mix").set_index(["country", "year"])
-
-
 def dated(responses, country: str, starts: dict[str, str]) -> dict[str, pd.Timestamp]:
     """Item -> the date of the one row of `country` whose action starts with the given words."""
     rows = responses[responses["country"] == country]

@@ -293,7 +293,7 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
     if not hand_ins and not damaged and not unknown:
         problems.append(f"{name} holds no answers yet: the student exported before answering anything.")
     if len(hand_ins) > 1:  # a hand-in is one student's: rows under other names could push out their real files
-        owner = _owner(name, list(hand_ins.values()))
+        owner = _owner(list(hand_ins.values()))
         others = [h for h in hand_ins.values() if h is not owner]
         refused = sum(len(h.rows) for h in others)
         names = ", ".join(h.student for h in others[:3]) + (" …" if len(others) > 3 else "")
@@ -311,10 +311,10 @@ def _owns(hand_in: _HandIn) -> bool:
     return file_name_for(hand_in.student).casefold() == hand_in.file.casefold()
 
 
-def _owner(file_name: str, hand_ins: list[_HandIn]) -> _HandIn:
+def _owner(hand_ins: list[_HandIn]) -> _HandIn:
     """The student a file belongs to: the one its name was made from (scorecard.file_name_for), else the one with
     the most rows in it (a file renamed by hand)."""
-    named = [h for h in hand_ins if file_name_for(h.student).casefold() == file_name.casefold()]
+    named = [h for h in hand_ins if _owns(h)]
     return named[0] if named else max(hand_ins, key=lambda h: len(h.rows))
 
 

@@ -526,7 +526,6 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
     from after_fukushima.datasets.curated import RESPONSE_CATEGORIES
     from after_fukushima.plots import RESPONSE_COLOURS
 
-    colours = RESPONSE_COLOURS
     hatched = {"proposed reversal"}
     pick = responses_map_categories(responses, latest=latest)
     when = "latest decision in the course table" if latest else "first decision after March 2011"
@@ -545,7 +544,7 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
         feature = by_name.get(names.get(country, country))
         if feature is None:
             continue
-        fill_country(ax, feature, colours[category])
+        fill_country(ax, feature, RESPONSE_COLOURS[category])
         if category in hatched:
             for polygon in feature["geometry"]["coordinates"]:
                 outer = polygon[0]
@@ -563,7 +562,7 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
             ax.fill(
                 [],
                 [],
-                color=colours[category],
+                color=RESPONSE_COLOURS[category],
                 hatch="////" if category in hatched else None,
                 edgecolor="white",
                 label=f"{category} ({count})",
