@@ -8,6 +8,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import time
 from contextlib import closing
 from pathlib import Path
 from random import Random
@@ -110,13 +111,51 @@ def test_a_damaged_file_is_set_aside_with_a_warning(store, damage):
     assert len(store.attempts()) == 1
 
 
-def test_someone_elses_database_is_not_used(store):
-    with closing(sqlite3.connect(store.path)) as connection:
+def another_programs_database(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as connection:
         connection.execute("CREATE TABLE attempts (something_else TEXT)")
         connection.commit()
-    with pytest.warns(UserWarning, match="kept as progress.damaged-1.sqlite"):
-        store.record("00", "a", "number", 1, True)
-    assert [a["answer"] for a in store.attempts()] == [1]
+
+
+def a_newer_courses_file(path: Path) -> None:
+    ProgressStore(path).record("00", "a", "number", 1, True)
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA user_version = 2")
+
+
+def another_application_id(path: Path) -> None:
+    ProgressStore(path).record("00", "a", "number", 1, True)
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA application_id = 1")
+
+
+@pytest.mark.parametrize(
+    "make, said",
+    [
+        (another_programs_database, "it is not a progress file of this course but another program's database"),
+        (another_application_id, "it is not a progress file of this course but another program's database"),
+        (a_newer_courses_file, r"it was made by a newer version of the course \(its format is version 2; this version"),
+    ],
+)
+def test_a_newer_courses_or_another_programs_file_is_refused_and_left_as_it_is(store, make, said, recwarn):
+    """Issue 20, fault 7: such a file was renamed "damaged" and a fresh one started. Now saving raises a
+    CourseError naming the file and what to do, reading warns and reads nothing, and the file is left as it is."""
+    from after_fukushima.errors import CourseError
+
+    make(store.path)
+    before = store.path.read_bytes()
+    with pytest.raises(CourseError, match=f"Your progress file {re.escape(str(store.path))} could not be used: {said}"):
+        store.record("00", "a", "number", 2, True)
+    with pytest.warns(
+        UserWarning, match=f"Could not read your progress file .*{said}.*(Update the course|Move it away)"
+    ):
+        assert store.attempts() == []
+    assert store.path.read_bytes() == before
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["progress.sqlite"]  # nothing set aside
+    exercise = load_bank("00_start_here").exercise("summit-place", store=store)
+    exercise.submit("Deauville, France")  # the exercise says so in its feedback, never a traceback
+    assert "Not saved: your answer could not be written to" in exercise.feedback.value
+    assert not any("damaged" in str(w.message) for w in recwarn)
 
 
 def test_a_second_damaged_file_does_not_overwrite_the_first(store):
@@ -576,3 +615,108 @@ def test_a_failed_export_leaves_the_earlier_hand_in_whole(store, tmp_path, monke
     assert not [p.name for p in tmp_path.iterdir() if "partial" in p.name]  # no partial file left behind
     monkeypatch.undo()
     assert "Deauville, France" in scorecard.hand_in_csv(store, "Ana", tmp_path).read_text(encoding="utf-8-sig")
+
+
+# --- issue 20, fault 8: saving where files cannot be locked ------------------------------------------
+
+
+def _save_without_locks(path: str, who: str, count: int) -> None:
+    """A notebook on a home whose file system answers ENOLCK: locking is forced off in this process only."""
+    import warnings
+
+    from after_fukushima import progress
+
+    warnings.simplefilter("ignore")
+    progress._locking_works = lambda folder: False
+    store = ProgressStore(path)
+    for n in range(count):
+        store.record("00", f"{who}-{n % 3}", "number", f"{who}:{n}", False)
+        if n % 7 == 0:
+            store.attempts()  # a notebook also reads (a re-run cell restores its answer)
+
+
+def test_notebooks_saving_at_once_without_file_locks_lose_nothing(tmp_path):
+    """Issue 20, fault 8: without locks, two notebooks saving at once scattered the answers over files set aside
+    as damaged (558 saves reported, 133 visible). Four processes save 150 answers each, locking forced off."""
+    path = str(tmp_path / "progress.sqlite")
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_save_without_locks, args=(path, who, 150)) for who in "abcd"]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(240)
+    assert [writer.exitcode for writer in writers] == [0, 0, 0, 0]  # every save said it was kept
+    attempts = ProgressStore(path).attempts()
+    answers = [a["answer"] for a in attempts]
+    assert sorted(answers) == sorted(f"{who}:{n}" for who in "abcd" for n in range(150))  # all there, none twice
+    for exercise in {a["exercise"] for a in attempts}:
+        numbers = [a["attempt"] for a in attempts if a["exercise"] == exercise]
+        assert numbers == list(range(1, len(numbers) + 1))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.sqlite"]  # nothing set aside, no lock left
+
+
+def locking_off(monkeypatch) -> None:
+    from after_fukushima import progress
+
+    monkeypatch.setattr(progress, "_locking_works", lambda folder: False)
+
+
+def test_a_lock_left_by_a_process_that_stopped_is_removed_with_a_warning(store, monkeypatch):
+    import socket
+
+    locking_off(monkeypatch)
+    finished = subprocess.Popen(["true"])  # a process of this host that has ended
+    finished.wait()
+    store.lock_path.write_text(f"{finished.pid} {socket.gethostname()} - 0\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=f"left by a notebook that stopped .process {finished.pid} on"):
+        store.record("00", "a", "number", 1, True)
+    assert [a["answer"] for a in store.attempts()] == [1]
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["progress.sqlite"]
+
+
+def test_a_held_lock_makes_a_save_wait_then_say_so(store, monkeypatch):
+    """A lock whose holder runs (this host) or is recent (another host) is waited for, a bounded time."""
+    import os
+    import socket
+
+    from after_fukushima import progress
+    from after_fukushima.errors import CourseError
+
+    locking_off(monkeypatch)
+    monkeypatch.setattr(progress, "LOCK_TIMEOUT", 0.2)
+    for holder in (f"{os.getppid()} {socket.gethostname()} - 0", "77 another-host - 0"):
+        store.lock_path.write_text(holder + "\n", encoding="utf-8")
+        with pytest.raises(CourseError, match="another notebook kept it busy for 0.2 seconds: try again"):
+            store.record("00", "a", "number", 1, True)
+        assert store.lock_path.read_text(encoding="utf-8") == holder + "\n"  # not taken from its holder
+    old = time.time() - progress.STALE_AFTER - 5  # another host's lock, older than any save takes
+    os.utime(store.lock_path, (old, old))
+    with pytest.warns(UserWarning, match="left by a notebook that stopped .process 77 on another-host"):
+        store.record("00", "a", "number", 1, True)
+    assert not store.lock_path.exists()
+
+
+def test_the_progress_folder_and_files_are_private(tmp_path):
+    """Issue 20, fault 10: on a hub whose homes are 0755 every student could read every other's answers."""
+    import os
+    import stat
+
+    previous = os.umask(0o022)  # the usual umask, which makes 0644 files and 0755 folders
+    try:
+        store = ProgressStore(tmp_path / "home" / ".after_fukushima" / "progress.sqlite")
+        store.record("00", "a", "number", 1, True)
+        mode = lambda path: stat.S_IMODE(path.stat().st_mode)  # noqa: E731
+        assert mode(store.path.parent) == 0o700 and mode(store.path.parent.parent) == 0o700
+        assert mode(store.path) == 0o600
+        with closing(sqlite3.connect(store.path, isolation_level=None)) as connection:  # a save in progress
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("INSERT INTO settings VALUES ('x', 'y')")
+            assert mode(Path(f"{store.path}-journal")) == 0o600  # SQLite gives its journal the database's mode
+            connection.execute("ROLLBACK")
+        # a folder and a file made by an older version, open to everyone, are closed to others
+        store.path.parent.chmod(0o755)
+        store.path.chmod(0o644)
+        assert store.attempts()[0]["answer"] == 1
+        assert mode(store.path.parent) == 0o700 and mode(store.path) == 0o600
+    finally:
+        os.umask(previous)

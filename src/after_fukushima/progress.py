@@ -6,13 +6,28 @@ ending in .json, as older versions of the course used, means the database beside
 - One row per attempt; every save is one transaction, so two notebooks open at once lose nothing, a save that
   is killed half-way leaves the file as it was, and the cost of a save does not grow with the history.
 - The rollback journal is used, not WAL, so that the file also works on a network (NFS) home. Where files
-  cannot be locked at all, saving goes on without locking, with a warning.
+  cannot be locked at all (a network home whose lock service is down answers ENOLCK), SQLite runs without its
+  locks and every read and save holds the course's own lock instead: a lock file, progress.sqlite.lock, created
+  with O_CREAT|O_EXCL beside the database (exclusive even on NFS), holding the process id, the host and the time.
+  A save waits for it at most LOCK_TIMEOUT seconds; a lock whose holder is gone (a process of this host that no
+  longer runs, or a lock older than STALE_AFTER seconds from another host) is removed, with a warning.
+- Private: the folders the store creates are made 0700, the database 0600 (SQLite gives its journal the
+  database's mode), and an existing ~/.after_fukushima or database open to others is closed to them.
+- The file says what it is: SQLite's application_id (APPLICATION_ID) and user_version (SCHEMA_VERSION). A file
+  made by a newer version of the course, or another program's database, is refused with a sentence naming it
+  and what to do, and left as it is.
+- A damaged file (not a database, or damaged inside) is set aside (renamed progress.damaged-N.sqlite) with a
+  warning, and a fresh one started with every attempt that can still be read. It is set aside only when it is
+  found damaged under a lock (SQLite's, or the course's own, taken again to look once more), never for what was
+  seen while another notebook may have been half-way through a save.
 - A progress.json written by an older version of the course is imported once, nothing lost, and kept as
   progress.json.backup.
-- A damaged file is set aside (renamed) with a warning and a fresh one started. Reading never raises; a save
-  that fails raises OSError with a sentence a student can act on.
+- Reading never raises: a file that cannot be read gives a warning and no attempts. A save that fails raises
+  ProgressError, a CourseError (shown as a sentence in a notebook) that is also an OSError, whose text names the
+  file and says what to do.
 
-This module depends on nothing else in the course: the exercises and the scorecard sit above it.
+This module depends on nothing else in the course but errors (CourseError): the exercises and the scorecard sit
+above it.
 """
 
 import contextlib
@@ -20,14 +35,19 @@ import errno
 import html
 import json
 import os
+import random
 import re
+import socket
 import sqlite3
+import time
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import ipywidgets as widgets
+
+from after_fukushima.errors import CourseError
 
 try:
     import fcntl
@@ -36,10 +56,12 @@ except ImportError:  # Windows
 
 PROGRESS_VARIABLE = "AFTER_FUKUSHIMA_PROGRESS"
 FILE_NAME = "progress.sqlite"
+FOLDER_NAME = ".after_fukushima"
 LEGACY_FORMAT = "after-fukushima-progress"  # the "format" of the JSON files older versions wrote
 APPLICATION_ID = 0x41465052  # "AFPR", stored in the database header to recognise the course's files
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # the user_version of the files this version writes; a higher one is a newer course's
 LOCK_TIMEOUT = 10  # seconds a save waits for another notebook's save to finish
+STALE_AFTER = 60  # seconds after which the course's lock file from another host counts as left behind
 ATTEMPT_KEYS = ["lesson", "exercise", "kind", "attempt", "correct", "answer", "saved_at"]
 
 SCHEMA = f"""
@@ -70,9 +92,9 @@ def progress_path() -> Path:
     if override:
         return Path(override).expanduser()
     try:
-        return Path.home() / ".after_fukushima" / FILE_NAME
+        return Path.home() / FOLDER_NAME / FILE_NAME
     except (RuntimeError, KeyError):
-        fallback = Path.cwd() / ".after_fukushima" / FILE_NAME
+        fallback = Path.cwd() / FOLDER_NAME / FILE_NAME
         warnings.warn(
             f"There is no home folder here, so your progress is kept in {fallback}. "
             f"Set {PROGRESS_VARIABLE} to keep it elsewhere.",
@@ -90,8 +112,28 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class _NotOurs(Exception):
-    """The file is not a progress database of this course (damaged, or something else)."""
+class ProgressError(CourseError, OSError):
+    """A progress file that cannot be used. ``strerror`` says why and what to do, ``filename`` is the file, and
+    str() is the whole sentence. A CourseError, so that a notebook shows it as a sentence, and an OSError, so
+    that code catching OSError around a save goes on working."""
+
+    def __init__(self, number: int, reason: str, path: Path | str):
+        super().__init__(number, reason, str(path))
+
+    def __str__(self) -> str:
+        return f"Your progress file {self.filename} could not be used: {self.strerror}."
+
+
+class _Damaged(Exception):
+    """The file looked damaged (not a database, or damaged inside) where it may not be set aside: looked at
+    again under the course's own lock."""
+
+
+DAMAGED = ("SQLITE_NOTADB", "SQLITE_CORRUPT")  # SQLite's names for a file that is not (or no longer) a database
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorname", "").startswith(DAMAGED)
 
 
 def _sentence(exc: sqlite3.Error) -> str:
@@ -115,13 +157,13 @@ NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS}  # what a file system 
 def _locking_works(folder: Path) -> bool:
     """Whether files in ``folder`` can be locked. Where they cannot (an NFS home whose lock service is down
     answers ENOLCK, which SQLite would take for a busy file and wait on), the database is opened without
-    locking (SQLite's unix-none VFS), with a warning once."""
+    SQLite's locking (its unix-none VFS) under the course's own lock file, with a warning once."""
     if fcntl is None:  # Windows: SQLite locks there by other means
         return True
     if folder not in _LOCKING:
         probe = folder / ".after_fukushima-lock-probe"
         try:
-            with probe.open("a") as handle:
+            with open(os.open(probe, os.O_RDWR | os.O_CREAT, 0o600)) as handle:
                 fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 fcntl.lockf(handle, fcntl.LOCK_UN)
             _LOCKING[folder] = True
@@ -130,15 +172,178 @@ def _locking_works(folder: Path) -> bool:
                 return True
             _LOCKING[folder] = False
             warnings.warn(
-                f"Files in {folder} cannot be locked ({exc.strerror or exc}), so your progress is saved "
-                "without a lock. Use one notebook at a time: two saving at the same moment could "
-                "damage the file.",
+                f"Files in {folder} cannot be locked ({exc.strerror or exc}), so your progress is saved without "
+                "the system's locks, under a lock file of the course's own: nothing is lost, but tell whoever "
+                "runs the computer that the network file system's lock service is not answering.",
                 stacklevel=5,
             )
         finally:
             with contextlib.suppress(OSError):
                 probe.unlink()
     return _LOCKING[folder]
+
+
+def _started(pid: int) -> str:
+    """When process ``pid`` started (Linux: ticks since boot), or '' where that cannot be read. With the pid, it
+    tells a lock's holder from a later process given the same pid."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError, ValueError):
+        return ""
+
+
+def _running(pid: int, started: str) -> bool:
+    """Whether the process ``pid`` of this host, started at ``started``, still runs (True if it cannot be told)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError, ValueError):
+        return True
+    now = _started(pid)
+    return not (started and now and now != started)
+
+
+class _LockFile:
+    """The course's own lock on a progress file, for file systems without locks: ``path`` created with
+    O_CREAT|O_EXCL (atomic even on NFS) and removed on leaving the ``with`` block, whatever happens inside.
+
+    The file holds one line: process id, host name, start of the process (Linux) and the time (Unix seconds).
+    Entering waits at most ``LOCK_TIMEOUT`` seconds, then raises ProgressError (busy). A lock whose holder is
+    gone is removed with a warning: a process of this host that no longer runs, or, for a lock from another host
+    (which cannot be asked), one older than ``STALE_AFTER`` seconds, as a save takes milliseconds. ``with``
+    gives True, or False where the folder does not let a lock file be made (read-only): then nothing may be
+    set aside.
+    """
+
+    def __init__(self, path: Path, database: Path):
+        self.path, self.database = path, database
+        self.identity: tuple[int, int] | None = None
+
+    def __enter__(self) -> bool:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        line = f"{os.getpid()} {socket.gethostname()} {_started(os.getpid()) or '-'} {time.time():.0f}\n"
+        while True:
+            try:
+                descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                if not self._break_if_stale():
+                    if time.monotonic() > deadline:
+                        raise ProgressError(
+                            errno.EBUSY,
+                            f"another notebook kept it busy for {LOCK_TIMEOUT} seconds: try again",
+                            self.database,
+                        ) from None
+                    time.sleep(random.uniform(0.002, 0.02))
+                continue
+            except (PermissionError, OSError) as exc:
+                if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                    return False
+                raise ProgressError(
+                    exc.errno or errno.EIO,
+                    f"its lock file {self.path.name} cannot be made ({exc.strerror})",
+                    self.database,
+                ) from exc
+            try:
+                stat = os.fstat(descriptor)
+                self.identity = (stat.st_dev, stat.st_ino)
+                os.write(descriptor, line.encode("utf-8", "replace"))
+            except OSError:
+                self.__exit__()
+                raise
+            finally:
+                os.close(descriptor)
+            return True
+
+    def __exit__(self, *exc_info) -> None:
+        """Remove the lock file if it is still this one (not a later holder's, after ours was taken as stale)."""
+        if self.identity is not None:
+            with contextlib.suppress(OSError):
+                stat = os.stat(self.path)
+                if (stat.st_dev, stat.st_ino) == self.identity:
+                    os.unlink(self.path)
+            self.identity = None
+
+    def _break_if_stale(self) -> bool:
+        """Remove the lock file if its holder is gone; True if it was removed (or had gone meanwhile)."""
+        try:
+            stat = os.stat(self.path)
+            words = self.path.read_text(encoding="utf-8", errors="replace").split()
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        age = time.time() - stat.st_mtime
+        holder = "an unknown process"
+        if len(words) == 4 and words[0].isdigit():
+            pid, host, started = int(words[0]), words[1], words[2].strip("-")
+            holder = f"process {pid} on {host}"
+            if host == socket.gethostname():
+                gone = not _running(pid, started)
+            else:
+                gone = age > STALE_AFTER
+        else:  # being written this moment, or damaged: only its age tells
+            gone = age > STALE_AFTER
+        if not gone:
+            return False
+        aside = self.path.with_name(f"{self.path.name}.stale-{os.getpid()}-{random.getrandbits(32):08x}")
+        try:
+            os.rename(self.path, aside)  # one contender wins; the others find no file and try again
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        taken = os.stat(aside)
+        if (taken.st_dev, taken.st_ino) != (stat.st_dev, stat.st_ino):  # a new holder's, made meanwhile: back
+            with contextlib.suppress(OSError):
+                os.link(aside, self.path)
+            with contextlib.suppress(OSError):
+                os.unlink(aside)
+            return False
+        with contextlib.suppress(OSError):
+            os.unlink(aside)
+        warnings.warn(
+            f"A lock on your progress file left by a notebook that stopped ({holder}, {max(age, 0):.0f} s ago) "
+            "was removed.",
+            stacklevel=4,
+        )
+        return True
+
+
+def _private_folder(folder: Path) -> None:
+    """Make ``folder`` (and missing parents) readable by its owner only (0700); an existing course folder
+    (.after_fukushima) open to others is closed to them. Raises ProgressError naming the folder."""
+    try:
+        if not folder.is_dir():
+            if folder.parent != folder:
+                _private_folder(folder.parent)
+            try:
+                folder.mkdir(mode=0o700)
+            except FileExistsError:
+                if not folder.is_dir():
+                    raise NotADirectoryError(errno.ENOTDIR, "a file has that name") from None
+        elif folder.name == FOLDER_NAME:
+            stat = folder.stat()
+            if stat.st_mode & 0o077 and stat.st_uid == os.geteuid():
+                folder.chmod(0o700)
+    except ProgressError:
+        raise
+    except OSError as exc:
+        raise ProgressError(
+            exc.errno or errno.EIO, f"its folder {folder} cannot be created ({exc.strerror or exc})", folder
+        ) from exc
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; True where that cannot be told (a folder without permission), so that opening
+    it reports the problem."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
 
 
 class ProgressStore:
@@ -156,35 +361,101 @@ class ProgressStore:
             path = path.with_suffix(".sqlite")
         self.path = path
         self.legacy_path = path.with_suffix(".json")
+        self.lock_path = path.with_name(path.name + ".lock")
 
     # connecting ------------------------------------------------------------------------------------
     def _run(self, work):
         """``work(connection)`` on the database, whose tables are made (or imported) first if needed.
 
-        A file found damaged inside (SQLITE_CORRUPT) is rebuilt from what can still be read, and the work done
-        again once. Turns every SQLite error into an OSError whose text says what to do.
+        Where files can be locked, SQLite's locks serialise notebooks; a file that looks damaged there is looked
+        at again under the course's own lock before it is set aside. Where they cannot, all of it runs under the
+        course's own lock. Turns every SQLite error into a ProgressError whose text says what to do.
         """
-        for rebuilt in (False, True):
-            try:
-                connection = self._open()
+        _private_folder(self.path.parent)
+        locking = _locking_works(self.path.parent)
+        vfs = "" if locking else "unix-none"
+        try:
+            if locking:
                 try:
-                    return work(connection)
-                finally:
-                    connection.close()
-            except sqlite3.Error as exc:
-                name = getattr(exc, "sqlite_errorname", "")
-                if name == "SQLITE_CORRUPT" and not rebuilt:
-                    self._rebuild()
-                    continue
-                raise OSError(errno.ENOSPC if name == "SQLITE_FULL" else errno.EIO, _sentence(exc)) from exc
-        raise AssertionError("unreachable")
+                    return self._session(work, vfs, repair=False)
+                except _Damaged:
+                    pass  # seen under SQLite's locks only: looked at again under the course's own
+            with _LockFile(self.lock_path, self.path) as held:
+                return self._session(work, vfs, repair=held)
+        except _Damaged:
+            raise ProgressError(
+                errno.EIO,
+                "it is damaged, and cannot be set aside here (its folder is read-only): move it away, then try again",
+                self.path,
+            ) from None
+        except sqlite3.Error as exc:
+            name = getattr(exc, "sqlite_errorname", "")
+            raise ProgressError(
+                errno.ENOSPC if name == "SQLITE_FULL" else errno.EIO, _sentence(exc), self.path
+            ) from exc
 
-    def _rebuild(self) -> None:
-        """Set a file that is damaged inside aside, and start a fresh one with every attempt that can still be
-        read from it (row by row, so that one damaged page loses only its own rows)."""
+    def _session(self, work, vfs: str, repair: bool):
+        """Open, check and use the database; a damaged file is set aside and rebuilt if ``repair`` (a lock is
+        held), else _Damaged is raised."""
+        for _ in range(3):
+            self._create_private()
+            connection = self._connect(vfs)
+            try:
+                self._prepare(connection)
+                return work(connection)
+            except sqlite3.DatabaseError as exc:
+                if not _damaged(exc):
+                    raise
+            finally:
+                connection.close()
+            if not repair:
+                raise _Damaged
+            self._rebuild(vfs)
+        raise ProgressError(
+            errno.EIO, "it could not be replaced by a fresh one: move it away, then try again", self.path
+        )
+
+    def _connect(self, vfs: str, read_only: bool = False) -> sqlite3.Connection:
+        options = "&".join(option for option in (f"vfs={vfs}" if vfs else "", "mode=ro" if read_only else "") if option)
+        target = f"file:{quote(str(self.path))}" + (f"?{options}" if options else "")
+        return sqlite3.connect(target, uri=True, timeout=LOCK_TIMEOUT, isolation_level=None)
+
+    def _create_private(self) -> None:
+        """Create the database file readable by its owner only (SQLite would make it 0644; its journal takes the
+        database's mode), or close an existing one of ours to others. Raises ProgressError naming the file."""
+        try:
+            descriptor = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o600)
+        except IsADirectoryError:
+            raise ProgressError(
+                errno.EISDIR,
+                "it is a folder, not a file: rename or move that folder, then run the cell again",
+                self.path,
+            ) from None
+        except PermissionError:
+            raise ProgressError(
+                errno.EACCES,
+                "you have no permission to read it (or to create it in its folder): give yourself that "
+                "permission, or move the file away, then run the cell again",
+                self.path,
+            ) from None
+        except OSError as exc:
+            raise ProgressError(
+                exc.errno or errno.EIO, f"it cannot be opened ({exc.strerror or exc})", self.path
+            ) from exc
+        try:
+            stat = os.fstat(descriptor)
+            if stat.st_mode & 0o077 and stat.st_uid == os.geteuid():
+                with contextlib.suppress(OSError):
+                    os.fchmod(descriptor, 0o600)
+        finally:
+            os.close(descriptor)
+
+    def _rebuild(self, vfs: str) -> None:
+        """Set a damaged file aside, and start a fresh one with every attempt that can still be read from it (row
+        by row, so that one damaged page loses only its own rows). Only under a lock."""
         rescued = []
         try:
-            with contextlib.closing(sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True)) as old:
+            with contextlib.closing(self._connect(vfs, read_only=True)) as old:
                 try:
                     last = old.execute("SELECT max(id) FROM attempts").fetchone()[0] or 0
                 except sqlite3.Error:
@@ -199,61 +470,47 @@ class ProgressStore:
         except sqlite3.Error:
             pass
         self._set_aside()
-        connection = self._open()
+        self._create_private()
+        connection = self._connect(vfs)
         try:
-            with connection:
-                connection.execute("BEGIN")
-                connection.executemany(
-                    "INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, "
-                    "saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    rescued,
-                )
+            self._prepare(connection)
+            connection.execute("BEGIN")
+            connection.executemany(
+                "INSERT INTO attempts (lesson, exercise, kind, attempt, correct, answer, saved_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rescued,
+            )
+            connection.execute("COMMIT")
         finally:
             connection.close()
-        warnings.warn(
-            f"{len(rescued)} saved attempts could be read back and were kept in the fresh file.", stacklevel=4
-        )
-
-    def _open(self) -> sqlite3.Connection:
-        """A connection to a database with the course's tables; a damaged file is set aside first."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OSError(
-                exc.errno, f"its folder {self.path.parent} cannot be created ({exc.strerror or exc})"
-            ) from exc
-        locking = _locking_works(self.path.parent)
-        for _ in range(3):
-            target = f"file:{quote(str(self.path))}" + ("" if locking else "?vfs=unix-none")
-            connection = sqlite3.connect(target, uri=True, timeout=LOCK_TIMEOUT, isolation_level=None)
-            try:
-                self._prepare(connection)
-                return connection
-            except _NotOurs:
-                connection.close()
-                self._set_aside()
-            except sqlite3.DatabaseError as exc:
-                connection.close()
-                if getattr(exc, "sqlite_errorname", "") != "SQLITE_CORRUPT":
-                    raise
-                self._rebuild()
-            except BaseException:
-                connection.close()
-                raise
-        raise OSError(errno.EIO, f"the progress file {self.path} could not be replaced by a fresh one")
+        if rescued:
+            warnings.warn(
+                f"{len(rescued)} saved attempts could be read back and were kept in the fresh file.", stacklevel=5
+            )
 
     def _prepare(self, connection: sqlite3.Connection) -> None:
-        """Check the file is the course's; make its tables (importing an older progress.json) if it is new."""
-        try:
-            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-            if application_id == APPLICATION_ID:
-                return
-            if application_id != 0 or connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
-                raise _NotOurs  # someone else's database, or one from a future version
-        except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
-                raise _NotOurs from exc
-            raise
+        """Check the file is the course's, of a version it reads; make its tables (importing an older
+        progress.json) if it is new. Raises ProgressError for a newer course's file or another program's
+        database, and sqlite3.DatabaseError (SQLITE_NOTADB, SQLITE_CORRUPT) for a damaged one."""
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        if application_id == APPLICATION_ID:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise ProgressError(
+                    errno.EINVAL,
+                    f"it was made by a newer version of the course (its format is version {version}; this version "
+                    f"reads up to {SCHEMA_VERSION}), so it was left as it is. Update the course (ask your teacher), "
+                    "or move the file away to start a fresh one",
+                    self.path,
+                )
+            return
+        if application_id != 0 or connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
+            raise ProgressError(
+                errno.EINVAL,
+                "it is not a progress file of this course but another program's database, so it was left as it "
+                f"is. Move it away (or set {PROGRESS_VARIABLE} to another file), then run the cell again",
+                self.path,
+            )
         connection.execute("BEGIN IMMEDIATE")
         try:
             imported = False
@@ -305,8 +562,8 @@ class ProgressStore:
     def attempts(self, lesson: str | None = None, exercise: str | None = None, *, strict: bool = False) -> list[dict]:
         """The saved attempts, oldest first: all of them, or one lesson's, or one exercise's.
 
-        Never raises: a file that cannot be read gives a warning and no attempts; with ``strict`` (for a
-        hand-in, which must not be empty by mistake) it raises OSError instead.
+        Never raises: a file that cannot be read gives a warning (naming it and what to do) and no attempts;
+        with ``strict`` (for a hand-in, which must not be empty by mistake) it raises ProgressError instead.
         """
         where, values = [], []
         for column, value in (("lesson", lesson), ("exercise", exercise)):
@@ -328,7 +585,7 @@ class ProgressStore:
         return rows[0] if rows else None
 
     def _select(self, query: str, values: list, strict: bool = False) -> list[dict]:
-        if not self.path.exists() and not self.legacy_path.exists():
+        if not _exists(self.path) and not _exists(self.legacy_path):
             return []
         try:
             rows = self._run(lambda connection: connection.execute(query, values).fetchall())
@@ -343,22 +600,23 @@ class ProgressStore:
         return [_attempt(row) for row in rows]
 
     def setting(self, key: str) -> str | None:
-        """A value kept with the student's progress (for example their name for hand-ins), or None.
+        """A value kept with the student's progress (for example their name for hand-ins) as text, or None.
         Never raises."""
-        if not self.path.exists():
+        if not _exists(self.path):
             return None
         try:
             rows = self._run(lambda c: c.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchall())
         except OSError:
             return None
-        return rows[0][0] if rows else None
+        return _as_text(rows[0][0]) if rows else None
 
     # writing ---------------------------------------------------------------------------------------
     def record(self, lesson: str, exercise: str, kind: str, answer, correct: bool | None) -> dict:
         """Save one attempt and return it (a dict with ``ATTEMPT_KEYS``).
 
-        Raises OSError, with a sentence a student can act on, if it could not be saved: the folder cannot be
-        created, the disk is full, the file is read-only, or another notebook held it for 10 seconds.
+        Raises ProgressError (a CourseError and an OSError), with a sentence naming the file and what to do, if
+        it could not be saved: the folder cannot be created, the disk is full, the file is read-only, a newer
+        course's or another program's, or another notebook held it for ``LOCK_TIMEOUT`` seconds.
         """
         attempt = {
             "lesson": lesson,
@@ -394,8 +652,17 @@ class ProgressStore:
         return attempt
 
     def set_setting(self, key: str, value: str) -> None:
-        """Keep one value with the student's progress. Raises OSError as ``record`` does."""
+        """Keep one value with the student's progress. Raises ProgressError as ``record`` does."""
         self._run(lambda c: c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value)))
+
+
+def _as_text(value) -> str | None:
+    """A value read from the file as text, whatever another program stored there (a number, bytes)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
 
 
 def _text(value) -> str:
@@ -443,19 +710,21 @@ def _row(attempt: dict) -> tuple:
 
 
 def _attempt(row: tuple) -> dict:
+    """One row as an attempt, whatever types another program (a database browser) stored in it."""
     lesson, exercise, kind, number, correct, answer, saved_at = row
+    answer = _as_text(answer)
     try:
         answer = json.loads(answer) if answer is not None else None
-    except ValueError:
+    except (ValueError, RecursionError):
         pass  # not JSON (a hand-edited row): keep the text
     return {
-        "lesson": lesson,
-        "exercise": exercise,
-        "kind": kind,
-        "attempt": number,
-        "correct": None if correct is None else bool(correct),
+        "lesson": _as_text(lesson) or "",
+        "exercise": _as_text(exercise) or "",
+        "kind": _as_text(kind) or "",
+        "attempt": _number(number),
+        "correct": None if _correct(correct) is None else bool(_correct(correct)),
         "answer": answer,
-        "saved_at": saved_at,
+        "saved_at": _as_text(saved_at) or "",
     }
 
 
