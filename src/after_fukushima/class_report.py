@@ -4,6 +4,7 @@
     exercise_summary(attempts)                            # who tried each exercise, who got it right
     common_wrong_answers(attempts)                        # the commonest wrong answers, with the course's feedback
     behind(attempts)                                      # who has done the fewest exercises, lesson by lesson
+    save_csv(behind(attempts), "behind.csv")              # any table, to open in a spreadsheet without formulas
     reflections(attempts, "why-hesitate")                 # every student's written reflection, side by side
     verdicts(attempts, "report-on-trial")                 # every student's verdicts beside the course's reading
     heat_map(attempts), first_try_chart(attempts)         # the same, to look at rather than read
@@ -11,14 +12,21 @@
 ``demo_class(folder)`` writes an invented class of 30 hand-ins, to try the report on before the real ones come in.
 
 Students hand in files written by ``scorecard.hand_in_csv``. This module reads them and is read by nothing the
-students' notebooks import: it sits above the scorecard, the exercises and the plots.
+students' notebooks import: it sits above the scorecard, the exercises and the plots. Every byte of a hand-in is
+untrusted: tables escape it (and importing this module turns off MathJax in pandas' tables), figures draw it as
+written, sentences quote it shortened and without control characters, and ``save_csv`` keeps it from running
+as a spreadsheet formula.
 """
 
 import csv
 import io
 import math
+import os
 import random
 import re
+import stat
+import textwrap
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +35,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
 from after_fukushima.exercises.bank import Bank, usable_banks
 from after_fukushima.exercises.base import CORRECT, InvalidAnswer
@@ -43,7 +52,22 @@ from after_fukushima.exercises.kinds import (
 )
 from after_fukushima.figures import panels
 from after_fukushima.plots import PALETTE
-from after_fukushima.scorecard import HAND_IN_COLUMNS, as_plain_text, file_name_for, spreadsheet_safe
+from after_fukushima.scorecard import (
+    DIRECTION_CONTROLS,
+    HAND_IN_COLUMNS,
+    MAX_NAME,
+    as_plain_text,
+    clean_name,
+    file_name_for,
+    spreadsheet_safe,
+    spreadsheet_unsafe,
+)
+
+# Every table this module returns may show what students wrote, and JupyterLab typesets '$…$' in a table's HTML
+# with MathJax: a name or an answer would be shown as a formula. Pandas then marks its tables as not to be
+# typeset (the classes tex2jax_ignore and mathjax_ignore), in every table the teacher's notebook shows.
+pd.set_option("display.html.use_mathjax", False)
+pd.set_option("styler.html.mathjax", False)
 
 ATTEMPT_COLUMNS = [*HAND_IN_COLUMNS, "file"]
 REQUIRED = ["student", "lesson", "exercise", "correct", "answer"]
@@ -92,13 +116,51 @@ def _exercise_index(banks: list[Bank]) -> dict[tuple[str, str], dict]:
     return {(bank.lesson, entry["id"]): entry for bank in banks for entry in bank.entries}
 
 
-def _unprotect(text: str) -> str:
-    """Undo spreadsheet_safe: the apostrophe that kept '=…', '+…', '-…' and '@…' from being run as a formula."""
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r" else text
+SHOWN = 80  # characters of a student's text (a name, a file name, an answer) a sentence quotes at most
+
+
+def _shown(text: str, limit: int = SHOWN) -> str:
+    """Text from a hand-in as a sentence may quote it: control and format characters (ANSI escapes, carriage
+    returns, NUL, direction overrides, zero-width characters, halves of a character) written as escapes such as
+    '\\x1b' or '\\u202e', so that they cannot move the cursor, colour or reverse what a terminal or a notebook
+    shows, and at most ``limit`` characters, the rest replaced with '…'."""
+    visible = "".join(
+        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") else c
+        for c in text[: 2 * limit]
+    )
+    return visible if len(visible) <= limit and len(text) <= 2 * limit else visible[: limit - 1] + "…"
+
+
+# Characters a hand-in saved by Excel as plain 'CSV' on Windows in Western Europe (cp1252) holds beyond ASCII:
+# Latin letters with accents, and typographic quotes, dashes, ellipsis, euro, bullet, guillemets, degree and
+# no-break space. A file decoded as cp1252 with anything else was almost surely written in another encoding.
+WESTERN_LETTERS = frozenset(chr(c) for c in range(0xC0, 0x100)) - {"×", "÷"}
+WESTERN_MARKS = frozenset("‘’“”–—…€•«»°\u00a0")
+
+
+def _looks_western(text: str) -> tuple[bool, list[str]]:
+    """Whether text decoded as cp1252 reads as Western European text, and its first words beyond ASCII: each
+    accented letter beside another letter (as in a word), and no quote or dash but the apostrophe between two
+    letters (Mac Roman's accented letters become such marks in cp1252)."""
+    words = []
+    for match in re.finditer(r"[^\x00-\x7f]", text):
+        i, c = match.start(), match.group()
+        before, after = text[i - 1 : i].isalpha(), text[i + 1 : i + 2].isalpha()
+        if c in WESTERN_LETTERS:
+            if not (before or after):
+                return False, words
+        elif c not in WESTERN_MARKS or (c != "’" and before and after):
+            return False, words
+        word = re.search(r"[\w'’-]*$", text[max(0, i - 20) : i]).group() + c
+        word += re.match(r"[\w'’-]*", text[i + 1 : i + 20]).group()
+        if len(words) < 3 and word not in words:
+            words.append(word)
+    return True, words
 
 
 def _decode(raw: bytes, name: str) -> tuple[str | None, str]:
-    """The file's text, or None and a sentence saying why it is not a CSV file."""
+    """The file's text and "", or its text read as cp1252 and a sentence saying so, or None and a sentence
+    saying why it is not read. ``name`` is the file's name as a sentence shows it."""
     if raw[:4] == b"PK\x03\x04":
         return None, (
             f"{name} is not a CSV file but a zipped one, most likely an Excel workbook (.xlsx) renamed: "
@@ -110,15 +172,40 @@ def _decode(raw: bytes, name: str) -> tuple[str | None, str]:
             "again as 'CSV UTF-8 (comma delimited)'."
         )
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's 'Unicode Text': UTF-16, tab-separated
-        return raw.decode("utf-16", errors="replace"), ""
-    for encoding in ("utf-8-sig", "cp1252"):  # cp1252: a file saved again by Excel as plain 'CSV' on Windows
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text.lstrip("\ufeff"), ""
-    return None, f"{name} is not a CSV file (it is not text): ask the student to export their answers again."
+        text = raw.decode("utf-16", errors="replace")
+        return (
+            (text, "")
+            if "\x00" not in text
+            else (None, f"{name} is not a CSV file (it is not text): ask the student to export their answers again.")
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if "\x00" in text:
+            return None, f"{name} is not a CSV file (it is not text): ask the student to export their answers again."
+        return text, ""
+    try:  # Excel's plain 'CSV' on Windows in Western Europe: read, but only if it reads as such, and said
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    western, words = _looks_western(text) if text is not None and "\x00" not in text else (False, [])
+    if western:
+        examples = ", ".join(f"'{_shown(w, 30)}'" for w in words)
+        return text, (
+            f"{name} is not saved as UTF-8: it was read as Windows' Western European text (cp1252), the way Excel "
+            f"saves plain 'CSV' on Windows in Western Europe. Check its words with accents ({examples}); if they "
+            "look wrong, open it in Excel and save it again as 'CSV UTF-8 (comma delimited)'."
+        )
+    if b"\x00" in raw:
+        return None, f"{name} is not a CSV file (it is not text): ask the student to export their answers again."
+    return None, (
+        f"{name} was not read: it is not saved as UTF-8, and its letters beyond English cannot be read with "
+        "certainty (it may be in Japanese Windows' Shift-JIS (cp932), in a Mac's 'Mac Roman', or in another "
+        "encoding). Open it in Excel or LibreOffice and save it again as 'CSV UTF-8 (comma delimited)', or ask "
+        "the student to export it again."
+    )
 
 
 def _header(text: str) -> tuple[str, list[str], int]:
@@ -163,48 +250,97 @@ MAX_ROWS = 20_000
 MAX_NUMBER_TEXT = 200  # characters: a typed number with its unit is far shorter
 
 
-def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
-    """The hand-ins in one file (one per student named in it) and sentences about what could not be read."""
-    name = path.name
+# Hand-in files read from one folder: a class, or a year group of several classes, is far fewer. Beyond it the
+# largest files are read (a crafted flood of invented students is many small files) and the rest named.
+MAX_HAND_INS = 500
+
+
+def _read_bytes(path: Path, name: str) -> tuple[bytes | None, str]:
+    """The bytes of a regular file (never more than MAX_FILE_BYTES), or None and a sentence saying why not.
+
+    Opened without following a link and without waiting: a named pipe put in place of the file meanwhile would
+    otherwise block the report for ever; it is closed again, unread."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        size = path.stat().st_size
-        if size <= MAX_FILE_BYTES:
-            with path.open("rb") as handle:  # never more than the limit, even if the file grows meanwhile
-                raw = handle.read(MAX_FILE_BYTES + 1)
-            size = max(size, len(raw))
-        if size > MAX_FILE_BYTES:
-            return [], [
-                f"{name} was not read: it is {size / 1e6:,.0f} MB, and no hand-in comes near "
-                f"{MAX_FILE_BYTES / 1e6:,.0f} MB. Ask the student to press 'Export for my teacher' again."
-            ]
+        descriptor = os.open(path, flags)
     except OSError as exc:
-        return [], [f"{name} could not be opened ({exc.strerror or exc})."]
+        return None, f"{name} could not be opened ({exc.strerror or exc})."
+    with open(descriptor, "rb") as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            return None, _not_a_file(name, info.st_mode)
+        size = info.st_size
+        if size <= MAX_FILE_BYTES:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # never more than the limit, even if the file grows meanwhile
+            size = max(size, len(raw))
+    if size > MAX_FILE_BYTES:
+        return None, (
+            f"{name} was not read: it is {size / 1e6:,.0f} MB, and no hand-in comes near "
+            f"{MAX_FILE_BYTES / 1e6:,.0f} MB. Ask the student to press 'Export for my teacher' again."
+        )
+    return raw, ""
+
+
+def _not_a_file(name: str, mode: int) -> str:
+    what = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return (
+        f"{name} is not a file but {what}: it was not opened (reading it could wait for ever). Remove it, and put "
+        "the hand-in files themselves in the folder."
+    )
+
+
+def _name_of(raw: str, cache: dict) -> tuple[str | None, str]:
+    """A student's name from a hand-in's cell, cleaned (scorecard.clean_name), or None and why it is refused."""
+    if raw not in cache:
+        try:
+            cache[raw] = (clean_name(raw), "")
+        except ValueError as problem:
+            cache[raw] = (None, f"'{_shown(raw, 40)}' ({problem})")
+    return cache[raw]
+
+
+def _read_file(path: Path, exercises: dict, entry_name: str | None = None) -> tuple[list[_HandIn], list[str]]:
+    """The hand-in in one file (the rows of the student it belongs to) and sentences about what could not be read.
+
+    ``path`` is the file opened; ``entry_name`` the name it has in the folder, if that is a link to it."""
+    file = entry_name or path.name
+    name = _shown(file)  # as a sentence may quote it
+    raw, problem = _read_bytes(path, name)
+    if raw is None:
+        return [], [problem]
     if not raw.strip(b" \t\r\n\xef\xbb\xbf;,"):
         return [], [f"{name} is empty: ask the student to press 'Export for my teacher' again and send the new file."]
-    text, problem = _decode(raw, name)
+    text, note = _decode(raw, name)
     if text is None:
-        return [], [problem]
+        return [], [note]
+    notes = [note] if note else []
     delimiter, names, skip = _header(text)
     found = [n for n in REQUIRED if n in names]
     if not found:
         return [], [
+            *notes,
             f"{name} is not a hand-in file: its first line does not name the hand-in's columns "
-            f"({', '.join(HAND_IN_COLUMNS)})."
+            f"({', '.join(HAND_IN_COLUMNS)}).",
         ]
     missing = [n for n in REQUIRED if n not in names]
     if missing:
         return [], [
+            *notes,
             f"{name} is missing the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}, so it "
-            "cannot be read as a hand-in; was it edited in a spreadsheet? Ask for the file as exported."
+            "cannot be read as a hand-in; was it edited in a spreadsheet? Ask for the file as exported.",
         ]
     where = {column: names.index(column) for column in HAND_IN_COLUMNS if column in names}
     body = text.split("\n", 1)[1] if skip and "\n" in text else "" if skip else text
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))  # the csv module's own limit is 131,072
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     next(reader, None)  # the column names
-    fallback = re.sub(r"^after_fukushima_", "", path.stem).replace("-", " ").strip() or path.stem
+    stem = re.sub(r"^after_fukushima_", "", Path(file).stem).replace("-", " ")
+    fallback, _ = _name_of(DIRECTION_CONTROLS.sub("", stem)[:MAX_NAME], {})
+    fallback = fallback or "(no name)"
     hand_ins: dict[str, _HandIn] = {}
     damaged, unknown, unnamed, counters, regraded, too_many, rows_read = [], [], False, {}, 0, False, 0
+    cleaned: dict[str, tuple] = {}
+    refused: dict[str, int] = {}  # why a name is refused -> rows left out under it
     while True:
         try:
             values = next(reader)
@@ -222,9 +358,13 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
         if len(values) <= max(where[c] for c in REQUIRED):
             damaged.append(line)
             continue
-        cell = {column: _unprotect(values[i]) if i < len(values) else "" for column, i in where.items()}
-        student = " ".join(cell["student"].split())
-        if not student:
+        cell = {column: spreadsheet_unsafe(values[i]) if i < len(values) else "" for column, i in where.items()}
+        if cell["student"].strip():
+            student, why = _name_of(cell["student"], cleaned)
+            if student is None:
+                refused[why] = refused.get(why, 0) + 1
+                continue
+        else:
             student, unnamed = fallback, True
         lesson, exercise = cell["lesson"].strip(), cell["exercise"].strip()
         entry = exercises.get((lesson, exercise))
@@ -246,7 +386,7 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
                 raise ValueError(attempt)
         except (ValueError, OverflowError):  # not a number, 'inf', or beyond any real count: its place in the file
             attempt = counters[key]
-        hand_in = hand_ins.setdefault(student.casefold(), _HandIn(name, student))
+        hand_in = hand_ins.setdefault(student.casefold(), _HandIn(file, student))
         rows_read += 1
         hand_in.rows.append(
             {
@@ -258,13 +398,19 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
                 "correct": correct,
                 "answer": cell["answer"],
                 "saved_at": cell.get("saved_at", "").strip(),
-                "file": name,
+                "file": file,
             }
         )
-    problems = []
+    problems = notes
     if unnamed:
         problems.append(
-            f"{name} has rows without a student's name: they are counted under '{fallback}', taken from the file name."
+            f"{name} has rows without a student's name: they are counted under '{_shown(fallback)}', taken from the "
+            "file name."
+        )
+    for why, rows in refused.items():
+        problems.append(
+            f"{name}: {rows} row{'s' if rows > 1 else ''} under the name {why} {'were' if rows > 1 else 'was'} left "
+            "out: ask the student to type their name plainly in the scorecard and export again."
         )
     if damaged:
         shown = ", ".join(str(n) for n in damaged[:5]) + (" …" if len(damaged) > 5 else "")
@@ -287,19 +433,19 @@ def _read_file(path: Path, exercises: dict) -> tuple[list[_HandIn], list[str]]:
         lesson, exercise = unknown[0]
         problems.append(
             f"{name}: {len(unknown)} answer{'s' if len(unknown) > 1 else ''} to exercises that are not in "
-            f"the question banks (for example '{exercise}' in lesson '{lesson}') "
+            f"the question banks (for example '{_shown(exercise, 40)}' in lesson '{_shown(lesson, 40)}') "
             f"{'were' if len(unknown) > 1 else 'was'} left out; the banks may have changed since."
         )
-    if not hand_ins and not damaged and not unknown:
+    if not hand_ins and not damaged and not unknown and not refused:
         problems.append(f"{name} holds no answers yet: the student exported before answering anything.")
     if len(hand_ins) > 1:  # a hand-in is one student's: rows under other names could push out their real files
         owner = _owner(list(hand_ins.values()))
         others = [h for h in hand_ins.values() if h is not owner]
-        refused = sum(len(h.rows) for h in others)
-        names = ", ".join(h.student for h in others[:3]) + (" …" if len(others) > 3 else "")
+        left_out = sum(len(h.rows) for h in others)
+        names = ", ".join(_shown(h.student, 40) for h in others[:3]) + (" …" if len(others) > 3 else "")
         problems.append(
-            f"{name} is {owner.student}'s hand-in, but {refused} row{'s' if refused > 1 else ''} in it "
-            f"{'are' if refused > 1 else 'is'} under another student's name ({names}): left out, because a "
+            f"{name} is {_shown(owner.student)}'s hand-in, but {left_out} row{'s' if left_out > 1 else ''} in it "
+            f"{'are' if left_out > 1 else 'is'} under another student's name ({names}): left out, because a "
             "hand-in holds one student's answers. Ask each student for their own file."
         )
         return [owner], problems
@@ -336,17 +482,18 @@ def _one_per_student(hand_ins: list[_HandIn]) -> tuple[list[_HandIn], list[str]]
         )
         best, others = order[0], order[1:]
         kept.append(best)
-        student = best.student
+        student = _shown(best.student)
         same = [h for h in others if h.content() == best.content()]
         different = [h for h in others if h.content() != best.content()]
         if same:
-            files = " and ".join(f"{h.file}" for h in [best, *same])
+            files = " and ".join(_shown(h.file) for h in [best, *same])
             problems.append(f"{files} are the same hand-in from {student} (identical answers): counted once.")
         for other in different:
             later = _sortable(other.last_saved) > _sortable(best.last_saved)
+            one, two = _shown(best.file), _shown(other.file)
             problems.append(
-                f"{best.file} and {other.file} are both from {student}: kept {best.file} ({_described(best)}) and "
-                f"left out {other.file} ({_described(other)})."
+                f"{one} and {two} are both from {student}: kept {one} ({_described(best)}) and "
+                f"left out {two} ({_described(other)})."
                 + (" The file left out has the later answers: ask the student which is right." if later else "")
             )
     return kept, problems
@@ -381,25 +528,33 @@ def read_hand_ins(folder, banks: list[Bank] | None = None) -> tuple[pd.DataFrame
     """Read every hand-in (*.csv) in ``folder``: one table of attempts, and a sentence for each problem.
 
     Returns ``(attempts, problems)``. ``attempts`` has one row per attempt, oldest first within each student, and
-    the columns ``ATTEMPT_COLUMNS``: student, lesson, exercise, kind (from the bank), attempt (Int64), correct
-    (boolean, as the course's banks grade the answer, whatever the file claims; <NA> for a reflection or a
-    judgement), answer (text as the student gave it; parts of a list joined with ' | ', the apostrophe that
-    protected a formula removed), saved_at (text, UTC ISO 8601 as the scorecard writes it) and file (the file's
-    name). ``problems`` is a list of sentences, each naming a file: empty files, files that are not CSV, files
-    and folders not read (not named .csv), wrong columns, unreadable lines, answers graded otherwise than the
-    file claims, rows under a name other than the file's student (left out), answers to exercises no longer in
-    the banks, and two files from one student (the one with more attempts is kept, then the later one).
+    the columns ``ATTEMPT_COLUMNS``: student (the name cleaned by ``scorecard.clean_name``, so that the same name
+    typed with other invisible or composed characters is one student), lesson, exercise, kind (from the bank),
+    attempt (Int64), correct (boolean, as the course's banks grade the answer, whatever the file claims; <NA> for a
+    reflection or a judgement), answer (text as the student gave it; parts of a list joined with ' | ', the
+    apostrophe that protected a formula removed), saved_at (text, UTC ISO 8601 as the scorecard writes it) and
+    file (the file's name). ``problems`` is a list of sentences, each naming a file: empty files, files that are
+    not CSV or not UTF-8, files and folders not read (not named .csv), named pipes and devices (never opened),
+    links to files outside the folder (never followed), wrong columns, unreadable lines, names refused
+    (reversing text, invisible, or over ``scorecard.MAX_NAME`` characters), answers graded otherwise than the file
+    claims, rows under a name other than the file's student (left out), answers to exercises no longer in the
+    banks, two files from one student (the one with more attempts is kept, then the later one), and more than
+    ``MAX_HAND_INS`` files (the largest are read). A sentence quotes a student's text shortened and with its
+    control characters shown as escapes (``_shown``).
 
     Reads files as the scorecard writes them (UTF-8 with a byte-order mark, commas) and as Excel writes them back
-    (without the mark, in cp1252 or UTF-16, separated by semicolons or tabs, TRUE/FALSE in capitals). Never
-    raises for a file's content; a folder that does not exist gives one sentence and no attempts.
+    (without the mark, in UTF-16, separated by semicolons or tabs, TRUE/FALSE in capitals; in cp1252 only when
+    the text reads as Western European, and then saying so). Never raises for a file's content; a folder that
+    does not exist gives one sentence and no attempts.
     """
     folder = Path(folder)
     if folder.is_file():
-        return empty_attempts(), [f"{folder} is a file, not a folder: give the folder that holds the hand-ins."]
+        return empty_attempts(), [
+            f"{_shown(str(folder), 200)} is a file, not a folder: give the folder that holds the hand-ins."
+        ]
     if not folder.is_dir():
         return empty_attempts(), [
-            f"The folder {folder} does not exist: collect the hand-ins there, or set FOLDER "
+            f"The folder {_shown(str(folder), 200)} does not exist: collect the hand-ins there, or set FOLDER "
             "to the folder that holds them."
         ]
     if banks is None:
@@ -407,34 +562,77 @@ def read_hand_ins(folder, banks: list[Bank] | None = None) -> tuple[pd.DataFrame
     else:
         bank_problems = []
     exercises = _exercise_index(banks)
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
-    problems = bank_problems + [
-        f"{p.name} is a spreadsheet, not a CSV file: open it and save it as 'CSV UTF-8 (comma delimited)'."
-        for p in sorted(folder.iterdir())
-        if p.is_file() and p.suffix.lower() in SPREADSHEETS
-    ]
-    skipped = [  # a hand-in renamed, or put in a folder of its own: say so rather than skip it without a word
-        p
-        for p in sorted(folder.iterdir())
-        if not p.name.startswith(".") and p not in files and p.suffix.lower() not in SPREADSHEETS
-    ]
-    problems += [
-        f"The folder {p.name} inside {folder.name} was not read: put the hand-ins themselves in {folder.name}."
-        if p.is_dir()
-        else f"{p.name} was not read: only .csv files are read as hand-ins (if it is one, rename it to end in .csv)."
-        for p in skipped
-    ]
+    files, problems = _hand_in_files(folder)
+    problems = bank_problems + problems
     if not files:
-        return empty_attempts(), [*problems, f"There are no .csv files in {folder.name}."]
+        return empty_attempts(), [*problems, f"There are no .csv files in {_shown(folder.name)}."]
+    if len(files) > MAX_HAND_INS:  # the largest first: a flood of invented students is many small files
+        by_size = sorted(files, key=lambda f: (-f[2], f[1]))
+        files, left = by_size[:MAX_HAND_INS], by_size[MAX_HAND_INS:]
+        examples = ", ".join(_shown(entry, 40) for _, entry, _ in left[:3]) + (" …" if len(left) > 3 else "")
+        problems.append(
+            f"{_shown(folder.name)} holds {len(files) + len(left):,} hand-in files, more than the {MAX_HAND_INS} a "
+            f"class or a year group ever hands in: the {MAX_HAND_INS} largest were read, and the {len(left):,} "
+            f"smallest were not ({examples}). Put each class's hand-ins in a folder of its own, and look for files "
+            "you did not expect."
+        )
+        files.sort(key=lambda f: f[1])
     hand_ins = []
-    for path in files:
-        found, said = _read_file(path, exercises)
+    for target, entry, _ in files:
+        found, said = _read_file(target, exercises, entry)
         hand_ins.extend(found)
         problems.extend(said)
     kept, said = _one_per_student(hand_ins)
     problems.extend(said)
     rows = [row for hand_in in sorted(kept, key=lambda h: h.student.casefold()) for row in hand_in.rows]
     return _typed(pd.DataFrame(rows, columns=ATTEMPT_COLUMNS)), problems
+
+
+def _hand_in_files(folder: Path) -> tuple[list[tuple[Path, str, int]], list[str]]:
+    """The .csv files of a folder to read, as (the file to open, its name in the folder, its size in bytes), and a
+    sentence for each thing in the folder that is not read: a spreadsheet, a file not named .csv, a folder, a
+    named pipe or device (never opened), a link to a file outside the folder (never followed), a broken link.
+    Hidden files (JupyterLab's checkpoints, a hand-in being written) are passed over without a word."""
+    root = folder.resolve()
+    files, problems = [], []
+    for path in sorted(folder.iterdir()):
+        name = _shown(path.name)
+        try:
+            info, target = path.lstat(), path
+            if stat.S_ISLNK(info.st_mode):
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    problems.append(
+                        f"{name} is a link to something outside {_shown(folder.name)}: it was not followed (a link "
+                        "can point at any file on the computer). Put a copy of the hand-in itself in the folder."
+                    )
+                    continue
+                info = target.stat()
+        except OSError as exc:
+            problems.append(f"{name} could not be opened ({exc.strerror or exc}): it may be a broken link.")
+            continue
+        csv_file = path.suffix.lower() == ".csv"
+        if stat.S_ISREG(info.st_mode) and csv_file:
+            files.append((target, path.name, info.st_size))
+        elif path.name.startswith("."):
+            continue
+        elif stat.S_ISDIR(info.st_mode):
+            problems.append(
+                f"The folder {name} inside {_shown(folder.name)} was not read: "
+                + ("its name ends in .csv, but it is a folder; " if csv_file else "")
+                + f"put the hand-ins themselves in {_shown(folder.name)}."
+            )
+        elif not stat.S_ISREG(info.st_mode):
+            problems.append(_not_a_file(name, info.st_mode))
+        elif path.suffix.lower() in SPREADSHEETS:
+            problems.append(
+                f"{name} is a spreadsheet, not a CSV file: open it and save it as 'CSV UTF-8 (comma delimited)'."
+            )
+        else:
+            problems.append(
+                f"{name} was not read: only .csv files are read as hand-ins (if it is one, rename it to end in .csv)."
+            )
+    return files, problems
 
 
 # --- what each wrong answer was told ------------------------------------------------------------------
@@ -648,12 +846,13 @@ def lesson_summary(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> p
     """Per lesson: how far the class is.
 
     Columns: lesson, title, exercises (in the bank), students_started (with at least one attempt in the lesson),
-    median_done (the class's median number of exercises done, counting every student in the hand-ins) and
+    median_done (the class's median number of exercises done, over the students ``_reference`` counts) and
     first_try_share (of all first attempts at graded exercises in the lesson, the share that was right; NaN if
     none).
     """
     banks = banks if banks is not None else usable_banks()[0]
     table = done_by_lesson(attempts, banks)
+    table = table.loc[_reference(table)]
     done = outcomes(attempts, banks)
     rows = []
     for bank in banks:
@@ -745,21 +944,36 @@ def done_by_lesson(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> p
     return table
 
 
+REFERENCE_SHARE = 0.25
+
+
+def _reference(table: pd.DataFrame) -> pd.Index:
+    """The students a class median is taken over (``table`` as done_by_lesson gives it): those who have done at
+    least REFERENCE_SHARE of the exercises the student who has done most has done; all of them if none has done
+    any. A nearly empty hand-in then cannot pull the class's median down: to hide who is behind, invented
+    students would each have to do a quarter of the most advanced student's work."""
+    return table.index[table["total"] >= REFERENCE_SHARE * table["total"].max()] if len(table) else table.index
+
+
 def behind(attempts: pd.DataFrame, banks: list[Bank] | None = None, share: float = 0.5) -> pd.DataFrame:
     """Who is behind, lesson by lesson: students who have done at most ``share`` (half) of what the class's
     median student has done in a lesson the class has started.
 
     Columns: lesson, student, done, answered (exercises with at least one attempt), exercises (in the lesson)
-    and class_median (the median of done over every student in the hand-ins). Sorted by lesson, then fewest
-    done first. Lessons whose median is 0 (not started by most of the class) are left out.
+    and class_median (the median of done over the students ``_reference`` counts: those who have done at least a
+    quarter as many exercises in all as the student who has done most). Every student is compared with it; the
+    nearly empty hand-ins are only kept out of the median itself, so that a student who has barely begun, or a
+    flood of invented students with an answer or two each, cannot pull it down and hide who is behind. Sorted by
+    lesson, then fewest done first. Lessons whose median is 0 (not started by most of the class) are left out.
     """
     banks = banks if banks is not None else usable_banks()[0]
     table = done_by_lesson(attempts, banks)
     tried = outcomes(attempts, banks).groupby(["student", "lesson"]).size()
+    reference = _reference(table)
     rows = []
     for bank in banks:
         counts = table[bank.lesson]
-        median = float(counts.median()) if len(counts) else 0.0
+        median = float(counts[reference].median()) if len(reference) else 0.0
         if median <= 0:
             continue
         for student, done in counts[counts <= share * median].sort_values(kind="stable").items():
@@ -843,6 +1057,29 @@ def verdicts(attempts: pd.DataFrame, exercise: str, banks: list[Bank] | None = N
     return pd.DataFrame(rows, index=pd.Index(names, name="student"), columns=[*columns, "differ"])
 
 
+def save_csv(table: pd.DataFrame, path) -> Path:
+    """Write one of the report's tables (or the attempts) to a CSV file that a spreadsheet opens safely; return
+    its path.
+
+    A table's text comes from the students, and a spreadsheet runs a cell starting with = + - @ (or a tab or a
+    carriage return) as a formula: every text cell and label gets the apostrophe of ``scorecard.spreadsheet_safe``
+    (``scorecard.spreadsheet_unsafe`` reads it back exactly, as ``read_hand_ins`` does). Use it rather than
+    ``DataFrame.to_csv``, which writes such cells as they are. The index is written as the first columns unless it
+    only numbers the rows; columns of several levels are joined with ' / '. UTF-8 with a byte-order mark, as
+    the hand-ins, so that Excel reads accents and other scripts.
+    """
+    frame = table.reset_index() if table.index.name or table.index.nlevels > 1 else table.copy()
+    if frame.columns.nlevels > 1:
+        frame.columns = [" / ".join(str(part) for part in column if str(part)) for column in frame.columns]
+    frame.columns = [spreadsheet_safe(str(column)) for column in frame.columns]
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].map(lambda v: spreadsheet_safe(v) if isinstance(v, str) else v)
+    path = Path(path)
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
 # --- figures ---------------------------------------------------------------------------------------------
 
 
@@ -923,9 +1160,7 @@ def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: st
     )
     ax.set_xlim(-0.5, n_exercises - 0.5)
     ax.set_ylim(max(n_students, 1) - 0.5, -0.5)
-    ax.set_yticks(range(n_students), list(table.index), fontsize=8)
-    for label in ax.get_yticklabels():  # a student's name is shown as written: "$...$" is not mathtext here
-        label.set_parse_math(False)
+    ax.set_yticks(range(n_students), [_shown(name, NAME_SHOWN) for name in table.index], fontsize=8)
     ax.set_xticks(
         range(n_exercises),
         [exercise for _, exercise in table.columns],
@@ -947,6 +1182,20 @@ def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: st
     )  # above the lessons' names
     if not n_students:
         ax.text(0.5, 0.5, "No hand-ins yet", transform=ax.transAxes, ha="center", va="center")
+    return _as_written(fig)
+
+
+NAME_SHOWN = 32  # characters of a student's name a figure shows; a longer name ends in '…'
+
+
+def _as_written(fig):
+    """The figure with every text drawn as the characters it holds: '$…$' in a student's name, or in a folder's
+    name in the source line, is not mathtext (which would typeset it, or fail on a lone '$')."""
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+        if text.get_wrap() and text.get_text().count("$") > 1:  # matplotlib measures wrapped lines as mathtext
+            text.set_wrap(False)
+            text.set_text(textwrap.fill(text.get_text(), 120))
     return fig
 
 
@@ -988,7 +1237,7 @@ def first_try_chart(
     if n:
         _lesson_bands(ax, list(summary["lesson"]), "y")
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1), ncols=3, frameon=False, fontsize=8)
-    return fig
+    return _as_written(fig)
 
 
 # --- an invented class, to try the report on -----------------------------------------------------------------

@@ -732,11 +732,14 @@ class TextTable:
 
     def _repr_html_(self) -> str:
         """The table as HTML, every cell, row label and column label escaped: a Styler, unlike a DataFrame's own
-        HTML, does not escape, and these tables show what students wrote (the class report's reflections)."""
+        HTML, does not escape, and these tables show what students wrote (the class report's reflections). The
+        table is also marked not to be typeset (classes tex2jax_ignore and mathjax_ignore): JupyterLab's MathJax
+        would otherwise show '$…$' in a student's text as a formula."""
         left = [("text-align", "left"), ("vertical-align", "top")]
         style = self.frame.style.set_uuid("text-table").set_table_styles([{"selector": "th, td", "props": left}])
         style = style.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
-        return style.to_html()
+        with pd.option_context("styler.html.mathjax", False):
+            return style.to_html()
 
     def __repr__(self) -> str:
         return repr(self.frame)

@@ -9,7 +9,9 @@ import csv
 import html
 import os
 import re
+import stat
 import unicodedata
+import warnings
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -22,6 +24,14 @@ from after_fukushima.progress import ProgressStore
 
 NAME_SETTING = "student_name"
 HAND_IN_COLUMNS = ["student", "lesson", "exercise", "kind", "attempt", "correct", "answer", "saved_at"]
+# The longest name a student may hand in under, in characters: the longest names in civil registers are rarely
+# over 70; a longer "name" is a mistake or made to stretch the class report's tables and figures.
+MAX_NAME = 100
+# Characters that reverse the order in which the text after them is shown (right-to-left overrides, embeddings
+# and isolates): 'Ann\u202eleB' is shown as 'AnnBel'. A name holding one is refused rather than shown misleadingly.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+SURROGATES = re.compile("[\ud800-\udfff]")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula at the start of a cell
 
 
 def hand_in_folder() -> Path:
@@ -54,43 +64,109 @@ def as_plain_text(answer) -> str:
 
 def spreadsheet_safe(text: str) -> str:
     """Text a spreadsheet shows as text: a cell starting with = + - @ (or a tab or carriage return) would be
-    run as a formula by Excel or LibreOffice, so it gets a leading apostrophe."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    run as a formula by Excel or LibreOffice, so it gets a leading apostrophe. So does one starting with
+    apostrophes and then one of those, so that ``spreadsheet_unsafe`` always gives back exactly the text given."""
+    return "'" + text if text.lstrip("'")[:1] in FORMULA_STARTS else text
+
+
+def spreadsheet_unsafe(text: str) -> str:
+    """The text ``spreadsheet_safe`` was given: the apostrophe it added (before = + - @, a tab or a carriage
+    return, or before more apostrophes and one of those) removed. Other text is returned as it is."""
+    return text[1:] if text[:1] == "'" and text.lstrip("'")[:1] in FORMULA_STARTS else text
+
+
+def clean_name(name: str) -> str:
+    """A student's name as the course keeps and compares it: in Unicode's compatibility form NFKC (so that 'é'
+    typed as one character or as 'e' and an accent, and a full-width 'Ａ', are the same letters), without
+    invisible format characters (zero-width spaces and joiners, direction marks) and control characters, runs of
+    spaces made one space.
+
+    Raises ValueError with a sentence for a name holding characters that reverse the direction of the text
+    (``DIRECTION_CONTROLS``), a name with nothing left once cleaned, and one longer than ``MAX_NAME`` characters.
+    """
+    if DIRECTION_CONTROLS.search(name):
+        raise ValueError(
+            "it holds characters that reverse the direction of the text (a right-to-left override or isolate), "
+            "so it would be shown as something it is not"
+        )
+    kept = "".join(
+        c
+        for c in unicodedata.normalize("NFKC", SURROGATES.sub("\ufffd", name))
+        if unicodedata.category(c) not in ("Cc", "Cf")
+    )
+    kept = " ".join(kept.split())
+    if not kept:
+        raise ValueError("it is made of invisible characters only")
+    if len(kept) > MAX_NAME:
+        raise ValueError(f"it is {len(kept):,} characters long, and no student's name is over {MAX_NAME}")
+    return kept
+
+
+def _cell(value) -> str:
+    """One cell of a hand-in: plain text, a lone surrogate (half of a character, from a broken copy and paste)
+    replaced with U+FFFD, made safe for spreadsheets."""
+    return spreadsheet_safe(SURROGATES.sub("\ufffd", "" if value is None else as_plain_text(value)))
+
+
+class ReplacedCharacters(UserWarning):
+    """Some characters of a hand-in could not be saved (halves of a character) and were replaced with U+FFFD."""
 
 
 def hand_in_csv(store: ProgressStore, student: str, folder: Path) -> Path:
     """Write every attempt in ``store`` to ``folder``/after_fukushima_<name>.csv and return its path.
 
     Columns ``HAND_IN_COLUMNS``, one row per attempt, oldest first; correct is True, False or empty (a
-    reflection or a judgement, which are not graded); answers in plain text, made safe for spreadsheets. UTF-8
-    with a byte-order mark, so that Excel reads accents and other scripts. Raises OSError if the folder or file
-    cannot be written; the hand-in written before, if any, is then left as it was (the new file is written beside
-    it and renamed into place only once complete).
+    reflection or a judgement, which are not graded); answers in plain text, every cell made safe for spreadsheets
+    (``spreadsheet_safe``). UTF-8 with a byte-order mark, so that Excel reads accents and other scripts.
+
+    The folder is created readable by its owner only (0700) and the file is written so (0600): on a hub whose
+    home folders others may read, no student reads another's answers. A lone surrogate (half of a character,
+    left by a broken copy and paste; it cannot be written as UTF-8) is written as U+FFFD, the replacement
+    character, with a ``ReplacedCharacters`` warning saying how many. Raises OSError if the folder or file cannot
+    be written; the hand-in written before, if any, is then left as it was (the new file is written beside it and
+    renamed into place only once complete), and no partial file is left behind.
     """
+    path, replaced = _write_hand_in(store, student, folder)
+    if replaced:
+        warnings.warn(_replaced_sentence(replaced), ReplacedCharacters, stacklevel=2)
+    return path
+
+
+def _replaced_sentence(replaced: int) -> str:
+    return (
+        f"{replaced} character{'s' if replaced > 1 else ''} of your answers could not be saved (half of a "
+        "character, from a copy and paste) and "
+        f"{'were' if replaced > 1 else 'was'} saved as \ufffd (the replacement character): check your answers and "
+        "correct them if needed."
+    )
+
+
+def _write_hand_in(store: ProgressStore, student: str, folder: Path) -> tuple[Path, int]:
+    """hand_in_csv's work: the path written, and how many lone surrogates were replaced."""
     attempts = store.attempts(strict=True)  # an unreadable progress file is an error, not an empty hand-in
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / file_name_for(student)
     partial = path.with_name(f".{path.name}.partial")  # hidden, and not a .csv: the class report never reads it
+    replaced = len(SURROGATES.findall(student))
     try:
-        with partial.open("w", encoding="utf-8-sig", newline="") as out:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(partial, flags, 0o600)
+        with open(descriptor, "w", encoding="utf-8-sig", newline="") as out:
+            if hasattr(os, "fchmod"):
+                os.fchmod(out.fileno(), stat.S_IRUSR | stat.S_IWUSR)  # also if a partial file was there already
             writer = csv.DictWriter(out, fieldnames=HAND_IN_COLUMNS, extrasaction="ignore")
             writer.writeheader()
             for attempt in attempts:
-                writer.writerow(
-                    {
-                        **attempt,
-                        "student": spreadsheet_safe(student),
-                        "correct": "" if attempt["correct"] is None else attempt["correct"],
-                        "answer": spreadsheet_safe(as_plain_text(attempt["answer"])),
-                    }
-                )
+                row = {**attempt, "student": student}
+                replaced += sum(len(SURROGATES.findall(as_plain_text(attempt.get(c)))) for c in HAND_IN_COLUMNS[1:])
+                writer.writerow({column: _cell(row.get(column)) for column in HAND_IN_COLUMNS})
             out.flush()
             os.fsync(out.fileno())
         os.replace(partial, path)
-    except OSError:
+    except BaseException:  # a full disk, or anything else: never a partial file, never the good hand-in lost
         partial.unlink(missing_ok=True)
         raise
-    return path
+    return path, replaced
 
 
 def summary(store: ProgressStore, banks) -> list[dict]:
@@ -171,16 +247,22 @@ class Scorecard(widgets.VBox):
 
     def export(self) -> Path | None:
         """Write the hand-in file; show its full path and a download link, or a sentence saying what to do."""
-        name = " ".join(self.name.value.split())
-        if not name:
+        if not self.name.value.strip():
             self.message.value = "Type your name first: your teacher needs it to tell the files apart."
+            return None
+        try:
+            name = clean_name(self.name.value)
+        except ValueError as problem:
+            self.message.value = (
+                f"Not saved: your name cannot be used, because {html.escape(str(problem))}. Type it again."
+            )
             return None
         try:
             self.store.set_setting(NAME_SETTING, name)
         except OSError:
             pass  # the name is asked again next time; the export itself can still be written
         try:
-            path = hand_in_csv(self.store, name, self.folder or hand_in_folder())
+            path, replaced = _write_hand_in(self.store, name, self.folder or hand_in_folder())
         except OSError as exc:
             self.message.value = f"Not saved: the file could not be written ({html.escape(exc.strerror or str(exc))})."
             return None
@@ -189,6 +271,7 @@ class Scorecard(widgets.VBox):
             f"Saved all your answers to <code>{html.escape(str(path))}</code>. "
             f"<a download='{html.escape(path.name)}' href='data:text/csv;base64,{data}'>Download it</a> to hand in "
             "as your teacher asks (uploaded, e-mailed, or collected from that folder)."
+            + (f" {html.escape(_replaced_sentence(replaced))}" if replaced else "")
         )
         return path
 
