@@ -720,3 +720,24 @@ def test_the_progress_folder_and_files_are_private(tmp_path):
         assert mode(store.path.parent) == 0o700 and mode(store.path) == 0o600
     finally:
         os.umask(previous)
+
+
+def test_a_file_that_looked_damaged_once_is_looked_at_again_under_the_lock_not_set_aside(store, monkeypatch):
+    """Never set a file aside for what was seen once, perhaps half-way through another notebook's save (a torn
+    read): it is read again under the course's own lock, and only damage seen there sets it aside."""
+    store.record("00", "a", "number", 1, True)
+    real_prepare = store._prepare
+    seen = []
+
+    def torn_once(connection):
+        if not seen:
+            seen.append(1)
+            error = sqlite3.DatabaseError("database disk image is malformed")
+            error.sqlite_errorname = "SQLITE_CORRUPT"
+            raise error
+        return real_prepare(connection)
+
+    monkeypatch.setattr(store, "_prepare", torn_once)
+    store.record("00", "a", "number", 2, True)
+    assert seen and [a["answer"] for a in store.attempts()] == [1, 2]
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["progress.sqlite"]  # nothing set aside

@@ -8,9 +8,10 @@ ending in .json, as older versions of the course used, means the database beside
 - The rollback journal is used, not WAL, so that the file also works on a network (NFS) home. Where files
   cannot be locked at all (a network home whose lock service is down answers ENOLCK), SQLite runs without its
   locks and every read and save holds the course's own lock instead: a lock file, progress.sqlite.lock, created
-  with O_CREAT|O_EXCL beside the database (exclusive even on NFS), holding the process id, the host and the time.
-  A save waits for it at most LOCK_TIMEOUT seconds; a lock whose holder is gone (a process of this host that no
-  longer runs, or a lock older than STALE_AFTER seconds from another host) is removed, with a warning.
+  with O_CREAT|O_EXCL beside the database (exclusive on NFS from version 3 on), holding the process id, the host
+  and the time. A save waits for it at most LOCK_TIMEOUT seconds; a lock whose holder is gone (a process of this
+  host that no longer runs, or a lock older than STALE_AFTER seconds from another host) is removed, with a
+  warning.
 - Private: the folders the store creates are made 0700, the database 0600 (SQLite gives its journal the
   database's mode), and an existing ~/.after_fukushima or database open to others is closed to them.
 - The file says what it is: SQLite's application_id (APPLICATION_ID) and user_version (SCHEMA_VERSION). A file
@@ -206,7 +207,8 @@ def _running(pid: int, started: str) -> bool:
 
 class _LockFile:
     """The course's own lock on a progress file, for file systems without locks: ``path`` created with
-    O_CREAT|O_EXCL (atomic even on NFS) and removed on leaving the ``with`` block, whatever happens inside.
+    O_CREAT|O_EXCL (atomic on NFS from version 3 on) and removed on leaving the ``with`` block, whatever happens
+    inside.
 
     The file holds one line: process id, host name, start of the process (Linux) and the time (Unix seconds).
     Entering waits at most ``LOCK_TIMEOUT`` seconds, then raises ProgressError (busy). A lock whose holder is
@@ -236,7 +238,7 @@ class _LockFile:
                         ) from None
                     time.sleep(random.uniform(0.002, 0.02))
                 continue
-            except (PermissionError, OSError) as exc:
+            except OSError as exc:
                 if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
                     return False
                 raise ProgressError(
@@ -248,12 +250,18 @@ class _LockFile:
                 stat = os.fstat(descriptor)
                 self.identity = (stat.st_dev, stat.st_ino)
                 os.write(descriptor, line.encode("utf-8", "replace"))
-            except OSError:
-                self.__exit__()
-                raise
+                return True
+            except OSError as exc:  # a full disk: the lock file we made is removed
+                self.identity = None
+                with contextlib.suppress(OSError):
+                    os.unlink(self.path)
+                raise ProgressError(
+                    exc.errno or errno.EIO,
+                    f"its lock file {self.path.name} cannot be written ({exc.strerror})",
+                    self.database,
+                ) from exc
             finally:
                 os.close(descriptor)
-            return True
 
     def __exit__(self, *exc_info) -> None:
         """Remove the lock file if it is still this one (not a later holder's, after ours was taken as stale)."""
