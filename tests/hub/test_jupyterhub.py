@@ -2,6 +2,7 @@
 and answers an exercise, and each one's progress database holds only their own answer. See conftest.py for
 the hub (deploy/local/jupyterhub_config.py) and the browser."""
 
+import json
 from pathlib import Path
 
 from chromium import exercises_in
@@ -73,6 +74,8 @@ def test_two_students_each_keep_their_own_progress(hub, pages):
         assert server.environ()["AFTER_FUKUSHIMA_ROOT"] == str(home / "after-fukushima")
         kernel = next(p for p in kernels if "ipykernel_launcher" in " ".join(p.cmdline()))
         assert Path(kernel.cwd()) == home / "after-fukushima" / "notebooks"  # the student's copy of the lesson
+        connection = Path(kernel.cmdline()[kernel.cmdline().index("-f") + 1])
+        assert json.loads(connection.read_text())["transport"] == "ipc"  # the kernel has no TCP port to lose
         assert kernel.environ()["AFTER_FUKUSHIMA_PROGRESS"] == str(home / ".after_fukushima" / "progress.sqlite")
         server_mib, kernels_mib = (sum(p.memory_info().rss for p in group) / 2**20 for group in ([server], kernels))
         print(
