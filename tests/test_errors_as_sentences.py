@@ -73,3 +73,53 @@ def test_an_error_whose_text_cannot_be_read_leaves_the_sentences_installed(shell
     shell.run_cell(TABLE + "shares['Country']")
     captured = capsys.readouterr()
     assert "Names are case-sensitive" in captured.out + captured.err
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "raise ValueError('\\ud800')",  # a lone surrogate: neither a terminal nor the browser can take it
+        "class Bad(ValueError):\n    def __str__(self):\n        return 'half an emoji \\udfff'\nraise Bad()",
+        "raise KeyError('\\ud800')",
+    ],
+)
+def test_an_error_with_a_lone_surrogate_is_shown_and_the_sentences_stay_on(shell, capsys, code):
+    shell.run_cell(code)
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    assert "Custom TB Handler failed" not in shown and shown.strip()
+    shell.run_cell(TABLE + "shares['Country']")
+    captured = capsys.readouterr()
+    assert "Names are case-sensitive" in captured.out + captured.err
+
+
+def test_a_course_error_with_a_lone_surrogate_is_its_sentence_with_a_replacement_character(shell, capsys):
+    shell.user_ns["CourseError"] = CourseError
+    shell.run_cell("raise CourseError('The answer \\ud800 cannot be read.')")
+    captured = capsys.readouterr()
+    assert captured.err.strip() == "Problem: The answer \ufffd cannot be read."
+    shell.run_cell(TABLE + "shares['Country']")
+    assert "Names are case-sensitive" in "".join(capsys.readouterr())
+
+
+class KernelLikeShell(InteractiveShell):
+    """A shell that, like ipykernel's, cannot send text holding a lone surrogate (UTF-8 JSON cannot carry one)."""
+
+    def _showtraceback(self, etype, evalue, stb):
+        for text in [str(evalue), *stb]:
+            text.encode("utf-8")  # raises UnicodeEncodeError, as the kernel's session.send does
+        super()._showtraceback(etype, evalue, stb)
+
+
+def test_the_handler_never_fails_even_when_the_shell_cannot_show_the_error(capsys):
+    InteractiveShell.clear_instance()
+    shell = KernelLikeShell.instance()
+    try:
+        assert show_errors_as_sentences()
+        shell.run_cell("raise ValueError('half an emoji \\ud800')")
+        shown = "".join(capsys.readouterr())
+        assert "Custom TB Handler failed" not in shown and "half an emoji \ufffd" in shown
+        shell.run_cell(TABLE + "shares['Country']")
+        assert "Names are case-sensitive" in "".join(capsys.readouterr())
+    finally:
+        InteractiveShell.clear_instance()

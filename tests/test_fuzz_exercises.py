@@ -1,6 +1,10 @@
 """Property-based tests (hypothesis) through `submit` for every exercise kind: nothing a widget or a student's
 variable can hold raises, a verdict is always shown, and what a student typed is never rendered as markup."""
 
+import html
+import json
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -95,3 +99,69 @@ def test_submit_never_raises_and_always_shows_a_verdict(bank, entry):
         assert MARKUP not in shown  # escaped, never rendered
 
     check()
+
+
+# --- hostile answers to every exercise of every bank (issue 20) ---------------------------------------------
+
+TAG = "<img src=x onerror=alert(1)>"
+HOSTILE = [
+    TAG,
+    "<b>bold</b> & <i>",
+    "x" * 1_000_000,  # 1 MB
+    "12\x00",
+    "\x00",
+    "\x1b[31mred\x1b[0m",  # an ANSI colour code
+    "\u202eevil\u202c 12",  # a right-to-left override
+    "\u2066\u2069\u200f",
+    "\ud800",
+    "12 \udfff",
+    "1e999",
+    "-1e999",
+    "9" * 5000,
+    "0." + "0" * 5000 + "1",
+    "\u0660\u0661\u0662",  # Arabic-Indic digits
+    "\ufeff12",
+]
+
+
+def as_one_part(entry, text):
+    """``text`` as one part of an answer with several (the others valid), or as the whole answer."""
+    kind = entry["kind"]
+    if kind == "choose_all":
+        return [entry["options"][0], text]
+    valid = {
+        "order": lambda: list(entry["items"]),
+        "match": lambda: list(entry["pairs"].values()),
+        "sort": lambda: list(entry["items"].values()),
+        "judgement": lambda: list(entry["items"].values()),
+    }.get(kind)
+    return [text, *valid()[1:]] if valid else text
+
+
+def hostile_answers(entry):
+    """Each hostile text as a whole answer and, for a kind with several parts, as one part among valid ones."""
+    parts = [as_one_part(entry, text) for text in HOSTILE]
+    return HOSTILE + (parts if parts != HOSTILE else [])
+
+
+EVERY_ENTRY = [(bank, entry) for bank in all_banks() for entry in bank.entries]
+UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200f\ud800-\udfff]")
+
+
+@pytest.mark.parametrize("bank, entry", EVERY_ENTRY, ids=[f"{b.lesson}:{e['id']}" for b, e in EVERY_ENTRY])
+def test_every_exercise_answers_hostile_text_with_a_verdict_and_escapes_it(bank, entry):
+    store = MemoryStore()
+    exercise = KINDS[entry["kind"]](entry, lesson=bank.lesson, store=store)
+    for value in hostile_answers(entry):
+        verdict = exercise.submit(value)
+        shown = exercise.feedback.value
+        assert verdict.status in SYMBOLS and SYMBOLS[verdict.status] in shown
+        json.dumps(shown, ensure_ascii=False).encode("utf-8")  # the browser can be sent it
+        assert not UNSHOWN.search(shown), repr(UNSHOWN.search(shown))  # no control a terminal or the page obeys
+        assert len(shown) < 20_000  # a 1 MB answer is not echoed whole
+        assert "<img" not in shown and "<b>bold" not in shown  # the student's markup is never rendered
+    exercise.submit(as_one_part(entry, TAG))
+    if entry["kind"] == "reflection":
+        assert store.saved[-1]["answer"] == TAG  # kept as written, never echoed
+    elif entry["kind"] != "code_task" or "otherwise" not in entry or not isinstance(entry["answer"], str):
+        assert html.escape(TAG) in exercise.feedback.value  # quoted back, as text

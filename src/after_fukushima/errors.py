@@ -6,6 +6,10 @@
   (ValueError "can only convert an array of size 1"). Each becomes the error's own line, a sentence on what it
   usually means, and the student's line that raised it; it is still an error, so Run All stops there.
 - Every other error keeps IPython's usual traceback.
+
+The handler never fails, so IPython never switches it off: text that cannot be sent to the browser (a lone
+surrogate such as '\\ud800') is shown with U+FFFD in its place, and if even IPython's traceback cannot be
+shown, one plain line is.
 """
 
 import linecache
@@ -17,6 +21,13 @@ import traceback
 
 class CourseError(Exception):
     """A problem with the course's files or a student's input, explained in words."""
+
+
+def displayable(text: str) -> str:
+    """``text`` as it can be sent to a browser and printed: a lone surrogate (half of an emoji, from a paste cut
+    short or a Python escape such as '\\ud800') becomes U+FFFD, the replacement character; a surrogate pair becomes
+    the character it stands for. UTF-8, and so JSON to the browser, cannot carry a lone surrogate."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 ADVICE = {
@@ -61,22 +72,45 @@ def your_line(tb) -> str:
     return f"line {frame.lineno}: {code}" if code else ""
 
 
+def _sendable_args(value: BaseException) -> None:
+    """Put U+FFFD for lone surrogates in the error's own text: the kernel sends ``str(error)`` to the browser
+    after any handler, and a text it cannot encode would leave the cell running for ever."""
+    try:
+        value.args = tuple(displayable(arg) if isinstance(arg, str) else arg for arg in value.args)
+    except Exception:  # an error that will not take new args: nothing more to do
+        pass
+
+
 def _as_sentences(shell, etype, value, tb, tb_offset=None):
-    """IPython's handler for the exceptions given to set_custom_exc: it shows the error and returns its lines."""
+    """IPython's handler for the exceptions given to set_custom_exc: it shows the error and returns its lines.
+
+    It never raises, since IPython switches off a handler that does, for the rest of the session."""
+    _sendable_args(value)
     try:
         if isinstance(value, CourseError):
-            print(f"Problem: {value}", file=sys.stderr)
+            print(displayable(f"Problem: {value}"), file=sys.stderr)
             return []
         advice = advice_for(value, tb)
         if advice is not None:
             where = your_line(tb)
             lines = [f"{etype.__name__}: {value}", *textwrap.wrap(advice, 88)]  # whole words on narrow screens
             lines += [f"It happened in your {where}"] if where else []
-            shell._showtraceback(etype, value, lines)  # in a kernel: an error output, as any error
+            lines = [displayable(line) for line in lines]
+            shell._showtraceback(etype, displayable(str(value)), lines)  # in a kernel: an error output
             return lines
     except Exception:  # an error whose text cannot be read: IPython's own traceback, and stay installed
         pass
-    shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+    try:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+    except Exception:  # its text cannot be sent (a surrogate in a line of code): the same lines, made sendable
+        try:
+            lines = [displayable(line) for line in shell.InteractiveTB.structured_traceback(etype, value, tb)]
+            shell._showtraceback(etype, displayable(str(value)), lines)
+        except Exception:
+            try:
+                print(displayable(f"{etype.__name__} (its traceback could not be shown)"), file=sys.stderr)
+            except Exception:
+                pass
     return []
 
 

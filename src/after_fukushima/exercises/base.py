@@ -7,11 +7,13 @@ widget's value), so it is the same in the browser, under nbclient and under nbva
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 from traitlets import TraitError
 
+from after_fukushima.errors import displayable
 from after_fukushima.live import keep_one
 from after_fukushima.progress import ProgressStore
 
@@ -57,7 +59,24 @@ def linked(text: str) -> str:
     )
 
 
+# Characters that must not be echoed from an answer: control characters (NUL, the escape that starts an ANSI
+# colour code) and the explicit bidirectional controls (an RTL override would turn the rest of the sentence round).
+_UNSHOWN = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def quoted(value, limit: int = 80) -> str:
+    """What a student gave, as a message may quote it: at most ``limit`` characters (then '…'), with lone
+    surrogates, control characters and bidirectional controls each shown as U+FFFD. Plain text: escape it for
+    HTML where it is shown (``Exercise._show`` does)."""
+    text = str(value)
+    text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    text = _UNSHOWN.sub("\ufffd", displayable(text))
+    return "".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in text)
+
+
 def feedback_box(content: str, status: str | None = None) -> str:
+    """One feedback panel: ``content`` (HTML, its text already escaped) with the status's edge colour."""
+    content = displayable(content)  # whatever slipped through can still be sent to the browser
     return (
         f"<div class='af-feedback af-{status or 'note'}' style='border-left:4px solid {EDGE[status]};"
         f"padding:4px 8px;margin:4px 0;{PANEL}'>{content}</div>"
@@ -73,6 +92,9 @@ class Verdict:
     status: str  # one of CORRECT, WRONG, INVALID, SAVED
     message: str  # plain text; escaped when shown
     reveal: bool = True  # show the explanation with a correct or saved answer (False: a reflection too short yet)
+
+    def __post_init__(self):  # a message may quote the answer: keep it one that can be sent and printed
+        object.__setattr__(self, "message", displayable(str(self.message)))
 
     @property
     def correct(self) -> bool | None:

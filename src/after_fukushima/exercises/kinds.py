@@ -22,6 +22,7 @@ from after_fukushima.exercises.base import (
     Exercise,
     InvalidAnswer,
     Verdict,
+    quoted,
 )
 
 
@@ -86,7 +87,7 @@ class MultipleChoice(Exercise):
         if value is None or value == "":
             raise InvalidAnswer("Choose one of the options first, then press Check.")
         if value not in self.spec["options"]:
-            raise InvalidAnswer(f"'{value}' is not one of the options; choose one of those listed.")
+            raise InvalidAnswer(f"'{quoted(value)}' is not one of the options; choose one of those listed.")
         return value
 
     def grade(self, answer):
@@ -130,7 +131,7 @@ class ChooseAll(Exercise):
             raise InvalidAnswer("Tick every option that applies (at least one), then press Check.")
         _unknown = [c for c in chosen if c not in self.spec["options"]]
         if _unknown:
-            raise InvalidAnswer(f"'{_unknown[0]}' is not one of the options.")
+            raise InvalidAnswer(f"'{quoted(_unknown[0])}' is not one of the options.")
         return sorted(set(chosen), key=self.spec["options"].index)
 
     def grade(self, answer):
@@ -193,8 +194,7 @@ def parse_number(value, units: list[str], expected: float | None = None) -> floa
             text = text.replace(",", ".", 1)  # a decimal comma
         match = _NUMBER_PATTERN.match(text)
         if not match:
-            shown = text if len(text) <= 40 else text[:40] + "…"
-            raise InvalidAnswer(f"'{shown}' is not a number. Type digits only, for example 12.5.")
+            raise InvalidAnswer(f"'{quoted(text, 40)}' is not a number. Type digits only, for example 12.5.")
         unit = match.group(2).strip()
         if unit and units and unit.lower() not in [u.lower() for u in units]:
             raise InvalidAnswer(
@@ -225,12 +225,30 @@ NEARLY_COMPUTED = (
 )
 
 
+# How far past a tolerance's edge a number may lie and still count as on it, relative to the size of the answer
+# (or of the tolerance, if larger). Binary floats cannot hold most decimals: 13.6 - 13.1 is 0.4999999999999982,
+# and a computed 0.1 + 0.2 is 0.30000000000000004, each off by a few parts in 10**16. A slack of one part in
+# 10**12 takes in every such rounding (and a pandas sum of thousands of rows) while no answer anyone types or
+# a table gives is that precise. A relative slack, not Decimal of the typed text: a code task's value is a float
+# computed by pandas, with no typed text to read exactly.
+EDGE_SLACK = 1e-12
+
+
+def within(number: float, target: float, tolerance: float) -> bool:
+    """Whether ``number`` is at most ``tolerance`` from ``target``, edges included ("within 5" includes 5),
+    the same way whatever float rounding the number and the edge went through (see EDGE_SLACK)."""
+    return abs(number - target) <= tolerance + EDGE_SLACK * max(abs(target), tolerance)
+
+
 def grade_number(spec: dict, number: float, nearly: str = NEARLY_TYPED) -> Verdict:
+    """The verdict on a number: correct within the bank's ``tolerance`` of ``answer`` (edges included), else a
+    listed mistake's feedback (within the same tolerance of its value), "nearly" for a whole number less than 1
+    from an answer with decimals, or too low / too high."""
     tolerance = spec.get("tolerance", 0)
-    if abs(number - spec["answer"]) <= tolerance:
+    if within(number, spec["answer"], tolerance):
         return Verdict(CORRECT, "")
     for mistake in spec.get("mistakes", []):
-        if abs(number - mistake["value"]) <= tolerance:
+        if within(number, mistake["value"], tolerance):
             return Verdict(WRONG, mistake["feedback"])
     answer = spec["answer"]
     if number.is_integer() and not float(answer).is_integer() and abs(number - answer) < 1:
@@ -241,6 +259,10 @@ def grade_number(spec: dict, number: float, nearly: str = NEARLY_TYPED) -> Verdi
 
 
 def check_number_spec(spec: dict) -> None:
+    """Raise ValueError naming the problem in a number's bank keys (answer, tolerance, mistakes)."""
+    for key in ("answer", "tolerance"):
+        if not abs(spec.get(key, 0)) <= LARGEST_SENSIBLE:  # also false for nan, and exact for a huge integer
+            raise ValueError(f"'{key}' must be a number no larger than {LARGEST_SENSIBLE:g}, not {spec[key]!r:.40}")
     if spec.get("tolerance", 0) < 0:
         raise ValueError("'tolerance' cannot be negative")
     for mistake in spec.get("mistakes", []):
@@ -250,7 +272,11 @@ def check_number_spec(spec: dict) -> None:
             or not isinstance(mistake.get("feedback"), str)
         ):
             raise ValueError("each entry of 'mistakes' needs a numeric 'value' and a 'feedback' sentence")
-        if abs(mistake["value"] - spec["answer"]) <= spec.get("tolerance", 0):
+        if not abs(mistake["value"]) <= LARGEST_SENSIBLE:
+            raise ValueError(
+                f"a mistake's 'value' must be no larger than {LARGEST_SENSIBLE:g}, not {mistake['value']!r:.40}"
+            )
+        if within(mistake["value"], spec["answer"], spec.get("tolerance", 0)):
             raise ValueError(f"the mistake {mistake['value']} would count as correct")
 
 
@@ -385,9 +411,7 @@ class _PickEach(Exercise):
             raise InvalidAnswer(f"Choose {what} for every line first ({len(empty)} still empty{which}).")
         unknown = [c for c in chosen if c not in options]
         if unknown:
-            shown = str(unknown[0])
-            shown = shown if len(shown) <= 80 else shown[:77] + "…"  # a huge value is not echoed back whole
-            raise InvalidAnswer(f"'{shown}' is not one of the choices.")
+            raise InvalidAnswer(f"'{quoted(unknown[0])}' is not one of the choices.")
         return chosen
 
 
@@ -429,7 +453,7 @@ class Order(_PickEach):
         chosen = self._require_all(value, self.spec["items"], "an event")
         repeated = [c for c in chosen if chosen.count(c) > 1]
         if repeated:
-            raise InvalidAnswer(f"'{repeated[0]}' is chosen more than once; each goes in one place only.")
+            raise InvalidAnswer(f"'{quoted(repeated[0])}' is chosen more than once; each goes in one place only.")
         return chosen
 
     def grade(self, answer):
@@ -874,7 +898,7 @@ class CodeTask(Exercise):
             for mistake in self.spec.get("mistakes", []):
                 if answer.casefold() == str(mistake.get("value", "")).casefold():
                     return Verdict(WRONG, mistake["feedback"])
-            return Verdict(WRONG, self.spec.get("otherwise", f"'{answer}' is not the answer."))
+            return Verdict(WRONG, self.spec.get("otherwise", f"'{quoted(answer)}' is not the answer."))
         if answer == 0 and self.spec["answer"] != 0 and not any(m["value"] == 0 for m in self.spec.get("mistakes", [])):
             return Verdict(WRONG, f"0 usually means {EMPTY_FILTER[0].lower()}{EMPTY_FILTER[1:]}")
         return grade_number(self.spec, answer, nearly=NEARLY_COMPUTED)
