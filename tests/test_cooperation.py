@@ -454,8 +454,10 @@ def test_positions_split_at_the_medians(attrs):
     "make, words",
     [
         (lambda: Weights(alpha=2), "α (alpha) must be between 0 and 1; it is 2."),
-        (lambda: Weights(kappa=-1), "κ (kappa) must be 0 or more; it is -1."),
-        (lambda: Weights(decay_km=0), "L (decay_km) must be more than 0 km"),
+        (lambda: Weights(kappa=-1), "κ (kappa) must be between 0 and 1,000,000; it is -1."),
+        (lambda: Weights(kappa=1e308), "κ (kappa) must be between 0 and 1,000,000; it is 1e+308."),
+        (lambda: Weights(beta=10**400), "β (beta) must be a finite number, not a number too large"),
+        (lambda: Weights(decay_km=0), "L (decay_km) must be between 1 and 1,000,000 km; it is 0 km."),
         (lambda: Weights(beta="a lot"), "β (beta) must be a finite number, not 'a lot'."),
         (lambda: Weights(phi=float("nan")), "φ (phi) must be a finite number"),
         (lambda: Weights(sigma=True), "σ (sigma) must be a finite number"),

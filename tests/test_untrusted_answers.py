@@ -31,8 +31,8 @@ from after_fukushima.errors import CourseError
 from after_fukushima.exercises.bank import all_banks
 from after_fukushima.exercises.base import CORRECT, WRONG
 from after_fukushima.exercises.kinds import KINDS, grade_number, parse_number
-from after_fukushima.models.cooperation import Weights, course_attributes
-from after_fukushima.models.simulator import LARGEST_WEIGHT, CooperationSimulator, checked_weights, weights_table
+from after_fukushima.models.cooperation import LARGEST_WEIGHT, Weights, course_attributes
+from after_fukushima.models.simulator import CooperationSimulator, checked_weights, weights_table
 
 # --- fault 1: the tolerance's edges ---------------------------------------------------------------------------
 
@@ -188,11 +188,14 @@ def test_the_simulator_refuses_a_weight_out_of_range_with_a_sentence(name, value
     assert len(str(refused.value)) < 300 and str(refused.value).endswith((".", ")"))
 
 
-def test_the_simulator_refuses_a_weights_object_beyond_its_range(attrs):
-    with pytest.raises(CourseError, match=r"up to 1,000,000"):
-        CooperationSimulator(attrs, Weights(beta=1e308))
-    with pytest.raises(CourseError, match=r"1 km or more"):
-        CooperationSimulator(attrs, Weights(decay_km=5e-324))
+def test_the_model_refuses_weights_beyond_its_range_wherever_they_come_from(attrs):
+    # the limits live in Weights, so sensitivity() and a Weights typed in a notebook meet them too
+    with pytest.raises(CourseError, match=r"between 0 and 1,000,000; it is 1e\+308"):
+        Weights(beta=1e308)
+    with pytest.raises(CourseError, match=r"too large for a computer's numbers"):
+        Weights(beta=10**400)
+    with pytest.raises(CourseError, match=r"between 1 and 1,000,000 km"):
+        Weights(decay_km=5e-324)
     with pytest.raises(CourseError, match=r"not a dict"):
         CooperationSimulator(attrs, {"beta": 1.0})
 

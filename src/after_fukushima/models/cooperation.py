@@ -95,6 +95,12 @@ COST_RULES = {"equal": "equal shares", "fleet": "proportion to the fleet"}
 
 # --- the weights and the design ------------------------------------------------------------------
 
+# The model's limits on its weights: above a million (the defaults are 0.15 to 500) a weight no longer changes who
+# joins, it only pushes the model's sums towards what a float can hold (near 1e308 they turn into inf and nan); a
+# decay length below 1 km makes every neighbour count for nothing, as 1 km already does.
+LARGEST_WEIGHT = 1e6
+SHORTEST_DECAY_KM = 1.0
+
 
 def _weight(
     default: float,
@@ -102,21 +108,28 @@ def _weight(
     meaning: str,
     *,
     low: float = 0.0,
-    high: float = math.inf,
-    open_low: bool = False,
+    high: float = LARGEST_WEIGHT,
     unit: str = "",
 ):
     return field(
         default=default,
-        metadata={"symbol": symbol, "meaning": meaning, "low": low, "high": high, "open_low": open_low, "unit": unit},
+        metadata={"symbol": symbol, "meaning": meaning, "low": low, "high": high, "unit": unit},
     )
+
+
+def _finite(value: Real) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float, like 10**400
+        return False
 
 
 @dataclass(frozen=True)
 class Weights:
     """Every assumption of the model that is not data, in benefit units per country and year.
 
-    Out-of-range values raise CourseError with one sentence, e.g. Weights(alpha=2).
+    Out-of-range values raise CourseError with one sentence, e.g. Weights(alpha=2), Weights(beta=10**400): every
+    weight lies between its low bound (0; 1 km for L) and its high bound (1 for α and φ, else LARGEST_WEIGHT).
     """
 
     beta: float = _weight(1.0, "β", "What a member gains at home from full-depth cooperation, per (reactors)^α.")
@@ -151,7 +164,7 @@ class Weights:
         500.0,
         "L",
         "The distance over which a neighbour's reactors matter less by a factor of e (about 2.7).",
-        open_low=True,
+        low=SHORTEST_DECAY_KM,
         unit=" km",
     )
     secretariat: float = _weight(
@@ -163,14 +176,14 @@ class Weights:
             value = getattr(self, spec.name)
             meta = spec.metadata
             name = f"{meta['symbol']} ({spec.name})"
-            if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-                raise CourseError(f"The weight {name} must be a finite number, not {value!r}.")
+            if isinstance(value, bool) or not isinstance(value, Real) or not _finite(value):
+                shown = repr(value) if len(repr(value)) <= 40 else "a number too large for a computer's numbers"
+                raise CourseError(f"The weight {name} must be a finite number, not {shown}.")
             low, high, unit = meta["low"], meta["high"], meta["unit"]
-            if meta["open_low"] and value <= low:
-                raise CourseError(f"The weight {name} must be more than {low:g}{unit}; it is {value:g}{unit}.")
             if value < low or value > high:
-                bounds = f"between {low:g} and {high:g}" if math.isfinite(high) else f"{low:g} or more"
-                raise CourseError(f"The weight {name} must be {bounds}; it is {value:g}.")
+                raise CourseError(
+                    f"The weight {name} must be between {low:,.15g} and {high:,.15g}{unit}; it is {value:g}{unit}."
+                )
             object.__setattr__(self, spec.name, float(value))
 
     @classmethod
@@ -214,6 +227,11 @@ class Weights:
                 number = math.nan if raw is None else float(raw)
             except (TypeError, ValueError):
                 raise CourseError(f"The value of {label} in the table must be a number, not {raw!r}.") from None
+            except OverflowError:  # an integer like 10**400
+                raise CourseError(
+                    f"The value of {label} in the table is too large for a computer's numbers; the model takes "
+                    f"weights up to {LARGEST_WEIGHT:,.0f}."
+                ) from None
             if math.isnan(number):
                 raise CourseError(f"The value of {label} in the table is missing; give it a number.")
             values[name] = number
@@ -774,8 +792,8 @@ def sensitivity(attrs: pd.DataFrame, design: Design, weights: Weights) -> pd.Dat
 
     row("", "", "as set", math.nan, base)
     for name, symbol in Weights.symbols().items():
-        high = Weights.bounds()[name][1]
+        low, high = Weights.bounds()[name]
         for change, factor in (("halved", 0.5), ("doubled", 2.0)):
-            value = min(getattr(weights, name) * factor, high)
+            value = min(max(getattr(weights, name) * factor, low), high)  # kept within the model's limits
             row(name, symbol, change, value, stable_memberships(attrs, design, replace(weights, **{name: value})))
     return pd.DataFrame(rows)

@@ -67,53 +67,22 @@ def weights_table(weights: Weights | None = None) -> pd.DataFrame:
     )
 
 
-# The simulator's own limits, inside what Weights allows: a weight above a million (the defaults are 0.15 to 500)
-# no longer changes who joins, only pushes the model's sums towards what a float can hold (near 1e308 they turn
-# into inf and nan); a decay length below 1 km makes every neighbour count for nothing, as 1 km already does, and
-# near 1e-308 km its division overflows.
-LARGEST_WEIGHT = 1e6
-SHORTEST_DECAY_KM = 1.0
-
-
 def checked_weights(weights: Weights | pd.DataFrame | None = None) -> Weights:
     """The weights the simulator runs with: a Weights, an edited ``weights_table(...)``, or None (the defaults).
 
-    Raises CourseError with one sentence naming the weight for anything it cannot use: what ``Weights`` refuses
-    (text, a missing or negative value, inf, nan), a number too large for a float (10**400), a weight above
-    ``LARGEST_WEIGHT`` or a decay length L below ``SHORTEST_DECAY_KM``. Values are refused, never clamped, so
-    that the figure never shows a weight other than the one the student typed.
+    Raises CourseError with one sentence naming the weight for anything the model cannot use (``Weights`` holds
+    the limits: text, a missing or negative value, inf, nan, a number too large for a float such as 10**400, a
+    weight above ``LARGEST_WEIGHT`` or a decay length L below ``SHORTEST_DECAY_KM``). Values are refused, never
+    clamped, so that the figure never shows a weight other than the one the student typed.
     """
     if weights is None:
         return Weights()
     if isinstance(weights, pd.DataFrame):
-        if "value" in weights.columns:
-            for key, raw in zip(weights.index, weights["value"]):
-                try:
-                    float(raw)
-                except (TypeError, ValueError):
-                    pass  # Weights.from_table says what is wrong with text or a missing value
-                except Exception:  # OverflowError for 10**400, or anything else a cell can hold
-                    raise CourseError(
-                        f"The value of '{key}' in the table of weights is too large for a computer's numbers "
-                        f"(above 1e308); the simulator takes weights up to {LARGEST_WEIGHT:,.0f}."
-                    ) from None
-        weights = Weights.from_table(weights)
+        return Weights.from_table(weights)
     if not isinstance(weights, Weights):
         raise CourseError(
             f"The simulator's weights are a Weights(...) or a table from weights_table(...), not a "
             f"{type(weights).__name__}."
-        )
-    for name, symbol in Weights.symbols().items():
-        value = getattr(weights, name)
-        if value > LARGEST_WEIGHT:
-            raise CourseError(
-                f"The weight {symbol} ({name}) is {value:g}; the simulator takes weights up to {LARGEST_WEIGHT:,.0f} "
-                "(far beyond any weight the lesson needs): give a smaller number."
-            )
-    if weights.decay_km < SHORTEST_DECAY_KM:
-        raise CourseError(
-            f"The decay length L (decay_km) is {weights.decay_km:g} km; the simulator takes {SHORTEST_DECAY_KM:g} km "
-            "or more (below that no neighbour's reactors count at all)."
         )
     return weights
 
