@@ -136,7 +136,7 @@ def release_estimates(accident: pd.DataFrame):
         row_sources(used),
         2,
         1,
-        figsize=(7.6, 5.2),
+        figsize=(7.6, 6.0),  # tall enough that the two-line labels of neighbouring bars do not touch
     )
     for axes, (title, names) in zip(panes, groups):
         for k, name in enumerate(names):
@@ -481,7 +481,7 @@ def pushers_and_draggers(positions: pd.DataFrame, stances: pd.DataFrame):
     ax.axvline(positions["cost"].median(), color=GREY, linestyle=":")
     ax.axhline(positions["vulnerability"].median(), color=GREY, linestyle=":")
     ax.set_ylim(-0.05, 1.05)
-    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    ax.legend(loc="upper right", fontsize=8, frameon=False, labelspacing=1.2)  # room for the large markers
     return fig
 
 

@@ -499,7 +499,7 @@ class InstrumentTimeline(widgets.VBox):
         self.lane_of = {kind: n for n, kind in enumerate(lanes)}
         last = int(placed["since"].max())
         self.figure, self.axes = interactive_figure(
-            f"International nuclear safety instruments, {int(placed['since'].min())}-{last}",
+            f"International nuclear safety instruments,\n{int(placed['since'].min())}-{last}",  # fits 5.8 inches
             ylabel="",
             xlabel="year it began to work",
             source=source,

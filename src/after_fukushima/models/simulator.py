@@ -160,7 +160,7 @@ class CooperationSimulator(widgets.VBox):
         self.figure, self.axes = interactive_figure(
             "Breadth against depth",
             ylabel="% of the reactors in service",
-            xlabel="depth D (0 = no commitment, 1 = binding standards with inspection)",
+            xlabel="depth D\n(0 = no commitment, 1 = binding standards with inspection)",
             source="",
             figsize=(7.6, 5.4),
         )
@@ -234,17 +234,18 @@ class CooperationSimulator(widgets.VBox):
         bars.grid(axis="y", visible=False)
         bars.set_title("Who joins, and why", loc="left")
         bars.set_xlabel("net gain of joining\n(benefit units a year; arbitrary)", fontsize=9)
-        handles = [
+        handles = [  # by column: coverage, protection, the bars
             self.coverage_line,
-            self.protection_line,
-            self.band,
-            Patch(color=PALETTE["blue"], label="member"),
             self.coverage_low,
+            self.band,
+            self.protection_line,
             self.protection_low,
-            Patch(color=PALETTE["orange"], label="member only if all start in"),
             Patch(color=OUT, label="stays out"),
+            Patch(color=PALETTE["blue"], label="member"),
+            Patch(color=PALETTE["orange"], label="member only if all start in"),
         ]
-        self.figure.legend(handles=handles, loc="outside upper center", ncols=4, fontsize=8, frameon=False)
+        # three columns: four do not fit the canvas, which an interactive figure shows as it is (no tight box)
+        self.figure.legend(handles=handles, loc="outside upper center", ncols=3, fontsize=8, frameon=False)
 
     def design(self) -> Design:
         """The mechanism the controls describe now."""

@@ -1,0 +1,72 @@
+"""Issue 21, fault 2: no figure a lesson, worksheet or the class report draws has text on text or text cut off.
+
+Each notebook runs top to bottom in a fresh kernel (as `make execute` runs it), with tests/figure_text.py
+watching every figure it makes; at the end every figure is laid out as saving it lays it out, and each text cut
+by the figure's edge, each two texts that overlap and each legend that covers text or a data marker is a failure.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from after_fukushima.execute_notebooks import course_notebooks
+from after_fukushima.paths import course_root
+from after_fukushima.progress import PROGRESS_VARIABLE
+
+HERE = Path(__file__).resolve().parent
+NOTEBOOKS = course_notebooks() + [course_root() / "teacher" / "class_report.ipynb"]
+
+
+def figures_drawn(path: Path, scratch: Path) -> list[dict]:
+    """Each figure the notebook at `path` makes: its title and the problems tests/figure_text.py finds."""
+    notebook = nbformat.read(path, as_version=4)
+    first = nbformat.v4.new_code_cell(
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); import figure_text; figure_text.watch()"
+    )
+    last = nbformat.v4.new_code_cell("figure_text.report()")
+    notebook.cells = [first, *notebook.cells, last]
+    os.environ[PROGRESS_VARIABLE] = str(scratch / "progress.sqlite")
+    client = NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    client.execute()
+    printed = "".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.output_type == "stream")
+    return json.loads(printed)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_no_figure_has_text_on_text_or_cut_off(path, tmp_path, monkeypatch):
+    monkeypatch.setenv(PROGRESS_VARIABLE, str(tmp_path / "progress.sqlite"))
+    drawn = figures_drawn(path, tmp_path)
+    assert all(f["figure"] for f in drawn)
+    found = {f["figure"]: f["problems"] for f in drawn if f["problems"]}
+    assert found == {}
+
+
+def test_the_check_finds_text_on_text_a_cut_title_and_legend_markers_that_touch():
+    """The check itself, on a figure made to fail it in each way (so that a green run means something)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import figure_text
+    from ipympl.backend_nbagg import Canvas, FigureManager
+    from matplotlib.figure import Figure
+
+    figure_text.watch()
+    fig = Figure(figsize=(3, 2))
+    FigureManager(Canvas(fig), 0)  # an interactive figure: shown at its size, so text past its edge is cut
+    ax = fig.add_subplot()
+    ax.set_title("a title far too long for a figure three inches wide", loc="left")
+    ax.text(0.5, 0.5, "here")
+    ax.text(0.5, 0.5, "and here")
+    ax.scatter([0, 1], [0, 1], s=400, label="big")
+    ax.scatter([0, 1], [1, 0], s=400, marker="^", label="bigger")
+    ax.legend(labelspacing=0, fontsize=6)
+    found = figure_text.problems(fig)
+    assert any("cut by the figure's edge" in p for p in found)
+    assert "'here' overlaps 'and here'" in found
+    assert "two markers of a legend overlap" in found
