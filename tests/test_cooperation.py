@@ -3,6 +3,8 @@
 import math
 import re
 from dataclasses import replace
+from decimal import Decimal
+from fractions import Fraction
 from itertools import product
 
 import matplotlib
@@ -450,6 +452,10 @@ def test_positions_split_at_the_medians(attrs):
     assert (positions(attrs, Weights(decay_km=1000))["exposure"] >= table["exposure"]).all()
 
 
+def test_a_weight_may_be_any_real_number_a_student_types():
+    assert Weights(beta=Decimal("1.5"), kappa=Fraction(1, 2), sigma=2).beta == 1.5
+
+
 @pytest.mark.parametrize(
     "make, words",
     [
@@ -458,6 +464,7 @@ def test_positions_split_at_the_medians(attrs):
         (lambda: Weights(kappa=1e308), "κ (kappa) must be between 0 and 1,000,000; it is 1e+308."),
         (lambda: Weights(beta=10**400), "β (beta) must be a finite number, not a number too large"),
         (lambda: Weights(decay_km=0), "L (decay_km) must be between 1 and 1,000,000 km; it is 0 km."),
+        (lambda: Weights(kappa=Fraction(1, 10**400)), "κ (kappa) is too small for a computer's numbers"),
         (lambda: Weights(beta="a lot"), "β (beta) must be a finite number, not 'a lot'."),
         (lambda: Weights(phi=float("nan")), "φ (phi) must be a finite number"),
         (lambda: Weights(sigma=True), "σ (sigma) must be a finite number"),

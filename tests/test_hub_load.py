@@ -192,6 +192,13 @@ def test_student_bound_is_a_sentence(capsys):
     assert "between 1 and 60" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("option", [["--every", "0"], ["--every", "-1"], ["--cell-timeout", "inf"], ["--every", "nan"]])
+def test_timings_out_of_bounds_are_a_sentence(option, capsys):
+    with pytest.raises(SystemExit):
+        hub_load.parse_args(option)
+    assert "--cell-timeout must be 1 to 3600 s and --every 1 to 600 s" in capsys.readouterr().err
+
+
 def test_report_counts_lost_and_duplicated_answers():
     students = [hub_load.Student("a"), hub_load.Student("b"), hub_load.Student("c")]
     for s, rows in zip(students, (18, 17, 19)):

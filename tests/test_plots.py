@@ -109,3 +109,5 @@ def test_a_text_table_escapes_what_students_wrote():
     assert shown.count("&lt;img src=x onerror=alert(1)&gt;") == 3  # the cell, the row label, the column label
     assert "plain &amp; simple" in shown and "3.500000" in shown  # text escaped once, numbers as before
     assert repr(TextTable(frame)) == repr(frame)
+    named = TextTable(frame.rename_axis(index=attack, columns="<s>what</s>"))._repr_html_()  # the labels' names
+    assert "<img" not in named and "<s>" not in named and "&lt;s&gt;what&lt;/s&gt;" in named

@@ -652,6 +652,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--students must be between 1 and {MAX_STUDENTS}")
     if not (0 <= options.spread <= 600 and 10 <= options.timeout <= 3600):
         parser.error("--spread must be 0 to 600 s and --timeout 10 to 3600 s")
+    if not (1 <= options.cell_timeout <= 3600 and 1 <= options.every <= 600):  # nan fails these too
+        parser.error("--cell-timeout must be 1 to 3600 s and --every 1 to 600 s")
     if options.lesson_path is None:
         options.lesson_path = f"after-fukushima/{LESSON}" if options.hub else LESSON
     return options

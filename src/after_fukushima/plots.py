@@ -736,7 +736,11 @@ class TextTable:
         table is also marked not to be typeset (classes tex2jax_ignore and mathjax_ignore): JupyterLab's MathJax
         would otherwise show '$…$' in a student's text as a formula."""
         left = [("text-align", "left"), ("vertical-align", "top")]
-        style = self.frame.style.set_uuid("text-table").set_table_styles([{"selector": "th, td", "props": left}])
+        names = {  # the names of the row and column labels: the Styler shows them without escaping
+            axis: [None if name is None else html.escape(str(name)) for name in getattr(self.frame, axis).names]
+            for axis in ("index", "columns")
+        }
+        style = self.frame.rename_axis(**names).style.set_uuid("text-table").set_table_styles([{"selector": "th, td", "props": left}])
         style = style.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
         with pd.option_context("styler.html.mathjax", False):
             return style.to_html()

@@ -71,6 +71,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
 from numbers import Real
 from typing import NamedTuple
 
@@ -117,7 +118,7 @@ def _weight(
     )
 
 
-def _finite(value: Real) -> bool:
+def _finite(value: Real | Decimal) -> bool:
     try:
         return math.isfinite(value)
     except OverflowError:  # an integer too large for a float, like 10**400
@@ -176,9 +177,11 @@ class Weights:
             value = getattr(self, spec.name)
             meta = spec.metadata
             name = f"{meta['symbol']} ({spec.name})"
-            if isinstance(value, bool) or not isinstance(value, Real) or not _finite(value):
+            if isinstance(value, bool) or not isinstance(value, (Real, Decimal)) or not _finite(value):
                 shown = repr(value) if len(repr(value)) <= 40 else "a number too large for a computer's numbers"
                 raise CourseError(f"The weight {name} must be a finite number, not {shown}.")
+            if value != 0 and float(value) == 0:  # Fraction(1, 10**400) would become 0.0 without a word
+                raise CourseError(f"The weight {name} is too small for a computer's numbers: give 0 or a larger one.")
             low, high, unit = meta["low"], meta["high"], meta["unit"]
             if value < low or value > high:
                 raise CourseError(
