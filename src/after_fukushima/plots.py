@@ -740,7 +740,11 @@ class TextTable:
             axis: [None if name is None else html.escape(str(name)) for name in getattr(self.frame, axis).names]
             for axis in ("index", "columns")
         }
-        style = self.frame.rename_axis(**names).style.set_uuid("text-table").set_table_styles([{"selector": "th, td", "props": left}])
+        style = (
+            self.frame.rename_axis(**names)
+            .style.set_uuid("text-table")
+            .set_table_styles([{"selector": "th, td", "props": left}])
+        )
         style = style.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
         with pd.option_context("styler.html.mathjax", False):
             return style.to_html()
