@@ -85,6 +85,35 @@ def test_a_table_saved_with_a_byte_order_mark_or_windows_line_ends_reads_as_it_w
     pd.testing.assert_frame_equal(data.load_table(TABLE), before)
 
 
+@pytest.mark.parametrize("blank", ["\n\n\n", "\r\n\r\n", "\n"], ids=["LF", "CRLF", "one"])
+def test_blank_lines_at_the_end_of_a_table_are_harmless(course_copy, blank):
+    """As editors leave them: the whole table failed with 'row 11: 0 values where the header has 6 columns'."""
+    before = data.load_table(ACCENTED)
+    path = csv_path(course_copy, ACCENTED)
+    path.write_text(path.read_text(encoding="utf-8") + blank, encoding="utf-8", newline="")
+    pd.testing.assert_frame_equal(data.load_table(ACCENTED), before)
+
+
+def test_an_empty_line_inside_a_table_gets_a_sentence(course_copy):
+    path = csv_path(course_copy, ACCENTED)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:3] + ["\n"] + lines[3:]), encoding="utf-8")
+    message = sentence(lambda: data.load_table(ACCENTED), f"data/{ACCENTED}.csv")
+    assert "row 4 is an empty line: delete it" in message
+
+
+def test_a_zero_byte_anywhere_in_a_table_gets_a_sentence(course_copy):
+    """A NUL after the first 1,000 bytes (only those were looked at) was read silently into a value."""
+    path = csv_path(course_copy, ACCENTED)
+    raw = path.read_bytes()
+    assert len(raw) > 1600
+    cut = raw.index(b"\n", 1500) + 1  # at the start of a line past the first 1,500 bytes, inside a value
+    path.write_bytes(raw[: cut + 3] + b"\x00" + raw[cut + 3 :])
+    message = sentence(lambda: data.load_table(ACCENTED), f"data/{ACCENTED}.csv")
+    line = raw[:cut].count(b"\n") + 1
+    assert f"line {line} holds a zero byte (NUL)" in message
+
+
 def test_a_folder_in_place_of_a_table_gets_a_sentence(course_copy):
     path = csv_path(course_copy, TABLE)
     path.unlink()

@@ -571,7 +571,7 @@ def test_a_check_after_a_failed_save_is_not_swallowed(store, monkeypatch):
     monkeypatch.setattr(store, "record", real)
     number.check_button.click()  # the student presses Check again, as the sentence asks
     assert number.attempts == 1 and "Not saved" not in number.feedback.value
-    number.check_button.click()  # and pressing it once more is a second attempt as usual
+    number.entry.value = "76"  # and a new answer is a second attempt as usual
     assert number.attempts == 2
 
 
@@ -741,3 +741,131 @@ def test_a_file_that_looked_damaged_once_is_looked_at_again_under_the_lock_not_s
     store.record("00", "a", "number", 2, True)
     assert seen and [a["answer"] for a in store.attempts()] == [1, 2]
     assert sorted(p.name for p in store.path.parent.iterdir()) == ["progress.sqlite"]  # nothing set aside
+
+
+def test_a_folder_where_the_lock_file_should_be_is_said_at_once(store, monkeypatch):
+    """Without file locks, a folder named progress.sqlite.lock made every save wait, then say that another
+    notebook kept the file busy: untrue, and so for ever."""
+    from after_fukushima import progress
+    from after_fukushima.errors import CourseError
+
+    locking_off(monkeypatch)
+    monkeypatch.setattr(progress, "LOCK_TIMEOUT", 0.2)
+    store.lock_path.mkdir()
+    with pytest.raises(CourseError, match=r"lock file .*progress.sqlite.lock is a folder, .*: remove it"):
+        store.record("00", "a", "number", 1, True)
+    assert store.lock_path.is_dir()  # left as it is: the student removes it
+
+
+INTERRUPTED = """
+import os, sys
+from after_fukushima import progress
+progress._locking_works = lambda folder: False
+progress.LOCK_TIMEOUT = 0.5
+store = progress.ProgressStore(sys.argv[1])
+real_write = os.write
+
+def interrupted(descriptor, data):  # Ctrl-C (the kernel's Interrupt) just after the lock line was written
+    real_write(descriptor, data)
+    os.write = real_write
+    raise KeyboardInterrupt
+
+os.write = interrupted
+try:
+    store.record("00", "a", "number", 1, True)
+except KeyboardInterrupt:
+    print("interrupted;", "lock left" if store.lock_path.exists() else "no lock left")
+store.record("00", "a", "number", 2, True)
+print("saved", [a["answer"] for a in store.attempts()])
+"""
+
+
+def test_an_interrupt_while_taking_the_lock_leaves_no_lock(tmp_path):
+    """A KeyboardInterrupt between making the lock file and returning from _LockFile.__enter__ left a lock
+    naming this live process, so every later save in that kernel failed until it was restarted. In a
+    subprocess, whose os.write may be replaced."""
+    import sys
+
+    path = tmp_path / "progress.sqlite"
+    result = subprocess.run([sys.executable, "-c", INTERRUPTED, str(path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == ["interrupted; no lock left", "saved [2]"]
+
+
+def test_a_lock_naming_this_process_that_it_does_not_hold_is_left_behind(store, monkeypatch):
+    """However it was left (an interrupt, a copied folder), a lock of this very process is stale unless this
+    process holds it now."""
+    import os
+    import socket
+
+    from after_fukushima import progress
+
+    locking_off(monkeypatch)
+    monkeypatch.setattr(progress, "LOCK_TIMEOUT", 0.2)
+    started = progress._started(os.getpid()) or "-"
+    store.lock_path.write_text(f"{os.getpid()} {socket.gethostname()} {started} 0\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=f"left by a notebook that stopped .process {os.getpid()} on"):
+        store.record("00", "a", "number", 1, True)
+    assert [a["answer"] for a in store.attempts()] == [1]
+    assert not store.lock_path.exists()
+
+
+@pytest.mark.parametrize("host", ["this", "another-host"])
+@pytest.mark.parametrize("pid", ["99999999999999999999", "2147483648", "0", "x12"])
+def test_a_lock_naming_no_possible_process_is_removed(store, monkeypatch, pid, host):
+    """A pid too large for any process (os.kill overflows) was taken for a live holder: never broken."""
+    import socket
+
+    from after_fukushima import progress
+
+    locking_off(monkeypatch)
+    monkeypatch.setattr(progress, "LOCK_TIMEOUT", 0.2)
+    host = socket.gethostname() if host == "this" else host
+    store.lock_path.write_text(f"{pid} {host} - {time.time():.0f}\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="left by a notebook that stopped"):
+        store.record("00", "a", "number", 1, True)
+    assert not store.lock_path.exists()
+
+
+def test_a_lock_dated_ahead_of_this_clock_is_not_kept_for_ever(store, monkeypatch):
+    """Another host's lock whose time lies in the future (clocks that disagree) was never stale. It is said
+    so, and taken as left behind once this process has seen it, unchanged, for STALE_AFTER seconds."""
+    import os
+
+    from after_fukushima import progress
+    from after_fukushima.errors import CourseError
+
+    locking_off(monkeypatch)
+    monkeypatch.setattr(progress, "LOCK_TIMEOUT", 0.2)
+    store.lock_path.write_text("77 another-host - 0\n", encoding="utf-8")
+    ahead = time.time() + 3600
+    os.utime(store.lock_path, (ahead, ahead))
+    with pytest.raises(CourseError, match="dated 3[56][0-9]{2} seconds ahead of this computer's clock"):
+        store.record("00", "a", "number", 1, True)
+    assert store.lock_path.exists()  # a moment's sight is not enough
+    monkeypatch.setattr(progress, "STALE_AFTER", 0.3)  # seen this long, unchanged, it is left behind
+    monkeypatch.setattr(progress, "LOCK_TIMEOUT", 30)
+    with pytest.warns(UserWarning, match="left by a notebook that stopped .process 77 on another-host"):
+        store.record("00", "a", "number", 1, True)
+    assert not store.lock_path.exists()
+
+
+@pytest.mark.parametrize(
+    "answer, kept",
+    [
+        (10**5000, "10000000000000000000…00000000000000000000 (5,001 digits)"),
+        (-(10**4400) + 1, "-99999999999999999999…99999999999999999999 (4,400 digits)"),
+        ([7, {"n": 10**5000}], [7, {"n": "10000000000000000000…00000000000000000000 (5,001 digits)"}]),
+        (10**4299, 10**4299),  # within the limit: kept whole
+    ],
+    ids=["5001 digits", "negative", "inside a list", "4300 digits"],
+)
+def test_a_whole_number_too_long_for_text_is_saved_as_its_digits(store, answer, kept):
+    """int to str stops at 4,300 digits (ValueError, the repr fallback too): record, which never raises for an
+    answer, raised. The limit is the whole process's, so it is not raised: the number is kept shortened."""
+    import sys
+
+    limit = sys.get_int_max_str_digits()
+    store.record("00", "a", "code", answer, False)
+    assert store.attempts()[0]["answer"] == kept
+    assert sys.get_int_max_str_digits() == limit  # the process's limit untouched

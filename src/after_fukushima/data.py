@@ -4,8 +4,9 @@
 
 A missing or damaged file gives a CourseError that names the file (and the row and the column) and what to do,
 whatever another program made of it: saved in another encoding (Windows-1252, UTF-16), with semicolons or tabs
-between values, decimal commas, cut short, empty, a folder in its place, or no permission to read it. A UTF-8
-byte-order mark (Notepad) and Windows line ends are read as they are.
+between values, decimal commas, cut short, empty, an empty line, a zero byte (NUL) anywhere, a folder in its
+place, or no permission to read it. A UTF-8 byte-order mark (Notepad), Windows line ends and blank lines at the end
+(as editors leave them) are read as they are.
 """
 
 import csv
@@ -57,6 +58,12 @@ def _read_text(path: Path, relative: str, kind: str) -> str:
         raise CourseError(
             f"{relative} cannot be read as {kind}: it is not a text file (a workbook or an image saved under its "
             f"name?). {REPAIR_HINT}"
+        )
+    zero = raw.find(b"\x00")  # text never holds a zero byte: damaged further in (memchr, quick)
+    if zero >= 0:
+        line = raw.count(b"\n", 0, zero) + 1
+        raise CourseError(
+            f"{relative} is damaged: line {line} holds a zero byte (NUL), which {kind} never holds. {REPAIR_HINT}"
         )
     try:
         return raw.decode("utf-8-sig")
@@ -181,6 +188,8 @@ def _read_rows(path: Path, relative: str) -> tuple[list[str], list[list[str]]]:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise CourseError(f"{relative} cannot be read as CSV text ({exc}). {REPAIR_HINT}") from None
+    while rows and not rows[-1]:  # blank lines at the end, as editors leave them: harmless
+        rows.pop()
     if not rows:
         raise CourseError(f"{relative} is empty. {REPAIR_HINT}")
     header = rows[0]
@@ -261,6 +270,11 @@ def read_table(path: Path, entry: dict) -> pd.DataFrame:
     position = {column: index for index, column in enumerate(header)}
     columns: dict[str, list] = {f["name"]: [] for f in fields}
     for line, row in enumerate(rows, start=2):
+        if not row:
+            raise CourseError(
+                f"{relative}, row {line} is an empty line: delete it in a text editor, or restore the file from the "
+                "course repository (for example `git checkout -- data/`), then run the cell again."
+            )
         if len(row) != len(header):
             raise CourseError(
                 f"{relative}, row {line}: {len(row)} values where the header has {len(header)} columns. {REPAIR_HINT}"

@@ -10,8 +10,9 @@ ending in .json, as older versions of the course used, means the database beside
   locks and every read and save holds the course's own lock instead: a lock file, progress.sqlite.lock, created
   with O_CREAT|O_EXCL beside the database (exclusive on NFS from version 3 on), holding the process id, the host
   and the time. A save waits for it at most LOCK_TIMEOUT seconds; a lock whose holder is gone (a process of this
-  host that no longer runs, or a lock older than STALE_AFTER seconds from another host) is removed, with a
-  warning.
+  host that no longer runs, this process when it does not hold it, a process number no process can have, or a
+  lock from another host older than STALE_AFTER seconds, or seen for that long where its time lies ahead of this
+  computer's clock) is removed, with a warning. A folder in the lock file's place is said at once.
 - Private: the folders the store creates are made 0700, the database 0600 (SQLite gives its journal the
   database's mode), and an existing ~/.after_fukushima or database open to others is closed to them.
 - The file says what it is: SQLite's application_id (APPLICATION_ID) and user_version (SCHEMA_VERSION). A file
@@ -23,6 +24,8 @@ ending in .json, as older versions of the course used, means the database beside
   seen while another notebook may have been half-way through a save.
 - A progress.json written by an older version of the course is imported once, nothing lost, and kept as
   progress.json.backup.
+- An answer is kept as JSON; what JSON cannot hold as its text, and a whole number over Python's 4,300 digits
+  for int to text as its first and last digits and its length.
 - Reading never raises: a file that cannot be read gives a warning and no attempts. A save that fails raises
   ProgressError, a CourseError (shown as a sentence in a notebook) that is also an OSError, whose text names the
   file and says what to do.
@@ -35,6 +38,7 @@ import contextlib
 import errno
 import html
 import json
+import math
 import os
 import random
 import re
@@ -44,6 +48,7 @@ import time
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from urllib.parse import quote
 
 import ipywidgets as widgets
@@ -184,6 +189,9 @@ def _locking_works(folder: Path) -> bool:
     return _LOCKING[folder]
 
 
+PID_LIMIT = 2**31  # process ids are positive and below this (pid_t); a lock naming another is damaged
+
+
 def _started(pid: int) -> str:
     """When process ``pid`` started (Linux: ticks since boot), or '' where that cannot be read. With the pid, it
     tells a lock's holder from a later process given the same pid."""
@@ -194,7 +202,10 @@ def _started(pid: int) -> str:
 
 
 def _running(pid: int, started: str) -> bool:
-    """Whether the process ``pid`` of this host, started at ``started``, still runs (True if it cannot be told)."""
+    """Whether the process ``pid`` of this host, started at ``started``, still runs (True if it cannot be told;
+    False for a number no process can have)."""
+    if not 0 < pid < PID_LIMIT:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -205,22 +216,31 @@ def _running(pid: int, started: str) -> bool:
     return not (started and now and now != started)
 
 
+_HELD: set[tuple[int, int]] = set()  # (device, inode) of the lock files this process holds now
+_SEEN: dict[Path, tuple[tuple, float]] = {}  # per lock path: the lock last waited on, and when (monotonic) first
+FUTURE_MARGIN = 5  # seconds a lock's time may lie ahead of this computer's clock before the clocks disagree
+
+
 class _LockFile:
     """The course's own lock on a progress file, for file systems without locks: ``path`` created with
     O_CREAT|O_EXCL (atomic on NFS from version 3 on) and removed on leaving the ``with`` block, whatever happens
-    inside.
+    inside, or if entering is interrupted (KeyboardInterrupt) after the file was made.
 
     The file holds one line: process id, host name, start of the process (Linux) and the time (Unix seconds).
     Entering waits at most ``LOCK_TIMEOUT`` seconds, then raises ProgressError (busy). A lock whose holder is
-    gone is removed with a warning: a process of this host that no longer runs, or, for a lock from another host
-    (which cannot be asked), one older than ``STALE_AFTER`` seconds, as a save takes milliseconds. ``with``
-    gives True, or False where the folder does not let a lock file be made (read-only): then nothing may be
-    set aside.
+    gone is removed with a warning: a process of this host that no longer runs (or this process, which does not
+    hold it now), a lock naming no possible process, or, for a lock from another host (which cannot be asked),
+    one older than ``STALE_AFTER`` seconds, as a save takes milliseconds. Its age is the larger of what its time
+    says and how long this process has seen it unchanged, so that a lock from a computer whose clock is ahead is
+    not kept for ever. A folder (or anything but a file) where the lock file should be raises ProgressError at
+    once. ``with`` gives True, or False where the folder does not let a lock file be made (read-only): then
+    nothing may be set aside.
     """
 
     def __init__(self, path: Path, database: Path):
         self.path, self.database = path, database
         self.identity: tuple[int, int] | None = None
+        self.ahead = 0.0  # seconds the lock waited on is dated ahead of this computer's clock
 
     def __enter__(self) -> bool:
         deadline = time.monotonic() + LOCK_TIMEOUT
@@ -231,11 +251,7 @@ class _LockFile:
             except FileExistsError:
                 if not self._break_if_stale():
                     if time.monotonic() > deadline:
-                        raise ProgressError(
-                            errno.EBUSY,
-                            f"another notebook kept it busy for {LOCK_TIMEOUT} seconds: try again",
-                            self.database,
-                        ) from None
+                        raise ProgressError(errno.EBUSY, self._busy(), self.database) from None
                     time.sleep(random.uniform(0.002, 0.02))
                 continue
             except OSError as exc:
@@ -249,12 +265,16 @@ class _LockFile:
             try:
                 stat = os.fstat(descriptor)
                 self.identity = (stat.st_dev, stat.st_ino)
+                _HELD.add(self.identity)
                 os.write(descriptor, line.encode("utf-8", "replace"))
                 return True
-            except OSError as exc:  # a full disk: the lock file we made is removed
-                self.identity = None
-                with contextlib.suppress(OSError):
-                    os.unlink(self.path)
+            except BaseException as exc:  # a full disk, or an interrupt: the lock file we made is removed
+                if self.identity is None:  # made a moment ago, not yet known by its inode: ours all the same
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.path)
+                self.__exit__()
+                if not isinstance(exc, OSError):
+                    raise
                 raise ProgressError(
                     exc.errno or errno.EIO,
                     f"its lock file {self.path.name} cannot be written ({exc.strerror})",
@@ -266,27 +286,63 @@ class _LockFile:
     def __exit__(self, *exc_info) -> None:
         """Remove the lock file if it is still this one (not a later holder's, after ours was taken as stale)."""
         if self.identity is not None:
+            _HELD.discard(self.identity)
             with contextlib.suppress(OSError):
                 stat = os.stat(self.path)
                 if (stat.st_dev, stat.st_ino) == self.identity:
                     os.unlink(self.path)
             self.identity = None
 
+    def _busy(self) -> str:
+        """Why a save gave up waiting: another notebook's save, or a lock dated ahead of this computer's clock."""
+        if self.ahead > FUTURE_MARGIN:
+            return (
+                f"its lock file {self.path.name} is dated {self.ahead:.0f} seconds ahead of this computer's clock "
+                "(another computer's clock is wrong?), so it is taken as left behind only when it has been seen for "
+                f"{STALE_AFTER} seconds: if no other notebook is saving, try again in a minute"
+            )
+        return f"another notebook kept it busy for {LOCK_TIMEOUT} seconds: try again"
+
+    def _age(self, stat: os.stat_result, words: list[str]) -> float:
+        """Seconds the lock file has existed: what its time says, or, if longer, how long this process has
+        seen this very lock (a lock stamped by a clock ahead of ours looks younger than it is)."""
+        self.ahead = stat.st_mtime - time.time()
+        seen = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, tuple(words))
+        previous = _SEEN.get(self.path)
+        if previous is None or previous[0] != seen:
+            _SEEN[self.path] = previous = (seen, time.monotonic())
+        return max(time.time() - stat.st_mtime, time.monotonic() - previous[1])
+
     def _break_if_stale(self) -> bool:
-        """Remove the lock file if its holder is gone; True if it was removed (or had gone meanwhile)."""
+        """Remove the lock file if its holder is gone; True if it was removed (or had gone meanwhile). Raises
+        ProgressError if a folder or anything but a file has its name."""
         try:
-            stat = os.stat(self.path)
-            words = self.path.read_text(encoding="utf-8", errors="replace").split()
+            stat = os.lstat(self.path)
+            if S_ISREG(stat.st_mode):
+                words = self.path.read_text(encoding="utf-8", errors="replace").split()
         except FileNotFoundError:
             return True
         except OSError:
             return False
-        age = time.time() - stat.st_mtime
+        if not S_ISREG(stat.st_mode):
+            what = "a folder" if S_ISDIR(stat.st_mode) else "not a file"
+            raise ProgressError(
+                errno.EEXIST,
+                f"its lock file {self.path} is {what}, which the course did not make: remove it (the course makes "
+                "the lock file again when it needs one), then try again",
+                self.database,
+            )
+        age = self._age(stat, words)
         holder = "an unknown process"
-        if len(words) == 4 and words[0].isdigit():
-            pid, host, started = int(words[0]), words[1], words[2].strip("-")
-            holder = f"process {pid} on {host}"
-            if host == socket.gethostname():
+        if len(words) == 4:
+            pid = int(words[0]) if re.fullmatch("[0-9]{1,12}", words[0]) else 0
+            host, started = words[1], words[2].strip("-")
+            holder = f"process {words[0][:20]} on {host[:100]}"
+            if not 0 < pid < PID_LIMIT:  # no process has that number: a damaged lock
+                gone = True
+            elif host == socket.gethostname() and pid == os.getpid():  # ours only while this process holds it
+                gone = (stat.st_dev, stat.st_ino) not in _HELD
+            elif host == socket.gethostname():
                 gone = not _running(pid, started)
             else:
                 gone = age > STALE_AFTER
@@ -310,6 +366,7 @@ class _LockFile:
             return False
         with contextlib.suppress(OSError):
             os.unlink(aside)
+        _SEEN.pop(self.path, None)
         warnings.warn(
             f"A lock on your progress file left by a notebook that stopped ({holder}, {max(age, 0):.0f} s ago) "
             "was removed.",
@@ -702,19 +759,68 @@ def _row(attempt: dict) -> tuple:
     """An attempt as the values of one row of the attempts table. Never raises: the answer is kept as JSON,
     or as its repr if JSON cannot hold it."""
     attempt = _complete(attempt)
-    try:
-        answer = json.dumps(attempt["answer"], ensure_ascii=False, default=str)
-    except (TypeError, ValueError, RecursionError):  # a dict with tuple keys, a circular or very deep list
-        answer = json.dumps(repr(attempt["answer"])[:100_000], ensure_ascii=False)
     return (
         _text(attempt["lesson"]),
         _text(attempt["exercise"]),
         _text(attempt["kind"] or ""),
         _number(attempt["attempt"]),
         _correct(attempt["correct"]),
-        _text(answer),
+        _text(_answer_json(attempt["answer"])),
         _text(attempt["saved_at"] or ""),
     )
+
+
+def _answer_json(answer) -> str:
+    """An answer as JSON text. Never raises: whole numbers too long for str() are kept as text (_long_integer);
+    what JSON cannot hold (a dict with tuple keys, a circular or very deep list) as its repr, cut at 100,000
+    characters."""
+    try:
+        shortened = _shortened(answer)
+    except Exception:  # a dict whose keys' hashing fails: only its repr may tell what it was
+        shortened = answer
+    for value in (answer, shortened):
+        with contextlib.suppress(TypeError, ValueError, RecursionError):
+            return json.dumps(value, ensure_ascii=False, default=str)
+    for value in (answer, shortened):
+        with contextlib.suppress(ValueError, RecursionError):
+            return json.dumps(repr(value)[:100_000], ensure_ascii=False)
+    return json.dumps("(an answer that could not be kept as text)")
+
+
+def _shortened(value, inside: tuple = ()):
+    """``value`` with every whole number too long for str() (inside lists, tuples and dicts, keys too) replaced
+    by its text (_long_integer), a list inside itself by '...', and anything else as it is. ``inside``: the ids
+    of the lists and dicts around ``value``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            str(value)
+        except ValueError:
+            return _long_integer(value)
+        return value
+    if not isinstance(value, list | tuple | dict):
+        return value
+    if id(value) in inside or len(inside) > 100:
+        return "..."
+    inside += (id(value),)
+    if isinstance(value, dict):
+        return {
+            _shortened(key) if isinstance(key, int) else key: _shortened(item, inside) for key, item in value.items()
+        }
+    return [_shortened(item, inside) for item in value]
+
+
+def _long_integer(number: int) -> str:
+    """A whole number over Python's limit for int to text (sys.get_int_max_str_digits(), 4,300 digits unless
+    changed; a setting of the whole process, so not ours to raise), written without converting all of it: its
+    first and last 20 digits and how many digits it has, '123…789 (5,001 digits)'. Beyond about 1.2 million digits,
+    where counting them exactly takes a second, only about how many."""
+    size, sign = abs(number), "-" if number < 0 else ""
+    estimate = int((size.bit_length() - 1) * math.log10(2)) + 1  # the digits of 2**(bits-1): the count or one less
+    if size.bit_length() > 1 << 22:
+        return f"{sign}a whole number of about {estimate:,} digits"
+    first = size // 10 ** (estimate - 20)  # 20 or 21 digits: a division with a small quotient is quick
+    digits = estimate - 20 + len(str(first))
+    return f"{sign}{str(first)[:20]}…{size % 10**20:020d} ({digits:,} digits)"
 
 
 def _attempt(row: tuple) -> dict:
