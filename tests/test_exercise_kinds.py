@@ -793,3 +793,186 @@ def test_nearly_follows_the_question_for_typed_answers_and_the_table_for_compute
     assert typed.message.startswith("Nearly:") and "Round as the question says" in typed.message
     computed = make_exercise(CODE_NUMBER).check(2)
     assert "as the table gives it" in computed.message and "Round as the question" not in computed.message
+
+
+# --- one attempt per intended Check, whatever order the value and the click arrive in ------------------------
+# Issue 21, fault 1: a number box sends its value when it is left, which a click on Check does, so the value and
+# the click reach the kernel together, in either order. A click handled first saw the old value and saved it again
+# ("3 attempts · solved" after two answers). Each round below is one intended Check of a new answer; ``arrives``
+# delivers that answer the way the widget's value reaches the kernel.
+
+
+def _type_number(exercise, answer):
+    exercise.entry.value = answer  # Enter pressed, or the box left
+
+
+def _write_reflection(exercise, answer):
+    exercise.text.value = answer
+
+
+def _pick_verdict(exercise, answer):
+    line, verdict = answer  # one toggle clicked: one statement's verdict changes
+    exercise.sorters[line].value = verdict
+
+
+ONCE_PER_CHECK = {
+    "number": (
+        NUMBER,
+        _type_number,
+        ["5.7", "13.1", "20", "13", "3 m", "13.1 metres"],  # wrong and right in turn
+        [5.7, 13.1, 20.0, 13.0, 3.0, 13.1],
+    ),
+    "reflection": (
+        REFLECTION,
+        _write_reflection,
+        ["Sovereignty.", "Sovereignty and secrets.", "Firms guard their secrets, states their say."],
+        ["Sovereignty.", "Sovereignty and secrets.", "Firms guard their secrets, states their say."],
+    ),
+    "judgement": (
+        JUDGEMENT,
+        _pick_verdict,
+        [(0, "partly"), (1, "supported"), (0, "not supported"), (1, "partly")],
+        [["partly", None], ["partly", "supported"], ["not supported", "supported"], ["not supported", "partly"]],
+    ),
+}
+ORDERS = {
+    "value, then click": ["value"] * 6,
+    "click, then value": ["click"] * 6,
+    "in turn": ["value", "click", "value", "click", "value", "click"],
+    "in turn, click first": ["click", "value", "click", "value", "click", "value"],
+}
+
+
+@pytest.mark.parametrize("order", ORDERS)
+@pytest.mark.parametrize("kind", ONCE_PER_CHECK)
+def test_a_check_saves_one_attempt_whichever_of_value_and_click_arrives_first(make_exercise, store, kind, order):
+    spec, arrives, answers, saved = ONCE_PER_CHECK[kind]
+    exercise = make_exercise(spec)
+    intended = []
+    for answer, first, expected in zip(answers, ORDERS[order], saved):
+        if first == "value":
+            arrives(exercise, answer)
+            exercise.check_button.click()
+        else:  # the click overtook the value: the kernel still holds the previous answer
+            exercise.check_button.click()
+            arrives(exercise, answer)
+        if None not in (expected if isinstance(expected, list) else [expected]):
+            intended.append(expected)  # a judgement with a statement left empty is not saved
+    rows = store.attempts("99_test", spec["id"])
+    assert [row["answer"] for row in rows] == intended
+    assert exercise.attempts == len(intended)
+    assert f"{len(intended)} attempts" in exercise.status.value
+
+
+@pytest.mark.parametrize("order", ["check, then click", "click, then check"])
+def test_a_code_task_checked_in_code_and_by_a_click_counts_once(make_exercise, store, monkeypatch, order):
+    """``task.check(x)`` under the student's cell and a click on Check for the same x are one attempt."""
+    namespace = {}
+
+    class Shell:
+        user_ns = namespace
+
+    monkeypatch.setattr("IPython.get_ipython", lambda: Shell())
+    exercise = make_exercise(CODE_NUMBER)
+    for value in [10.0, 2.4, 2.5, 3.0]:
+        if order == "check, then click":
+            namespace["mean_value"] = value  # the cell run: mean_value = ...; task.check(mean_value)
+            exercise.check(value)
+            exercise.check_button.click()
+        else:
+            exercise.check_button.click()  # still the value of the previous run
+            namespace["mean_value"] = value
+            exercise.check(value)
+    assert [row["answer"] for row in store.attempts("99_test", "mean")] == [10.0, 2.4, 2.5, 3.0]
+    assert exercise.attempts == 4 and "4 attempts · solved" in exercise.status.value
+
+
+@pytest.mark.parametrize("kind", ["number", "reflection", "code_task", "judgement"])
+def test_checking_the_answer_saved_last_again_adds_no_attempt_but_a_changed_answer_does(make_exercise, store, kind):
+    spec, first, second = {
+        "number": (NUMBER, "5.7", "20"),
+        "reflection": (REFLECTION, "One idea.", "Two ideas."),
+        "code_task": (CODE_NUMBER, 10.0, 3.0),
+        "judgement": (JUDGEMENT, ["partly", "supported"], ["supported", "supported"]),
+    }[kind]
+    exercise = make_exercise(spec)
+    for answer in [first, first, first, second, second, first]:  # a changed answer, even back, is a new attempt
+        verdict = exercise.submit(answer)
+    assert verdict.status in ("wrong", "saved")  # the same verdict shown again
+    assert len(store.attempts("99_test", spec["id"])) == exercise.attempts == 3
+    again = make_exercise(spec)  # the cell run again: its saved answer checked again adds nothing
+    again.submit(first)
+    assert again.attempts == 3 and len(store.attempts("99_test", spec["id"])) == 3
+
+
+def test_the_other_kinds_still_count_each_check(make_exercise, store):
+    """A multiple choice's option is clicked before Check, never with it: a retry of the same answer counts."""
+    exercise = make_exercise(MULTIPLE_CHOICE)
+    exercise.submit("Paris")
+    exercise.submit("Paris")
+    assert exercise.attempts == 2 and len(store.attempts("99_test", "capital")) == 2
+
+
+def test_enter_checks_a_number_once_and_a_click_after_it_adds_nothing(make_exercise, store):
+    exercise = make_exercise(NUMBER)
+    exercise.entry.value = "5.7"  # Enter
+    assert exercise.attempts == 1 and "design basis" in feedback_text(exercise)
+    for _ in range(3):
+        assert "design basis" in click_check(exercise)
+    assert exercise.attempts == 1 and len(store.attempts("99_test", "wave")) == 1
+
+
+def test_a_value_long_after_a_save_that_found_nothing_new_waits_for_the_next_save(make_exercise, store, monkeypatch):
+    """Only the value a Save overtook is saved without a click: typing later is saved by the next Save."""
+    from after_fukushima.exercises import base
+
+    clock = [100.0]
+    monkeypatch.setattr(base, "monotonic", lambda: clock[0])
+    exercise = make_exercise(REFLECTION)
+    exercise.text.value = "First thoughts."
+    exercise.check_button.click()
+    exercise.check_button.click()  # Save pressed again: nothing new
+    clock[0] += base.LATE_VALUE_SECONDS + 1
+    exercise.text.value = "First thoughts, and more."  # typed a while later
+    assert len(store.attempts("99_test", "think")) == 1
+    exercise.check_button.click()
+    assert [row["answer"] for row in store.attempts("99_test", "think")] == [
+        "First thoughts.",
+        "First thoughts, and more.",
+    ]
+
+
+@pytest.mark.parametrize("first", ["value", "click"])
+def test_a_value_and_a_click_handled_at_the_same_time_in_two_threads_save_once(make_exercise, store, first):
+    """JupyterLab 4.6 and ipykernel 7 may handle widget messages over a subshell and the main shell at once: the
+    second Check waits until the first is saved, then finds the answer saved already."""
+    import threading
+
+    exercise = make_exercise(NUMBER)
+    record, inside, go = store.record, threading.Event(), threading.Event()
+
+    def slow_record(*args, **kwargs):  # the first save takes a while (a busy disk, a locked file)
+        if not inside.is_set():
+            inside.set()
+            go.wait(10)
+        return record(*args, **kwargs)
+
+    store.record = slow_record  # this test's own store only
+    if first == "value":
+        value = threading.Thread(target=lambda: setattr(exercise.entry, "value", "5.7"))
+    else:  # the value has arrived and the click reads it, while the value's own handler has yet to run
+        exercise._restoring = True
+        exercise.entry.value = "5.7"
+        exercise._restoring = False
+        value = threading.Thread(target=lambda: exercise._on_enter({"name": "value", "old": "", "new": "5.7"}))
+    click = threading.Thread(target=exercise.check_button.click)
+    one, other = (value, click) if first == "value" else (click, value)
+    one.start()
+    assert inside.wait(10)
+    other.start()
+    other.join(0.5)  # without a lock the second Check saves now; with one it waits for the first
+    go.set()
+    one.join(10)
+    other.join(10)
+    assert [row["answer"] for row in store.attempts("99_test", "wave")] == [5.7]
+    assert exercise.attempts == 1

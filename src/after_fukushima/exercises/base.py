@@ -3,12 +3,34 @@
 One code path: the Check button calls ``submit(self.value())``, and tests call the same ``submit``
 (or set the control and call ``check_button.click()``). Feedback lives in widget state (an HTML
 widget's value), so it is the same in the browser, under nbclient and under nbval.
+
+One attempt per intended Check. In the browser a control's new value and a click on Check can reach the
+kernel together, in either order: a number box sends its value when it is left (``continuous_update=False``),
+which a click on Check does, and the click may be handled first, while the kernel still holds the old value.
+With JupyterLab 4.4+ and ipykernel 7, widget messages may also travel over a kernel subshell, so that the
+value and the click are handled in two threads at the same time: ``submit`` (and reading the value for it)
+holds a lock, so that one Check is read, checked and saved before the next begins.
+The kinds whose value and button can fire together (``once_per_answer``: number, code task, reflection and
+judgement) follow one rule that does not depend on that order:
+
+- a Check whose answer equals the answer this widget saved last (or restored) adds no attempt: it shows the
+  same verdict again;
+- a number's new value is checked when it arrives (Enter, or the box left), once;
+- a reflection's or a judgement's value does not check itself, so a value that arrives at most
+  ``LATE_VALUE_SECONDS`` after a Save that found nothing new (the answer saved last, or none yet) is taken to
+  be that Save's, and saved once (``value_arrived``).
+
+So "click, then value" and "value, then click" both save the new answer once, a changed answer is always a
+new attempt, and Save pressed twice keeps one copy. The other kinds' controls are clicked before Check, not
+with it, and each Check of theirs counts (a retry brings sort, match and order nearer their explanations).
 """
 
 import html
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
+from time import monotonic
 
 import ipywidgets as widgets
 from traitlets import TraitError
@@ -83,6 +105,13 @@ def feedback_box(content: str, status: str | None = None) -> str:
     )
 
 
+_NOTHING = object()  # no answer saved yet
+# How long after a Save that found nothing new its value may still arrive (s). The two messages are sent together
+# and handled one after the other, milliseconds apart even when the kernel is busy; a student who reads the
+# feedback, clicks back into the box and types again takes longer than that.
+LATE_VALUE_SECONDS = 1.0
+
+
 class InvalidAnswer(ValueError):
     """The input is not an answer yet (empty, not a number, …); it does not count as an attempt."""
 
@@ -111,6 +140,9 @@ class Exercise(widgets.VBox):
     label = ""  # what students see, e.g. "Multiple choice"
     check_label = "Check"
     reveal_after = 0  # wrong tries before the feedback says what is right (sort, match and order: 2)
+    # True: a Check of the answer saved last adds no attempt (see the module's docstring). The kinds whose
+    # controls are clicked right before Check (choices, ticks, dropdowns) keep counting each Check.
+    once_per_answer = False
     required: dict[str, type | tuple] = {}  # bank keys this kind needs, with their types
     optional: dict[str, type | tuple] = {}
 
@@ -122,6 +154,10 @@ class Exercise(widgets.VBox):
         self.attempts = 0
         self.hints_shown = 0
         self.solved = False
+        self._saved_answer = _NOTHING  # the answer this widget saved last (or restored), for once_per_answer
+        self._repeated = False  # whether the last Check found the answer saved last
+        self._late_value_until: float | None = None  # a Save's value may still arrive until then (monotonic s)
+        self._checking = threading.RLock()  # held while an answer is read, checked and saved
 
         self.prompt = widgets.HTML(
             f"{COURSE_CSS}<div class='af-kind' style='{KIND_STYLE}'>{html.escape(self.label)}</div>"
@@ -180,8 +216,13 @@ class Exercise(widgets.VBox):
         """Check one answer: the Check button and the tests both come through here.
 
         Never raises for anything a widget or a student's variable can hold: what cannot be read is answered
-        with a sentence, and the feedback box always shows the verdict of this Check.
+        with a sentence, and the feedback box always shows the verdict of this Check. One Check at a time: the
+        kernel may handle a widget's messages in two threads at once (see the module's docstring).
         """
+        with self._checking:
+            return self._submit(value)
+
+    def _submit(self, value) -> Verdict:
         try:
             answer = self.parse(value)
             verdict = self.grade(answer)
@@ -197,7 +238,8 @@ class Exercise(widgets.VBox):
             )
             self._show(verdict)
             return verdict
-        if self.unchanged(answer):  # nothing new to keep: the same feedback, no second attempt
+        self._repeated = self.unchanged(answer)
+        if self._repeated:  # nothing new to keep: the same feedback, no second attempt
             self._show(verdict)
             return verdict
         problem = self._save(answer, verdict)
@@ -211,6 +253,7 @@ class Exercise(widgets.VBox):
             )
             return verdict
         self.attempts += 1
+        self._saved_answer = answer
         self.solved = self.solved or verdict.status == CORRECT
         self._show(verdict)
         return verdict
@@ -245,13 +288,32 @@ class Exercise(widgets.VBox):
         self.hint_button.description = f"Hint ({left} left)" if left > 0 else "No more hints"
 
     def on_check(self) -> None:
-        """What the Check (or Save) button does: check the answer the control holds now."""
-        self.submit(self.value())
+        """What the Check (or Save) button does: check the answer the control holds now. If that is the answer
+        saved last, or not an answer yet, the click may have overtaken its new value: ``value_arrived`` checks
+        that value if it comes within LATE_VALUE_SECONDS."""
+        with self._checking:  # the value is read under the lock too: a value arriving now waits, then is checked
+            self._repeated = False
+            verdict = self.submit(self.value())
+            waiting = self._repeated or verdict.status == INVALID  # the answer saved last, or none yet
+            self._late_value_until = monotonic() + LATE_VALUE_SECONDS if waiting else None
+
+    def value_arrived(self) -> None:
+        """Called by a kind whose control's value does not check itself, when that value changes: the value a
+        Save was waiting for (see ``on_check``) is checked, once; any other change waits for the next Save."""
+        with self._checking:
+            until, self._late_value_until = self._late_value_until, None
+            if until is not None and monotonic() <= until:
+                self.submit(self.value())
 
     def unchanged(self, answer) -> bool:
-        """Whether this answer repeats the last saved one, so that saving it again would keep nothing new (a
-        judgement says so; a graded retry of the same answer is still an attempt)."""
-        return False
+        """Whether ``answer`` (parsed) is the one this widget saved last, so that checking it again adds no
+        attempt: only for kinds with ``once_per_answer``; for the others a retry of the same answer counts."""
+        if not self.once_per_answer or self._saved_answer is _NOTHING:
+            return False
+        try:
+            return bool(answer == self._saved_answer)
+        except Exception:  # a comparison no one foresaw: count the Check rather than fail it
+            return False
 
     def _save(self, answer, verdict: Verdict) -> str:
         """Record the attempt; return '' or a sentence saying why it was not saved."""
@@ -298,7 +360,8 @@ class Exercise(widgets.VBox):
         try:
             self.set_value(last["answer"])
             self.attempts = last["attempt"] - 1  # graded as it was then: sort, match and order reveal by count
-            verdict = self.grade(self.parse(last["answer"]))
+            answer = self.parse(last["answer"])
+            verdict = self.grade(answer)
         except (InvalidAnswer, ValueError, TypeError, KeyError, TraitError):  # the bank changed since then
             self.feedback.value = feedback_box(
                 html.escape(
@@ -310,6 +373,7 @@ class Exercise(widgets.VBox):
             self.status.value = self._status_text()
             return
         self.attempts = last["attempt"]
+        self._saved_answer = answer  # a Check of the restored answer adds no attempt
         self._show(verdict, restored=True)
 
     def details(self) -> str:

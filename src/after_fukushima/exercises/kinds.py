@@ -296,6 +296,7 @@ NUMBER_OPTIONS = {
 
 class NumberAnswer(Exercise):
     kind, label = "number", "Number"
+    once_per_answer = True
     required = {"answer": NUMBER}
     optional = NUMBER_OPTIONS
 
@@ -305,7 +306,9 @@ class NumberAnswer(Exercise):
 
     def build_control(self):
         unit = self.spec.get("unit", "")
-        # The value reaches the kernel when Enter is pressed (or the box is left), and Enter checks the answer.
+        # The value reaches the kernel when Enter is pressed or the box is left (a click on Check leaves it), and
+        # is checked when it arrives; a click on Check whose value was checked already adds no attempt
+        # (once_per_answer), so the click and the value count once in either order.
         self.entry = widgets.Text(
             value="",
             placeholder="a number, then Enter",
@@ -313,28 +316,15 @@ class NumberAnswer(Exercise):
             style=LABEL_STYLE,
             continuous_update=False,
         )
-        self._entered = None  # the text Enter last checked, so that a click on Check just after is not a 2nd try
         self._restoring = False
         self.entry.observe(self._on_enter, names="value")
         return widgets.HBox([self.entry, widgets.Label(unit)])
 
     def _on_enter(self, change) -> None:
+        """A new value from the browser (Enter, or the box left): check it, as Check would."""
         if self._restoring or not str(change["new"]).strip():
             return
-        before = self.attempts
         self.submit(change["new"])
-        if self.attempts > before:  # checked and saved: a click on Check just after is not a second try
-            self._entered = change["new"]
-
-    def submit(self, value):
-        self._entered = None
-        return super().submit(value)
-
-    def on_check(self) -> None:
-        if self._entered is not None and self._entered == self.entry.value:
-            self._entered = None  # already checked when the box was left or Enter pressed
-            return
-        self.submit(self.value())
 
     def value(self):
         return self.entry.value
@@ -552,7 +542,7 @@ class SortIntoCategories(_PickEach):
                 tooltips=[f"Statement {number}: {c}" for c in self.spec["categories"]],
             )
             # The chosen category is marked twice: a strong colour (COURSE_CSS) and a tick, also on a projector.
-            sorter.observe(lambda change, sorter=sorter: self._tick(sorter), names="value")
+            sorter.observe(lambda change, sorter=sorter: self._picked(sorter), names="value")
             self.sorters.append(sorter)
             rows.append(
                 widgets.HTML(f"<div class='af-statement'><b>Statement {number}.</b> {html.escape(statement)}</div>")
@@ -565,6 +555,11 @@ class SortIntoCategories(_PickEach):
 
     def line_names(self):
         return [f"statement {n}" for n in range(1, len(self.sorters) + 1)]
+
+    def _picked(self, sorter: widgets.ToggleButtons) -> None:
+        self._tick(sorter)
+        if self.once_per_answer:  # a judgement: the verdict a Save was waiting for (see Exercise.value_arrived)
+            self.value_arrived()
 
     @staticmethod
     def _tick(sorter: widgets.ToggleButtons) -> None:
@@ -622,6 +617,7 @@ class Judgement(SortIntoCategories):
 
     kind, label = "judgement", "Your verdict (kept, not graded)"
     check_label = "Save"
+    once_per_answer = True  # a double click on Save, or Save again after Shift+Enter, keeps one copy
     reveal_after = 0
     required = {"categories": list, "items": dict, "feedback": dict}
     optional = {"judged_as": str}  # "verdict" (the default) or "prediction": the words the student sees
@@ -672,11 +668,6 @@ class Judgement(SortIntoCategories):
 
     def parse(self, value):
         return self._require_all(value, self.spec["categories"], "a verdict")
-
-    def unchanged(self, answer) -> bool:
-        """A Save of the very verdicts saved last (a double click, Save pressed again) keeps nothing new."""
-        last = self.store.latest(self.lesson, self.id)
-        return self.attempts > 0 and last is not None and last.get("answer") == list(answer)
 
     def grade(self, answer):
         self._verdicts = list(answer)
@@ -744,6 +735,7 @@ def long_enough(text: str, spec: dict) -> bool:
 class Reflection(Exercise):
     kind, label = "reflection", "Written reflection (kept, not graded)"
     check_label = "Save"
+    once_per_answer = True  # Save pressed again on the same text keeps one copy
     optional = {"min_words": int}
 
     @classmethod
@@ -761,8 +753,12 @@ class Reflection(Exercise):
         )
         self.word_count = widgets.Label()
         self._count("")
-        self.text.observe(lambda change: self._count(change["new"]), names="value")
+        self.text.observe(self._typed, names="value")
         return widgets.VBox([self.text, self.word_count])
+
+    def _typed(self, change) -> None:
+        self._count(change["new"])
+        self.value_arrived()  # the text a Save was waiting for, if any (see Exercise.value_arrived)
 
     def _count(self, text):
         n = count_words(text)
@@ -803,6 +799,7 @@ class Reflection(Exercise):
 
 class CodeTask(Exercise):
     kind, label = "code_task", "Code task"
+    once_per_answer = True  # task.check(x) in a cell and a click on Check after it: one attempt
     required = {"variable": str, "answer": (int, float, str), "solution": str}
     optional = {**NUMBER_OPTIONS, "otherwise": str}
 
