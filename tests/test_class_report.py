@@ -1222,3 +1222,275 @@ def test_pipes_links_and_folders_named_csv_get_the_right_sentence_and_never_hang
     assert "Stranger" not in set(attempts["student"]) and len(attempts) == len(raw_rows(demo))
     found, said = report._read_file(folder / "pipe.csv", report._exercise_index(BANKS))  # a pipe in place of a file
     assert found == [] and said == [problems[[p.startswith("pipe.csv") for p in problems].index(True)]]
+
+
+# --- the hostile test after issue 20's fixes -------------------------------------------------------------------
+
+
+def write_rows(folder: Path, file: str, lines: list[str], end: str = "\n", first: str = "") -> Path:
+    """A hand-in written as given: ``first`` (a 'sep=' line, say), the column names and ``lines``, each ending in
+    ``end``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / file
+    path.write_bytes((first + end.join([",".join(HAND_IN_COLUMNS), *lines]) + end).encode("utf-8"))
+    return path
+
+
+QUAKE = "00_start_here,days-after-quake,number"  # right answer 75 (days)
+
+
+@pytest.mark.parametrize("length", [140_000, 1_000_100], ids=["over the csv module's own limit", "over MAX_CELL"])
+def test_a_first_line_longer_than_the_csv_field_limit_is_a_sentence_not_a_traceback(tmp_path, length):
+    """H1: a first line of one cell longer than the csv module's field limit (131,072 in a fresh kernel; the
+    report's MAX_CELL once raised) with no ';' or tab made _header raise csv.Error out of read_hand_ins."""
+    folder = tmp_path / "hand_ins"
+    write_rows(folder, "after_fukushima_Anna.csv", [f"Anna,{QUAKE},1,True,75,2025-09-08T08:30:00+00:00"])
+    aaron = folder / "after_fukushima_Aaron.csv"
+    aaron.write_text(",".join(HAND_IN_COLUMNS) + "," + "x" * length + "\n", encoding="utf-8")
+    before = csv.field_size_limit()
+    try:
+        csv.field_size_limit(131_072)  # as in a fresh kernel, whatever the tests before did
+        attempts, problems = report.read_hand_ins(folder)
+    finally:
+        csv.field_size_limit(before)
+    assert report.students(attempts) == ["Anna"]
+    assert len(problems) == 1 and problems[0].startswith(aaron.name), problems
+    if length > report.MAX_CELL:
+        assert "its first line is over 1,000,000 characters long" in problems[0]
+
+
+def test_a_first_line_of_many_short_columns_is_read_by_its_columns(tmp_path):
+    """H1, the other side: a first line over the field limit as one cell but of many short column names is read
+    (split at ';' it would be one cell too long, which is no reason to refuse it), and said."""
+    folder = tmp_path / "hand_ins"
+    path = folder / "after_fukushima_Anna.csv"
+    folder.mkdir()
+    extra = ",".join(f"c{n}" for n in range(200_000))
+    path.write_text(
+        f"{','.join(HAND_IN_COLUMNS)},{extra}\nAnna,{QUAKE},1,True,75,2025-09-08T08:30:00+00:00\n", encoding="utf-8"
+    )
+    attempts, problems = report.read_hand_ins(folder)
+    assert attempts["correct"].tolist() == [True]
+    assert problems == [
+        f"{path.name}: its first line names 200,008 columns, but line 2 holds 8 cells: was it edited in a "
+        "spreadsheet? Its lines were read by the columns the first line names; if its answers look wrong, ask for "
+        "the file as exported."
+    ]
+
+
+class CountingText(str):
+    """Text that counts how often a character or a slice of it is taken (the work of a scan in Python)."""
+
+    taken = 0
+
+    def __getitem__(self, key):
+        CountingText.taken += 1
+        return str.__getitem__(self, key)
+
+
+def test_telling_western_text_does_not_look_at_every_character_in_python():
+    """H2 (1): _looks_western took about 11.7 µs a character, looking at each one in Python and going on after it
+    had its three example words: a 5 MB file of accented letters took 48 s. It scans with regular expressions now,
+    and looks at no more than EXAMPLE_LOOKS characters beyond ASCII for the examples."""
+    words = " ".join(["Zoë", "Ça", "déjà", "été"] * 25_000)
+    CountingText.taken = 0
+    western, examples = report._looks_western(CountingText(words))
+    assert western and examples == ["Zoë", "Ça", "déjà"]
+    assert CountingText.taken <= 4_000, CountingText.taken  # 600,000 before
+    assert report._looks_western(CountingText(words + " a é b")) == (False, [])  # a lone accent, at the very end
+    assert report._looks_western(CountingText(words + " Zo‘e")) == (False, [])  # Mac Roman's 'ë' read as cp1252
+
+
+def test_an_answer_with_more_parts_than_options_is_left_out_and_wrong_parts_is_capped(tmp_path):
+    """H2 (2): a choose_all answer of 100,000 parts ('o1 | o2 | …') made common_wrong_answers take 40 s and
+    685 MB, one entry per part. Such an answer is left out at reading, with a sentence, and wrong_parts never
+    gives more entries than the exercise has options (and each ticked option once)."""
+    entry = ENTRIES[("04_the_obstacles", "check-stances")]
+    flood = " | ".join(f"o{n}" for n in range(100_000))
+    parts = report.wrong_parts(entry, flood)
+    assert len(parts) <= len(entry["options"]) + len(entry["answers"]), len(parts)
+    assert report.wrong_parts(entry, "China | China | China | Germany") == [
+        ("ticked: China", entry["feedback"]["China"]),
+        *[(f"not ticked: {a}", report.MISSED) for a in entry["answers"] if a != "Germany"],
+    ]
+    folder = tmp_path / "hand_ins"
+    path = write_rows(
+        folder,
+        "after_fukushima_Eve.csv",
+        [
+            "Eve,04_the_obstacles,check-stances,choose_all,1,False,China,2025-09-08T08:30:00+00:00",
+            f'Eve,04_the_obstacles,check-stances,choose_all,2,False,"{flood}",2025-09-08T08:31:00+00:00',
+        ],
+    )
+    attempts, problems = report.read_hand_ins(folder)
+    assert attempts["answer"].tolist() == ["China"]
+    assert problems == [
+        f"{path.name}: answers to 1 exercise have more parts than the exercise has options (for example 100,000 "
+        "parts in 'check-stances', which has 7): no exercise saves such an answer, so they were left out. Ask the "
+        "student to export again."
+    ]
+
+
+def test_right_at_the_first_try_comes_from_the_attempt_numbers_not_the_row_order(tmp_path):
+    """F1: a file listing a right attempt 3 above a wrong attempt 1 was counted right at the first try, with the
+    wrong answer as the latest. Attempts are ordered by number (then time), and a file whose attempts are not
+    numbered 1, 2, 3… in the order of their times is named in a sentence."""
+    folder = tmp_path / "hand_ins"
+    path = write_rows(
+        folder,
+        "after_fukushima_Mallory.csv",
+        [
+            f"Mallory,{QUAKE},3,True,75,2025-09-08T08:30:00+00:00",
+            f"Mallory,{QUAKE},1,False,10,2025-09-08T08:20:00+00:00",
+        ],
+    )
+    attempts, problems = report.read_hand_ins(folder)
+    (row,) = report.outcomes(attempts).itertuples(index=False)
+    assert (row.first_try, row.eventually, row.latest) == (False, True, "75")
+    assert problems == [
+        f"{path.name}: the attempts at 1 exercise (for example 'days-after-quake') are not numbered 1, 2, 3… in the "
+        "order of their times, as the scorecard writes them: the file was edited. They are counted in the order of "
+        "their attempt numbers (then times); ask the student to export again."
+    ]
+    write_rows(  # numbered 1, 2, but attempt 2 saved before attempt 1
+        folder,
+        "after_fukushima_Mallory.csv",
+        [f"Mallory,{QUAKE},1,True,75,2025-09-08T08:30:00+00:00", f"Mallory,{QUAKE},2,False,10,2025-09-08T08:20:00Z"],
+    )
+    attempts, problems = report.read_hand_ins(folder)
+    assert report.outcomes(attempts)["first_try"].tolist() == [True] and len(problems) == 1, problems
+    assert "are not numbered 1, 2, 3… in the order of their times" in problems[0]
+    assert "a student who deletes the rows of wrong attempts" in report.__doc__
+
+
+def test_a_file_named_in_other_letters_does_not_push_out_the_students_own(tmp_path):
+    """M1: _owns compared file names in any letter case, so a forged after_fukushima_ANNA.csv with more rows beat
+    Anna's own after_fukushima_Anna.csv. Only the exact name the scorecard gives is the student's own; a file
+    claiming the student otherwise is named with its attempts and times, and answers dated in the future are
+    called suspicious."""
+    folder = tmp_path / "hand_ins"
+    own = write_rows(folder, "after_fukushima_Anna.csv", [f"Anna,{QUAKE},1,True,75,2025-09-08T08:30:00+00:00"])
+    forged = write_rows(
+        folder,
+        "after_fukushima_ANNA.csv",
+        [f"Anna,{QUAKE},{n},False,{n},2099-01-0{n}T08:30:00+00:00" for n in (1, 2, 3)],
+    )
+    attempts, problems = report.read_hand_ins(folder)
+    assert set(attempts["file"]) == {own.name} and attempts["correct"].tolist() == [True]
+    assert (
+        f"{forged.name}: 3 answers are dated in the future, which the scorecard never writes: the file was edited, "
+        "or the student's clock is wrong. Be wary of it if another file claims the same student." in problems
+    )
+    assert (
+        f"{own.name} and {forged.name} are both from Anna: kept {own.name} (1 attempt, the last saved 2025-09-08 "
+        f"08:30 UTC) and left out {forged.name} (3 attempts, the last saved 2099-01-03 08:30 UTC). The file left "
+        "out has the later answers: ask the student which is right." in problems
+    )
+    own.unlink()  # two files, neither named exactly: the fuller is kept, and the sentence says to ask
+    copy = write_rows(folder, "after_fukushima_Anna (1).csv", [f"Anna,{QUAKE},1,True,75,2025-09-08T08:30:00Z"])
+    attempts, problems = report.read_hand_ins(folder)
+    assert any(
+        p.startswith(f"{forged.name} and {copy.name} are both from Anna")
+        and p.endswith(
+            "Neither is named exactly as the scorecard names Anna's hand-in (after_fukushima_Anna.csv): ask the "
+            "student which is theirs."
+        )
+        for p in problems
+    ), problems
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u034f", "\ufe0f", "\U000e0100", "\u17b4", "\u17b5", "\u2800", "\u3164", "\u1160", "\u115f", "\uffa0", "\xad"],
+)
+def test_invisible_characters_do_not_make_another_student(invisible):
+    """M2: clean_name let default-ignorable and blank characters through: 'Anna\\u034f' was another student shown
+    as 'Anna', and a Hangul filler alone was accepted as a name."""
+    from after_fukushima.scorecard import clean_name
+
+    assert clean_name(f"An{invisible}na{invisible}") == "Anna"
+    with pytest.raises(ValueError, match="made of invisible characters only"):
+        clean_name(invisible * 3)
+
+
+def test_a_name_mixing_latin_and_cyrillic_letters_is_pointed_out(tmp_path):
+    """M2: lookalike letters are not detected (the docstring says so), but a name mixing Latin letters with Cyrillic
+    or Greek ones gets a sentence, for the teacher to check."""
+    from after_fukushima.scorecard import clean_name
+
+    assert "Lookalike letters of other scripts (a Cyrillic 'а' in 'Аnna') are not detected" in clean_name.__doc__
+    folder = tmp_path / "hand_ins"
+    path = write_rows(folder, "after_fukushima_Anna.csv", [f"\u0410nna,{QUAKE},1,True,75,2025-09-08T08:30:00Z"])
+    write_rows(folder, "after_fukushima_Bob.csv", [f"Bob,{QUAKE},1,True,75,2025-09-08T08:30:00Z"])
+    write_rows(folder, "after_fukushima_Irina.csv", [f"Ирина,{QUAKE},1,True,75,2025-09-08T08:30:00Z"])
+    _, problems = report.read_hand_ins(folder)
+    assert problems == [
+        f"{path.name}: the name '\u0410nna' mixes Latin and Cyrillic letters, which can look alike ('а' in Cyrillic, "
+        "'a' in Latin) and then make two students of one name: check it is how the student writes their name."
+    ]
+
+
+def test_a_judgement_answer_that_is_not_a_verdict_per_statement_is_not_done(tmp_path):
+    """M3: any text counted a judgement as done ('x' was done, and verdicts() showed empty verdicts for it). It is
+    done only with one of the bank's categories for each of its statements, as the exercise saves it."""
+    entry = ENTRIES[("00_start_here", "first-verdicts")]
+    own = " | ".join(entry["categories"][0] for _ in entry["items"])
+    folder = tmp_path / "hand_ins"
+    rows = ["x", " | ".join(["maybe"] * len(entry["items"])), entry["categories"][0], own]
+    for n, (student, answer) in enumerate(zip(["Ann", "Ben", "Cy", "Di"], rows)):
+        write_rows(
+            folder,
+            f"after_fukushima_{student}.csv",
+            [f'{student},00_start_here,first-verdicts,judgement,1,,"{answer}",2025-09-08T08:3{n}:00Z'],
+        )
+    attempts, problems = report.read_hand_ins(folder)
+    done = report.outcomes(attempts).set_index("student")["done"].to_dict()
+    assert done == {"Ann": False, "Ben": False, "Cy": False, "Di": True}
+    assert len(problems) == 3 and all(
+        "does not give one of the bank's verdicts for each of its statements" in p for p in problems
+    ), problems
+    table = report.verdicts(attempts, "first-verdicts")
+    assert (table.loc[["Ann", "Ben", "Cy"]].iloc[:, :-1] == "").all().all()
+    assert table.loc["Di"].iloc[:-1].tolist() == own.split(" | ")
+
+
+def test_a_sep_line_with_carriage_returns_only_is_read(tmp_path):
+    """M5: Excel's 'sep=,' line with a Mac's CR-only line endings was reported as 'holds no answers yet': the
+    header was split with splitlines() and the body at '\\n'. Both split lines alike now."""
+    folder = tmp_path / "hand_ins"
+    write_rows(
+        folder, "after_fukushima_Anna.csv", [f"Anna,{QUAKE},1,True,75,2025-09-08T08:30:00Z"], end="\r", first="sep=,\r"
+    )
+    attempts, problems = report.read_hand_ins(folder)
+    assert attempts["answer"].tolist() == ["75"] and problems == []
+
+
+def test_a_lone_surrogate_in_utf8_gets_its_own_sentence(tmp_path):
+    """L1: a half of a character written as UTF-8 bytes (as CESU-8 and Java write them) in an otherwise UTF-8 file
+    was told it may be Shift-JIS or Mac Roman and not read. It is read, the half shown as U+FFFD, and said."""
+    folder = tmp_path / "hand_ins"
+    path = write_rows(folder, "after_fukushima_Anna.csv", [f"Anna,{QUAKE},1,False,SURROGATE,2025-09-08T08:30:00Z"])
+    path.write_bytes(path.read_bytes().replace(b"SURROGATE", b"7\xed\xa0\x805"))
+    attempts, problems = report.read_hand_ins(folder)
+    assert attempts["answer"].tolist() == ["7\ufffd5"]
+    assert problems == [
+        f"{path.name} is UTF-8 but for 1 half of a character (a lone surrogate, which some programs write for an "
+        "emoji or a character copied in pieces): it was read as \ufffd (the replacement character). Check that "
+        "student's answers where it shows; the rest of the file is read as written."
+    ]
+
+
+@pytest.mark.parametrize("odd", ["\x0b", "\x0c", "\x85", "\u2028"])
+def test_a_header_with_an_odd_line_break_gets_a_true_sentence(tmp_path, odd):
+    """L1: characters that str.splitlines() (but not the csv module) takes for line breaks, in a column name: the
+    sentence names the column that cannot be found, as it is."""
+    folder = tmp_path / "hand_ins"
+    path = folder / "after_fukushima_Anna.csv"
+    folder.mkdir()
+    head = ",".join(HAND_IN_COLUMNS).replace("lesson", f"les{odd}son")
+    path.write_text(f"{head}\nAnna,{QUAKE},1,True,75,2025-09-08T08:30:00Z\n", encoding="utf-8")
+    _, problems = report.read_hand_ins(folder)
+    assert problems == [
+        f"{path.name} is missing the column lesson, so it cannot be read as a hand-in; was it edited in a "
+        "spreadsheet? Ask for the file as exported."
+    ]

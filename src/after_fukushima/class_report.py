@@ -16,6 +16,12 @@ students' notebooks import: it sits above the scorecard, the exercises and the p
 untrusted: tables escape it (and importing this module turns off MathJax in pandas' tables), figures draw it as
 written, sentences quote it shortened and without control characters, and ``save_csv`` keeps it from running
 as a spreadsheet formula.
+
+What the report counts comes from files the students hold, and a student can edit theirs. The banks re-grade
+every answer (the file's right-or-wrong column is only a claim), and "right at the first try" is read from the
+attempt numbered 1, with a sentence when a file's attempts are not numbered 1, 2, 3… in the order of their times;
+but a student who deletes the rows of wrong attempts and numbers the rest again cannot be detected. Read the
+first-try shares as what the students handed in, not as proof.
 """
 
 import csv
@@ -56,6 +62,7 @@ from after_fukushima.scorecard import (
     DIRECTION_CONTROLS,
     HAND_IN_COLUMNS,
     MAX_NAME,
+    SURROGATES,
     as_plain_text,
     clean_name,
     file_name_for,
@@ -138,24 +145,41 @@ WESTERN_LETTERS = frozenset(chr(c) for c in range(0xC0, 0x100)) - {"×", "÷"}
 WESTERN_MARKS = frozenset("‘’“”–—…€•«»°\u00a0")
 
 
+_LETTER = r"[^\W\d_]"  # a letter, as str.isalpha() sees one (nearly)
+_NOT_WESTERN = re.compile("[^\x00-\x7f" + "".join(sorted(WESTERN_LETTERS | WESTERN_MARKS)) + "]")
+_LONE_LETTER = re.compile(f"(?<!{_LETTER})[{''.join(sorted(WESTERN_LETTERS))}](?!{_LETTER})")
+_MARK_IN_WORD = re.compile(f"(?<={_LETTER})[{''.join(sorted(WESTERN_MARKS - {'’'}))}](?={_LETTER})")
+EXAMPLE_WORDS = 3
+EXAMPLE_LOOKS = 1_000  # characters beyond ASCII looked at for example words, at most
+
+
 def _looks_western(text: str) -> tuple[bool, list[str]]:
-    """Whether text decoded as cp1252 reads as Western European text, and its first words beyond ASCII: each
-    accented letter beside another letter (as in a word), and no quote or dash but the apostrophe between two
-    letters (Mac Roman's accented letters become such marks in cp1252)."""
-    words = []
-    for match in re.finditer(r"[^\x00-\x7f]", text):
+    """Whether text decoded as cp1252 reads as Western European text, and its first words beyond ASCII (at most
+    EXAMPLE_WORDS, among the first EXAMPLE_LOOKS characters beyond ASCII): each accented letter beside another
+    letter (as in a word), and no quote or dash but the apostrophe between two letters (Mac Roman's accented
+    letters become such marks in cp1252). Each test is one regular-expression scan of the text, so that a file of
+    50 MB takes seconds, not minutes."""
+    if _NOT_WESTERN.search(text) or _LONE_LETTER.search(text) or _MARK_IN_WORD.search(text):
+        return False, []
+    words: list[str] = []
+    for looked, match in enumerate(re.finditer(r"[^\x00-\x7f]", text)):
+        if len(words) >= EXAMPLE_WORDS or looked >= EXAMPLE_LOOKS:
+            break
         i, c = match.start(), match.group()
-        before, after = text[i - 1 : i].isalpha(), text[i + 1 : i + 2].isalpha()
-        if c in WESTERN_LETTERS:
-            if not (before or after):
-                return False, words
-        elif c not in WESTERN_MARKS or (c != "’" and before and after):
-            return False, words
         word = re.search(r"[\w'’-]*$", text[max(0, i - 20) : i]).group() + c
         word += re.match(r"[\w'’-]*", text[i + 1 : i + 20]).group()
-        if len(words) < 3 and word not in words:
+        if word not in words:
             words.append(word)
     return True, words
+
+
+def _with_halves(raw: bytes) -> str | None:
+    """The text of bytes that are UTF-8 but for halves of a character (surrogates, as CESU-8 and Java's modified
+    UTF-8 write them) kept as lone surrogates; None if anything else is not UTF-8."""
+    try:
+        return raw.decode("utf-8-sig", errors="surrogatepass")
+    except UnicodeDecodeError:
+        return None
 
 
 def _decode(raw: bytes, name: str) -> tuple[str | None, str]:
@@ -181,7 +205,15 @@ def _decode(raw: bytes, name: str) -> tuple[str | None, str]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
+        text = _with_halves(raw)
+        if text is not None and "\x00" not in text:
+            halves = len(SURROGATES.findall(text))
+            return SURROGATES.sub("\ufffd", text), (
+                f"{name} is UTF-8 but for {halves} half{'' if halves == 1 else 'ves'} of a character (a lone "
+                "surrogate, which some programs write for an emoji or a character copied in pieces): "
+                f"{'it was' if halves == 1 else 'they were'} read as \ufffd (the replacement character). Check that "
+                "student's answers where it shows; the rest of the file is read as written."
+            )
     else:
         if "\x00" in text:
             return None, f"{name} is not a CSV file (it is not text): ask the student to export their answers again."
@@ -208,22 +240,34 @@ def _decode(raw: bytes, name: str) -> tuple[str | None, str]:
     )
 
 
+# Line breaks as the csv module reads them (io.StringIO with newline=""): the header and the body are split alike,
+# so that a file with Excel's 'sep=' line and a Mac's CR-only line endings reads as one with LF.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def _header(text: str) -> tuple[str, list[str], int]:
     """The delimiter, the column names (lower case) and how many lines they took: the delimiter is the one of
-    ',', ';' and tab that splits the first line into the most hand-in column names."""
-    lines = text.splitlines()
+    ',', ';' and tab that splits the first line into the most hand-in column names. Raises csv.Error for a first
+    line the csv module cannot read with any of them (a cell longer than its field limit)."""
+    lines = LINE_BREAK.split(text, maxsplit=2)
     skip = 0
     forced = None
-    if lines and lines[0].lower().startswith("sep=") and len(lines[0]) == 5:  # Excel's own hint line
+    if lines[0].lower().startswith("sep=") and len(lines[0]) == 5:  # Excel's own hint line
         forced, skip = lines[0][4], 1
     first = lines[skip] if len(lines) > skip else ""
-    best = (",", [], -1)
+    best, failed = (",", [], -1), None
     for delimiter in [forced] if forced else [",", ";", "\t"]:
-        cells = next(csv.reader([first], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error as error:  # a cell over the field limit when split at this delimiter: not this one
+            failed = error
+            continue
         names = [cell.strip().strip("\ufeff").strip('"').strip().lower() for cell in cells]
         score = sum(name in HAND_IN_COLUMNS for name in names)
         if score > best[2]:
             best = (delimiter, names, score)
+    if best[2] < 0 and failed:
+        raise failed
     return best[0], best[1], skip
 
 
@@ -314,7 +358,15 @@ def _read_file(path: Path, exercises: dict, entry_name: str | None = None) -> tu
     if text is None:
         return [], [note]
     notes = [note] if note else []
-    delimiter, names, skip = _header(text)
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))  # the csv module's own limit is 131,072
+    try:
+        delimiter, names, skip = _header(text)
+    except csv.Error:  # a first line of one cell longer than MAX_CELL characters
+        return [], [
+            *notes,
+            f"{name} is not a hand-in file: its first line is over {MAX_CELL:,} characters long, where a hand-in's "
+            f"names its columns ({', '.join(HAND_IN_COLUMNS)}).",
+        ]
     found = [n for n in REQUIRED if n in names]
     if not found:
         return [], [
@@ -330,8 +382,13 @@ def _read_file(path: Path, exercises: dict, entry_name: str | None = None) -> tu
             "cannot be read as a hand-in; was it edited in a spreadsheet? Ask for the file as exported.",
         ]
     where = {column: names.index(column) for column in HAND_IN_COLUMNS if column in names}
-    body = text.split("\n", 1)[1] if skip and "\n" in text else "" if skip else text
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))  # the csv module's own limit is 131,072
+    twice = [column for column in where if names.count(column) > 1]
+    if twice:
+        notes.append(
+            f"{name} names the column{'s' if len(twice) > 1 else ''} {', '.join(twice)} more than once in its first "
+            "line: the first of each was read. Was it edited in a spreadsheet? Ask for the file as exported."
+        )
+    body = (LINE_BREAK.split(text, maxsplit=1)[1:] or [""])[0] if skip else text
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     next(reader, None)  # the column names
     stem = re.sub(r"^after_fukushima_", "", Path(file).stem).replace("-", " ")
@@ -339,6 +396,9 @@ def _read_file(path: Path, exercises: dict, entry_name: str | None = None) -> tu
     fallback = fallback or "(no name)"
     hand_ins: dict[str, _HandIn] = {}
     damaged, unknown, unnamed, counters, regraded, too_many, rows_read = [], [], False, {}, 0, False, 0
+    too_long: dict[str, tuple[int, int]] = {}  # exercise -> (parts of its first answer too long, parts at most)
+    unjudged: dict[str, int] = {}  # judgement -> answers that are not one verdict per statement
+    widths: dict[int, int] = {}  # cells in a line, where not as many as the first line's names -> its first line
     cleaned: dict[str, tuple] = {}
     refused: dict[str, int] = {}  # why a name is refused -> rows left out under it
     while True:
@@ -358,6 +418,8 @@ def _read_file(path: Path, exercises: dict, entry_name: str | None = None) -> tu
         if len(values) <= max(where[c] for c in REQUIRED):
             damaged.append(line)
             continue
+        if len(values) != len(names):  # read, but said: its cells may not be under the names they seem to be
+            widths.setdefault(len(values), line)
         cell = {column: spreadsheet_unsafe(values[i]) if i < len(values) else "" for column, i in where.items()}
         if cell["student"].strip():
             student, why = _name_of(cell["student"], cleaned)
@@ -376,6 +438,13 @@ def _read_file(path: Path, exercises: dict, entry_name: str | None = None) -> tu
         except ValueError:
             damaged.append(line)
             continue
+        parts, most = cell["answer"].count(SEPARATOR) + 1, _most_parts(entry)
+        if parts > most:  # no widget writes this: a crafted answer that would cost minutes and memory
+            too_long.setdefault(exercise, (parts, most))
+            continue
+        if entry["kind"] == "judgement" and not judged(entry, cell["answer"]):
+            unjudged.setdefault(exercise, 0)
+            unjudged[exercise] += 1
         correct = regrade(entry, cell["answer"])  # the file's column is only a claim: the banks decide
         regraded += claimed is not None and correct != claimed
         key = (student.casefold(), lesson, exercise)
@@ -402,6 +471,54 @@ def _read_file(path: Path, exercises: dict, entry_name: str | None = None) -> tu
             }
         )
     problems = notes
+    tomorrow = datetime.now(UTC) + timedelta(days=1)  # a day of slack for a student's clock set wrong
+    for hand_in in hand_ins.values():
+        hand_in.rows, unordered = _in_attempt_order(hand_in.rows)
+        if unordered:
+            problems.append(
+                f"{name}: the attempts at {len(unordered)} exercise{'s' if len(unordered) > 1 else ''} (for example "
+                f"'{_shown(unordered[0], 40)}') are not numbered 1, 2, 3… in the order of their times, as the "
+                "scorecard writes them: the file was edited. They are counted in the order of their attempt numbers "
+                "(then times); ask the student to export again."
+            )
+        future = sum(_when(row["saved_at"]) > tomorrow for row in hand_in.rows)
+        if future:
+            problems.append(
+                f"{name}: {future} answer{'s' if future > 1 else ''} {'are' if future > 1 else 'is'} dated in the "
+                "future, which the scorecard never writes: the file was edited, or the student's clock is wrong. "
+                "Be wary of it if another file claims the same student."
+            )
+        scripts = _mixed_scripts(hand_in.student)
+        if scripts:
+            problems.append(
+                f"{name}: the name '{_shown(hand_in.student, 40)}' mixes {' and '.join(scripts)} letters, which can "
+                "look alike ('а' in Cyrillic, 'a' in Latin) and then make two students of one name: check it is how "
+                "the student writes their name."
+            )
+    if widths:
+        cells, line = next(iter(widths.items()))
+        problems.append(
+            f"{name}: its first line names {len(names):,} columns, but line {line:,} holds {cells:,} cells"
+            + (f" (and {len(widths) - 1} other widths)" if len(widths) > 1 else "")
+            + ": was it edited in a spreadsheet? Its lines were read by the columns the first line names; if its "
+            "answers look wrong, ask for the file as exported."
+        )
+    if too_long:
+        exercise, (parts, most) = next(iter(too_long.items()))
+        problems.append(
+            f"{name}: answers to {len(too_long)} exercise{'s' if len(too_long) > 1 else ''} have more parts than "
+            f"the exercise has options (for example {parts:,} parts in '{_shown(exercise, 40)}', which has "
+            f"{most:,}): no exercise saves such an answer, so they were left out. Ask the student to export again."
+        )
+    if unjudged:
+        exercise, times = next(iter(unjudged.items()))
+        total = sum(unjudged.values())
+        problems.append(
+            f"{name}: {total} answer{'s' if total > 1 else ''} to a judgement (for example '{_shown(exercise, 40)}') "
+            f"{'do' if total > 1 else 'does'} not give one of the bank's verdicts for each of its statements, as the "
+            "exercise saves them: not counted as done, and shown without verdicts (the file was edited, or the "
+            "bank has changed since)."
+        )
     if unnamed:
         problems.append(
             f"{name} has rows without a student's name: they are counted under '{_shown(fallback)}', taken from the "
@@ -452,9 +569,65 @@ def _read_file(path: Path, exercises: dict, entry_name: str | None = None) -> tu
     return list(hand_ins.values()), problems
 
 
+def _most_parts(entry: dict) -> float:
+    """How many parts (joined with ' | ') an answer to the exercise can have: its options, items or pairs for the
+    kinds whose answer is a list; no limit for those whose answer is one text (a reflection may hold ' | ')."""
+    key = {"choose_all": "options", "order": "items", "match": "pairs", "sort": "items", "judgement": "items"}
+    return len(entry[key[entry["kind"]]]) if entry["kind"] in key else math.inf
+
+
+def judged(entry: dict, answer: str) -> bool:
+    """Whether a judgement's answer, as a hand-in writes it, is what the exercise saves: one of the bank's
+    categories for each of its statements, joined with ' | ' (exercises.kinds.Judgement)."""
+    parts = str(answer).split(SEPARATOR)
+    return len(parts) == len(entry["items"]) and all(part in entry["categories"] for part in parts)
+
+
+def _when(text: str) -> datetime:
+    """A saved_at time as an aware datetime (UTC if it names no zone); the earliest time if it is not one."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _in_attempt_order(rows: list[dict]) -> tuple[list[dict], list[str]]:
+    """A student's rows with the attempts at each exercise in the order of their attempt numbers, then of their
+    times, each exercise's rows kept in the places they had in the file; and the exercises whose attempts were not
+    numbered 1, 2, 3… in the order of their times (as the scorecard writes them: a file edited by hand).
+
+    "Right at the first try" is read from the first attempt: a forged file could otherwise put a right answer in
+    front of the wrong ones it followed."""
+    places: dict[tuple[str, str], list[int]] = {}
+    for n, row in enumerate(rows):
+        places.setdefault((row["lesson"], row["exercise"]), []).append(n)
+    ordered, unordered = list(rows), []
+    for (_, exercise), where in places.items():
+        mine = [rows[n] for n in where]
+        by_attempt = sorted(mine, key=lambda r: (r["attempt"], _when(r["saved_at"])))
+        times = [_when(r["saved_at"]) for r in by_attempt]
+        if [r["attempt"] for r in by_attempt] != list(range(1, len(mine) + 1)) or times != sorted(times):
+            unordered.append(exercise)
+        for n, row in zip(where, by_attempt):
+            ordered[n] = row
+    return ordered, unordered
+
+
+SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")  # scripts with letters that look alike
+
+
+def _mixed_scripts(name: str) -> list[str]:
+    """The scripts of SCRIPTS whose letters a name mixes (two or more), in lower case; [] if it does not."""
+    found = {unicodedata.name(c, "").split(" ")[0] for c in name if c.isalpha()}
+    mixed = [script.lower().capitalize() for script in SCRIPTS if script in found]
+    return mixed if len(mixed) > 1 else []
+
+
 def _owns(hand_in: _HandIn) -> bool:
-    """Whether a hand-in's file is named after its student, as the scorecard names it."""
-    return file_name_for(hand_in.student).casefold() == hand_in.file.casefold()
+    """Whether a hand-in's file is named exactly as the scorecard names its student's (scorecard.file_name_for):
+    letter case and the '.csv' ending included, so that 'after_fukushima_ANNA.csv' is not Anna's own file."""
+    return file_name_for(hand_in.student) == hand_in.file
 
 
 def _owner(hand_ins: list[_HandIn]) -> _HandIn:
@@ -465,7 +638,9 @@ def _owner(hand_ins: list[_HandIn]) -> _HandIn:
 
 
 def _one_per_student(hand_ins: list[_HandIn]) -> tuple[list[_HandIn], list[str]]:
-    """Keep one hand-in per student: the one with the most attempts (then the latest answer), saying so."""
+    """Keep one hand-in per student, saying so: the one whose file is named exactly as the scorecard names it
+    (``_owns``; another file claiming the student, in other letter case or a copy's name, is named in the
+    sentence with its attempts and last time), else the one with the most attempts (then the latest answer)."""
     by_student: dict[str, list[_HandIn]] = {}
     for hand_in in hand_ins:
         by_student.setdefault(hand_in.student.casefold(), []).append(hand_in)
@@ -494,7 +669,14 @@ def _one_per_student(hand_ins: list[_HandIn]) -> tuple[list[_HandIn], list[str]]
             problems.append(
                 f"{one} and {two} are both from {student}: kept {one} ({_described(best)}) and "
                 f"left out {two} ({_described(other)})."
-                + (" The file left out has the later answers: ask the student which is right." if later else "")
+                + (
+                    f" Neither is named exactly as the scorecard names {student}'s hand-in "
+                    f"({_shown(file_name_for(best.student))}): ask the student which is theirs."
+                    if not _owns(best)
+                    else " The file left out has the later answers: ask the student which is right."
+                    if later
+                    else ""
+                )
             )
     return kept, problems
 
@@ -527,7 +709,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 def read_hand_ins(folder, banks: list[Bank] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Read every hand-in (*.csv) in ``folder``: one table of attempts, and a sentence for each problem.
 
-    Returns ``(attempts, problems)``. ``attempts`` has one row per attempt, oldest first within each student, and
+    Returns ``(attempts, problems)``. ``attempts`` has one row per attempt, in each student's file order but with
+    the attempts at each exercise in the order of their attempt numbers (then times), and
     the columns ``ATTEMPT_COLUMNS``: student (the name cleaned by ``scorecard.clean_name``, so that the same name
     typed with other invisible or composed characters is one student), lesson, exercise, kind (from the bank),
     attempt (Int64), correct (boolean, as the course's banks grade the answer, whatever the file claims; <NA> for a
@@ -538,9 +721,13 @@ def read_hand_ins(folder, banks: list[Bank] | None = None) -> tuple[pd.DataFrame
     links to files outside the folder (never followed), wrong columns, unreadable lines, names refused
     (reversing text, invisible, or over ``scorecard.MAX_NAME`` characters), answers graded otherwise than the file
     claims, rows under a name other than the file's student (left out), answers to exercises no longer in the
-    banks, two files from one student (the one with more attempts is kept, then the later one), and more than
-    ``MAX_HAND_INS`` files (the largest are read). A sentence quotes a student's text shortened and with its
-    control characters shown as escapes (``_shown``).
+    banks, attempts not numbered 1, 2, 3… in the order of their times, answers dated in the future, list answers
+    with more parts than their exercise has options (left out), judgements without one of the bank's verdicts per
+    statement (not done), names mixing Latin, Greek or Cyrillic letters, lines with other numbers of cells than
+    the first line names, a first line too long to read, halves of a character (read as U+FFFD), two files from
+    one student (the one named exactly as ``scorecard.file_name_for`` names it is kept, else the one with more
+    attempts, then the later one), and more than ``MAX_HAND_INS`` files (the largest are read). A sentence quotes
+    a student's text shortened and with its control characters shown as escapes (``_shown``).
 
     Reads files as the scorecard writes them (UTF-8 with a byte-order mark, commas) and as Excel writes them back
     (without the mark, in UTF-16, separated by semicolons or tabs, TRUE/FALSE in capitals; in cp1252 only when
@@ -646,7 +833,8 @@ def wrong_parts(entry: dict, answer: str) -> list[tuple[str, str]]:
     out of place, the one the course points at; for match and sort each part that is wrong; these three with the
     bank's feedback for that part, which the course shows from the third Check on. For number and code_task the
     answer and the feedback it got (a listed mistake's, too low, too high...). An answer that cannot be read
-    gives itself, with no feedback.
+    gives itself, with no feedback. Never more pairs than the exercise has options, items or pairs and right
+    answers together (a ticked option repeated counts once), however many parts a crafted answer holds.
     """
     kind = entry["kind"]
     parts = answer.split(SEPARATOR)
@@ -654,8 +842,9 @@ def wrong_parts(entry: dict, answer: str) -> list[tuple[str, str]]:
     try:
         if kind == "multiple_choice":
             return [(answer, feedback.get(answer, ""))]
-        if kind == "choose_all":
-            wrong = [(f"ticked: {p}", feedback.get(p, "")) for p in parts if p not in entry["answers"]]
+        if kind == "choose_all":  # each part once, and no more of them than the exercise has options
+            ticked = list(dict.fromkeys(parts))[: len(entry["options"])]
+            wrong = [(f"ticked: {p}", feedback.get(p, "")) for p in ticked if p not in entry["answers"]]
             missed = [(f"not ticked: {a}", MISSED) for a in entry["answers"] if a not in parts]
             return wrong + missed
         if kind == "order" and len(parts) == len(entry["items"]):
@@ -752,20 +941,24 @@ def _course(banks: list[Bank] | None, lesson: str | None = None) -> list[tuple[s
 def outcomes(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> pd.DataFrame:
     """One row per student and exercise tried: how it went.
 
-    Columns: student, lesson, exercise, kind, tries (how many attempts), first_try (right at the first attempt),
-    eventually (right at some attempt), done (as the scorecard counts it: right at some attempt; a reflection
-    saved at its suggested length; a judgement's verdicts saved) and latest (the last answer's text).
+    Columns: student, lesson, exercise, kind, tries (how many attempts), first_try (right at the attempt numbered
+    first), eventually (right at some attempt), done (as the scorecard counts it: right at some attempt; a
+    reflection saved at its suggested length; a judgement saved with one of its verdicts for every statement,
+    ``judged``) and latest (the text of the attempt numbered last; rows of equal numbers in the table's order).
     Reflections and judgements are not graded, so never right: first_try and eventually are False for them.
     """
     entries = {(lesson, entry["id"]): entry for lesson, entry in _course(banks)}
     rows = []
-    for (student, lesson, exercise), group in attempts.groupby(["student", "lesson", "exercise"], sort=False):
+    ordered = attempts.sort_values("attempt", kind="stable") if len(attempts) else attempts  # first try: attempt 1
+    for (student, lesson, exercise), group in ordered.groupby(["student", "lesson", "exercise"], sort=False):
         entry = entries.get((lesson, exercise))
         if entry is None:
             continue
         correct = group["correct"].fillna(False).astype(bool).tolist()
         done = any(
-            counts_as_done(entry, answer, None if pd.isna(right) else bool(right))
+            judged(entry, answer)
+            if entry["kind"] == "judgement"
+            else counts_as_done(entry, answer, None if pd.isna(right) else bool(right))
             for answer, right in zip(group["answer"], group["correct"])
         )
         rows.append(
@@ -1013,7 +1206,7 @@ def reflections(attempts: pd.DataFrame, exercise: str, banks: list[Bank] | None 
     mine = attempts[(attempts["lesson"] == lesson) & (attempts["exercise"] == exercise)]
     rows = []
     for student in students(mine):
-        theirs = mine[mine["student"] == student]
+        theirs = mine[mine["student"] == student].sort_values("attempt", kind="stable")
         text = theirs["answer"].iloc[-1]
         rows.append(
             {
@@ -1035,8 +1228,9 @@ def verdicts(attempts: pd.DataFrame, exercise: str, banks: list[Bank] | None = N
 
     Index: student (by name), then a last row labelled ``COURSE_READING``; columns: the statements, numbered
     ('1. …') in the bank's order, then ``differ`` (how many of that student's verdicts differ from the course's
-    reading: a difference to discuss, not an error). A saved answer that no longer fits the bank (edited since)
-    is shown as empty verdicts. Raises ValueError if the exercise is not a judgement.
+    reading: a difference to discuss, not an error). A saved answer that is not one of the bank's verdicts for
+    each statement (the bank or the file edited since, ``judged``) is shown as empty verdicts. Raises ValueError if
+    the exercise is not a judgement.
     """
     lesson, entry = _entry(exercise, banks)
     if entry["kind"] != "judgement":
@@ -1047,9 +1241,8 @@ def verdicts(attempts: pd.DataFrame, exercise: str, banks: list[Bank] | None = N
     mine = attempts[(attempts["lesson"] == lesson) & (attempts["exercise"] == exercise)]
     rows, names = [], []
     for student in students(mine):
-        parts = str(mine[mine["student"] == student]["answer"].iloc[-1]).split(SEPARATOR)
-        if len(parts) != len(statements):
-            parts = [""] * len(statements)
+        latest = str(mine[mine["student"] == student].sort_values("attempt", kind="stable")["answer"].iloc[-1])
+        parts = latest.split(SEPARATOR) if judged(entry, latest) else [""] * len(statements)
         rows.append([*parts, sum(p != r for p, r in zip(parts, readings) if p)])
         names.append(student)
     rows.append([*readings, 0])

@@ -31,6 +31,16 @@ MAX_NAME = 100
 # and isolates): 'Ann\u202eleB' is shown as 'AnnBel'. A name holding one is refused rather than shown misleadingly.
 DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 SURROGATES = re.compile("[\ud800-\udfff]")
+# Unicode's Default_Ignorable_Code_Point set (DerivedCoreProperties.txt, Unicode 15: characters a font draws as
+# nothing), listed here because Python cannot look the property up, and characters that are drawn blank though
+# they are letters or symbols: the Braille blank and the Hangul fillers. 'Anna\u034f' would otherwise be shown as
+# 'Anna' and counted as another student.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff"
+    "\u2800]"  # not default-ignorable, but drawn blank: the Braille pattern without dots
+)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula at the start of a cell
 
 
@@ -78,8 +88,12 @@ def spreadsheet_unsafe(text: str) -> str:
 def clean_name(name: str) -> str:
     """A student's name as the course keeps and compares it: in Unicode's compatibility form NFKC (so that 'é'
     typed as one character or as 'e' and an accent, and a full-width 'Ａ', are the same letters), without
-    invisible format characters (zero-width spaces and joiners, direction marks) and control characters, runs of
-    spaces made one space.
+    invisible characters (``INVISIBLE``: Unicode's default-ignorable code points, such as zero-width spaces and
+    joiners, direction marks, the combining grapheme joiner and variation selectors, and the blank Braille
+    pattern and Hangul fillers), format and control characters, runs of spaces made one space.
+
+    Lookalike letters of other scripts (a Cyrillic 'а' in 'Аnna') are not detected: such a name is another
+    student's. The class report says when a name mixes Latin, Greek or Cyrillic letters, for the teacher to check.
 
     Raises ValueError with a sentence for a name holding characters that reverse the direction of the text
     (``DIRECTION_CONTROLS``), a name with nothing left once cleaned, and one longer than ``MAX_NAME`` characters.
@@ -91,7 +105,7 @@ def clean_name(name: str) -> str:
         )
     kept = "".join(
         c
-        for c in unicodedata.normalize("NFKC", SURROGATES.sub("\ufffd", name))
+        for c in INVISIBLE.sub("", unicodedata.normalize("NFKC", INVISIBLE.sub("", SURROGATES.sub("\ufffd", name))))
         if unicodedata.category(c) not in ("Cc", "Cf")
     )
     kept = " ".join(kept.split())
