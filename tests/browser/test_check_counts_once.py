@@ -36,3 +36,22 @@ def test_typing_a_number_and_clicking_check_quickly_saves_one_attempt_per_check(
     # The count is shown just after the feedback: wait for it rather than read it between the two.
     expect(number.locator(".af-attempts")).to_have_text(f"{before + len(TYPED)} attempts · solved", timeout=15_000)
     assert page.js_errors == []
+
+
+def test_saving_a_reflection_again_unchanged_keeps_one_copy(page, lab):
+    """Save pressed three times on the same text keeps it once; a changed text is kept again."""
+    open_and_run_all(page, lab)
+    reflection = exercise(page, "why-hesitate")
+    box = reflection.get_by_role("textbox", name="Your reflection")
+    save = reflection.get_by_role("button", name="Save", exact=True)
+    before = len(ProgressStore(lab.progress).attempts("00_start_here", "why-hesitate"))
+    box.fill("Sovereignty matters.")
+    for _ in range(3):
+        save.click()
+    box.fill("Sovereignty matters to every state.")
+    save.click()  # the same button's clicks are handled in order: when this one's words show, all have been
+    reflection.locator(".af-feedback").filter(has_text="5 words kept.").wait_for(timeout=30_000)
+    rows = ProgressStore(lab.progress).attempts("00_start_here", "why-hesitate")[before:]
+    assert [row["answer"] for row in rows] == ["Sovereignty matters.", "Sovereignty matters to every state."]
+    expect(reflection.locator(".af-attempts")).to_have_text(f"{before + 2} attempts", timeout=15_000)
+    assert page.js_errors == []
