@@ -1329,6 +1329,10 @@ def test_an_answer_with_more_parts_than_options_is_left_out_and_wrong_parts_is_c
         "parts in 'check-stances', which has 7): no exercise saves such an answer, so they were left out. Ask the "
         "student to export again."
     ]
+    head, _, flooded = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(head + flooded, encoding="utf-8")
+    attempts, problems = report.read_hand_ins(folder)  # nothing but the answer left out: not 'holds no answers yet'
+    assert attempts.empty and len(problems) == 1 and "have more parts than the exercise" in problems[0], problems
 
 
 def test_right_at_the_first_try_comes_from_the_attempt_numbers_not_the_row_order(tmp_path):
@@ -1383,8 +1387,8 @@ def test_a_file_named_in_other_letters_does_not_push_out_the_students_own(tmp_pa
     )
     assert (
         f"{own.name} and {forged.name} are both from Anna: kept {own.name} (1 attempt, the last saved 2025-09-08 "
-        f"08:30 UTC) and left out {forged.name} (3 attempts, the last saved 2099-01-03 08:30 UTC). The file left "
-        "out has the later answers: ask the student which is right." in problems
+        f"08:30 UTC) and left out {forged.name} (3 attempts, the last saved 2099-01-03 08:30 UTC, in the future: "
+        "suspicious). The file left out has the later answers: ask the student which is right." in problems
     )
     own.unlink()  # two files, neither named exactly: the fuller is kept, and the sentence says to ask
     copy = write_rows(folder, "after_fukushima_Anna (1).csv", [f"Anna,{QUAKE},1,True,75,2025-09-08T08:30:00Z"])

@@ -553,7 +553,7 @@ def _read_file(path: Path, exercises: dict, entry_name: str | None = None) -> tu
             f"the question banks (for example '{_shown(exercise, 40)}' in lesson '{_shown(lesson, 40)}') "
             f"{'were' if len(unknown) > 1 else 'was'} left out; the banks may have changed since."
         )
-    if not hand_ins and not damaged and not unknown and not refused:
+    if not hand_ins and not damaged and not unknown and not refused and not too_long:
         problems.append(f"{name} holds no answers yet: the student exported before answering anything.")
     if len(hand_ins) > 1:  # a hand-in is one student's: rows under other names could push out their real files
         owner = _owner(list(hand_ins.values()))
@@ -689,6 +689,8 @@ def _described(hand_in: _HandIn) -> str:
     n = len(hand_in.rows)
     last = hand_in.last_saved
     when = f", the last saved {last:%Y-%m-%d %H:%M} UTC" if not pd.isna(last) else ""
+    if not pd.isna(last) and last > pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=1):
+        when += ", in the future: suspicious"
     return f"{n} attempt{'s' if n != 1 else ''}{when}"
 
 
@@ -948,18 +950,22 @@ def outcomes(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> pd.Data
     Reflections and judgements are not graded, so never right: first_try and eventually are False for them.
     """
     entries = {(lesson, entry["id"]): entry for lesson, entry in _course(banks)}
+    groups: dict[tuple, list[tuple]] = {}  # (student, lesson, exercise) -> (attempt, place, correct, answer)
+    columns = [attempts[c].tolist() for c in ("student", "lesson", "exercise", "attempt", "correct", "answer")]
+    for place, (student, lesson, exercise, attempt, right, answer) in enumerate(zip(*columns)):
+        number = math.inf if pd.isna(attempt) else attempt
+        groups.setdefault((student, lesson, exercise), []).append((number, place, right, answer))
     rows = []
-    ordered = attempts.sort_values("attempt", kind="stable") if len(attempts) else attempts  # first try: attempt 1
-    for (student, lesson, exercise), group in ordered.groupby(["student", "lesson", "exercise"], sort=False):
+    for (student, lesson, exercise), group in groups.items():  # in the order each was first met
         entry = entries.get((lesson, exercise))
         if entry is None:
             continue
-        correct = group["correct"].fillna(False).astype(bool).tolist()
+        group.sort(key=lambda item: item[:2])  # first try: the attempt numbered first (then the table's order)
+        claims = [None if pd.isna(right) else bool(right) for _, _, right, _ in group]
+        answers = [answer for *_, answer in group]
         done = any(
-            judged(entry, answer)
-            if entry["kind"] == "judgement"
-            else counts_as_done(entry, answer, None if pd.isna(right) else bool(right))
-            for answer, right in zip(group["answer"], group["correct"])
+            judged(entry, answer) if entry["kind"] == "judgement" else counts_as_done(entry, answer, right)
+            for answer, right in zip(answers, claims)
         )
         rows.append(
             {
@@ -968,10 +974,10 @@ def outcomes(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> pd.Data
                 "exercise": exercise,
                 "kind": entry["kind"],
                 "tries": len(group),
-                "first_try": correct[0],
-                "eventually": any(correct),
+                "first_try": claims[0] is True,
+                "eventually": True in claims,
                 "done": done,
-                "latest": group["answer"].iloc[-1],
+                "latest": answers[-1],
             }
         )
     columns = ["student", "lesson", "exercise", "kind", "tries", "first_try", "eventually", "done", "latest"]
