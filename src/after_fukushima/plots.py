@@ -77,6 +77,12 @@ def new_figure(title: str, *, ylabel: str, source: str, xlabel: str = "", figsiz
     return fig, ax
 
 
+# The smallest text in an interactive figure, in points: 9 pt at the course's 100 dpi is 12.5 px on screen, big
+# enough to be read from the back of a room on a 1024x768 projector (the figures are at most 8 inches, 800 px,
+# wide, and show at full size in JupyterLab at 1024 px with the file browser closed).
+SMALLEST_TEXT_PT = 9
+
+
 def interactive_figure(title: str, *, ylabel: str, source: str, xlabel: str = "", figsize=None):
     """Like new_figure, but drawn by ipympl whatever the notebook's backend: its canvas is a widget."""
     from ipympl.backend_nbagg import Canvas, FigureManager
@@ -87,7 +93,7 @@ def interactive_figure(title: str, *, ylabel: str, source: str, xlabel: str = ""
         warnings.filterwarnings("ignore", r"Passing unrecognized arguments to super\(Toolbar\)", DeprecationWarning)
         FigureManager(Canvas(fig), 0)
     ax = fig.add_subplot()
-    decorate(ax, title, ylabel=ylabel, source=source, xlabel=xlabel)
+    decorate(ax, title, ylabel=ylabel, source=source, xlabel=xlabel, source_size=SMALLEST_TEXT_PT)
     fig.canvas.header_visible = False
     fig.canvas.toolbar_visible = False
     return fig, ax
@@ -95,11 +101,51 @@ def interactive_figure(title: str, *, ylabel: str, source: str, xlabel: str = ""
 
 # On a narrow screen (a 1024-pixel projector with the file browser open) a figure is shrunk to the notebook's
 # width instead of being cut off: its controls are widgets, so nothing depends on where the mouse is on it.
+# A saved copy (a notebook reopened without running it: JupyterLab marks each widget restored from the saved state
+# "jupyter-widgets-disconnected") has no kernel behind it: its figure cannot be drawn and its controls do nothing,
+# so the figure says so, as an exercise does. The chosen one of a figure's toggle buttons (the simulator's depth
+# and cost rule) has a tick and a strong colour, at least 3:1 against the others in the light and dark themes; a
+# slider with a long description puts it on a line of its own rather than squeezing the track away (150 % zoom).
+SAVED_COPY = "A saved copy: run this cell (Shift+Enter), or Run All, to use this interactive figure."
+_FIGURE_BOX = ".widget-box:has(> .af-figure)"
 FIGURE_CSS = (
     "<style>.af-figure, .af-figure .jupyter-matplotlib-figure, .af-figure .jupyter-matplotlib-canvas-container, "
     ".af-figure .jupyter-matplotlib-canvas-div { max-width: 100%; } "
-    ".af-figure canvas { max-width: 100%; height: auto !important; }</style>"
+    ".af-figure canvas { max-width: 100%; height: auto !important; } "
+    ".af-figure.jupyter-widgets-disconnected > * { display: none !important; } "
+    ".af-figure.jupyter-widgets-disconnected::before { display: block; "
+    f'content: "{SAVED_COPY}"; '
+    "font-weight: 600; font-family: var(--jp-ui-font-family, sans-serif); padding: 4px 8px; margin: 4px 0; "
+    "border-left: 4px solid #E69F00; background: var(--jp-layout-color2, #eeeeee); "
+    "color: var(--jp-content-font-color1, #1a1a1a); } "
+    f"{_FIGURE_BOX}.jupyter-widgets-disconnected > :not(.af-figure) {{ opacity: 0.6; pointer-events: none; }} "
+    f"{_FIGURE_BOX} .widget-toggle-button.mod-active {{ background: #0d47a1; color: #ffffff; font-weight: 700; "
+    "box-shadow: inset 0 0 0 2px #000000; } "
+    f'{_FIGURE_BOX} .widget-toggle-button.mod-active::before {{ content: "\\2714\\00a0"; }} '
+    f'body[data-jp-theme-light="false"] {_FIGURE_BOX} .widget-toggle-button.mod-active {{ background: #ffd54f; '
+    "color: #000000; box-shadow: inset 0 0 0 2px #ffffff; } "
+    f"{_FIGURE_BOX} .widget-hslider {{ flex-wrap: wrap; height: auto; }} "
+    f"{_FIGURE_BOX} .widget-hslider > .widget-label {{ white-space: normal; max-width: 100%; height: auto; }} "
+    f"{_FIGURE_BOX} .widget-hslider > .slider-container {{ flex: 1 1 12em; min-width: 12em; }}</style>"
 )
+
+
+class FigureBox(widgets.VBox):
+    """A box holding an interactive figure and its controls (the explorers, the timelines, the simulator).
+
+    Where the widget cannot be shown (a notebook saved without its widgets and reopened, GitHub, nbviewer) the
+    output shows, in HTML, the sentence SAVED_COPY and the figure's ``repr`` instead of a dead figure.
+    """
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            bundle["text/html"] = (
+                "<div class='af-saved-copy' style='border-left:4px solid #E69F00;padding:4px 8px;"
+                f"font-weight:600'>{html.escape(SAVED_COPY)}<br>"
+                f"<code style='font-weight:normal'>{html.escape(repr(self))}</code></div>"
+            )
+        return bundle
 
 
 def fitting(canvas) -> list:
@@ -108,7 +154,8 @@ def fitting(canvas) -> list:
     return [canvas, widgets.HTML(FIGURE_CSS, layout=widgets.Layout(display="none"))]
 
 
-def decorate(ax, title: str, *, ylabel: str, source: str, xlabel: str = "") -> None:
+def decorate(ax, title: str, *, ylabel: str, source: str, xlabel: str = "", source_size: float = 8) -> None:
+    """Title (left), y label (with its unit), optional x label and the source line (``source_size`` points)."""
     ax.set_title(title, loc="left")
     ax.set_ylabel(ylabel)
     if xlabel:
@@ -120,7 +167,7 @@ def decorate(ax, title: str, *, ylabel: str, source: str, xlabel: str = "") -> N
         xycoords="axes fraction",
         xytext=(0, -44 if xlabel else -30),
         textcoords="offset points",
-        fontsize=8,
+        fontsize=source_size,
         color="#555555",
         ha="left",
         va="top",
@@ -150,7 +197,7 @@ def _names(countries: list[str]) -> str:
     return " and ".join([", ".join(countries[:-1]), countries[-1]] if len(countries) > 1 else countries)
 
 
-class CountryExplorer(widgets.VBox):
+class CountryExplorer(FigureBox):
     """Compare countries on one fixed scale: a line chart of one column of a country-year table (ipympl).
 
     ``table`` has one row per country and year, with columns ``country`` (str), ``year`` (int) and ``column``
@@ -383,7 +430,7 @@ def step(slider: widgets.SelectionSlider, by: int) -> None:
     slider.value = min(max(slider.value + by, 0), len(slider.options) - 1)
 
 
-class TimelineExplorer(widgets.VBox):
+class TimelineExplorer(FigureBox):
     """Step through the accident one event at a time: a slider and buttons, an ipympl chart, the event in words."""
 
     LANES = TIMELINE_CATEGORIES  # one lane per kind of event, in this order from the bottom
@@ -472,7 +519,7 @@ SCOPE_COLOURS = {
 }
 
 
-class InstrumentTimeline(widgets.VBox):
+class InstrumentTimeline(FigureBox):
     """The international safety instruments by the year they began to work, one lane per kind (ipympl).
 
     ``instruments`` is load_table("safety_instruments"), ``accidents`` load_table("nuclear_accidents") (for the
@@ -514,7 +561,13 @@ class InstrumentTimeline(widgets.VBox):
                 year = _year_fraction(when.iloc[0], None)
                 self.axes.axvline(year, color=PALETTE["vermillion"], linestyle="--", linewidth=1)
                 self.axes.text(
-                    year, -0.6, f"{crisis} ", color=PALETTE["vermillion"], fontsize=8, ha="right", va="bottom"
+                    year,
+                    -0.6,
+                    f"{crisis} ",
+                    color=PALETTE["vermillion"],
+                    fontsize=SMALLEST_TEXT_PT,
+                    ha="right",
+                    va="bottom",
                 )
         # An instrument adopted in its 'since' year sits at its day (so 2011's fall after the accident's line).
         self.x_of = {
@@ -558,7 +611,7 @@ class InstrumentTimeline(widgets.VBox):
             self.axes.plot([], [], "o", color="#555555", label="binds states")[0],
             self.axes.plot([], [], "o", color="#555555", markerfacecolor="white", label="does not bind")[0],
         ]
-        self.axes.legend(handles=handles, loc="upper left", fontsize=8, frameon=False, ncols=2)
+        self.axes.legend(handles=handles, loc="upper left", fontsize=SMALLEST_TEXT_PT, frameon=False, ncols=2)
         labels = [
             f"{'' if pd.isna(since) else int(since)} {name}".strip()
             for since, name in zip(self.rows["since"], self.rows["short_name"])
@@ -625,7 +678,7 @@ RESPONSE_COLOURS = {
 RESPONSE_LINESTYLES = {"proposed reversal": "--", "no return": ":"}
 
 
-class ResponseExplorer(widgets.VBox):
+class ResponseExplorer(FigureBox):
     """One country's nuclear power over time and its decisions after March 2011, on one time axis (ipympl).
 
     ``fleet`` is load_table("reactor_fleet") (reactors in service at each year end), ``shares``
@@ -659,7 +712,9 @@ class ResponseExplorer(widgets.VBox):
             for category, colour in RESPONSE_COLOURS.items()
         ]
         handles += [Patch(color=PALETTE["blue"], alpha=0.5, label="reactors in service"), self.line]
-        self.axes.legend(handles=handles, loc="upper left", fontsize=8, ncols=2, frameon=True, framealpha=0.9)
+        self.axes.legend(
+            handles=handles, loc="upper left", fontsize=SMALLEST_TEXT_PT, ncols=2, frameon=True, framealpha=0.9
+        )
         self.summary = widgets.HTML()
         self.picker.observe(lambda change: self.show(change["new"]), names="value")
         super().__init__(children=[self.picker, *fitting(self.figure.canvas), self.summary])

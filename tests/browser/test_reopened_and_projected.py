@@ -1,0 +1,90 @@
+"""Issue 21, faults 4 and 5: a reopened interactive figure says it is a saved copy; the simulator reads on a projector.
+
+Fault 4: a notebook saved after running and reopened without a kernel behind its widgets shows each interactive
+figure's sentence (plots.SAVED_COPY) instead of a blank figure and controls that do nothing, and a lesson opened
+without running it is not marked modified. Fault 5: in JupyterLab Dark at 1024x768, at 100 % and 150 % zoom, the
+simulator's chosen depth has a tick and at least 3:1 contrast with the other buttons, and the vendor-duty slider
+keeps its track.
+"""
+
+import pytest
+from test_lesson00_in_jupyterlab import open_and_run_all
+
+from after_fukushima.plots import SAVED_COPY
+
+IDLE = "window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
+DIRTY = "window.jupyterapp.shell.currentWidget.context.model.dirty"
+
+
+def luminance(css: str) -> float:
+    """WCAG relative luminance of a computed colour 'rgb(r, g, b)' or 'rgba(r, g, b, a)' (alpha ignored)."""
+    channels = [int(float(part)) for part in css[css.index("(") + 1 : -1].split(",")[:3]]
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: str, second: str) -> float:
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_a_lesson_opened_without_running_it_is_not_modified(page, lab):
+    page.goto(lab.url("lab/tree/notebooks/05_national_responses.ipynb"))
+    page.wait_for_function(IDLE, timeout=90_000)
+    page.wait_for_timeout(3000)  # the widget manager restores what it finds once the kernel is ready
+    assert page.evaluate(DIRTY) is False
+
+
+def test_a_reopened_interactive_figure_says_it_is_a_saved_copy(page, lab):
+    open_and_run_all(page, lab, "lab/tree/notebooks/05_national_responses.ipynb", 3)
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(f"!{DIRTY}", timeout=30_000)
+    page.evaluate("window.jupyterapp.serviceManager.sessions.shutdownAll()")
+    page.reload()
+    page.wait_for_function(IDLE, timeout=90_000)
+    figure = page.locator(".af-figure.jupyter-widgets-disconnected").first
+    figure.wait_for(timeout=30_000)
+    said = figure.evaluate("node => getComputedStyle(node, '::before').content")
+    shown = figure.evaluate("node => getComputedStyle(node, '::before').display")
+    assert SAVED_COPY in said and shown != "none"
+    assert figure.locator("canvas").first.is_hidden()  # no blank or broken figure under the sentence
+    controls = page.locator(".widget-box.jupyter-widgets-disconnected:has(> .af-figure) > .widget-dropdown").first
+    assert controls.evaluate("node => getComputedStyle(node).pointerEvents") == "none"
+
+
+@pytest.mark.parametrize("zoom", [1.0, 1.5])
+def test_the_simulator_reads_on_a_dark_projector(browser, lab, zoom):
+    # 1024x768 at 150 % zoom: a viewport of 1024/1.5 CSS pixels drawn with 1.5 device pixels each.
+    context = browser.new_context(
+        viewport={"width": round(1024 / zoom), "height": round(768 / zoom)}, device_scale_factor=zoom
+    )
+    page = context.new_page()
+    page.js_errors = []
+    try:
+        page.goto(lab.url("lab/tree/notebooks/04_the_obstacles.ipynb"))
+        page.wait_for_function(IDLE, timeout=90_000)
+        page.evaluate("window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
+        page.wait_for_function("document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
+        open_and_run_all(page, lab, "lab/tree/notebooks/04_the_obstacles.ipynb", 4)
+        simulator = page.locator(".widget-vbox").filter(has=page.get_by_text("Depth of the commitment:")).first
+        simulator.scroll_into_view_if_needed()
+        depth = simulator.locator(".widget-toggle-buttons").first
+        chosen = depth.locator(".widget-toggle-button.mod-active").first
+        other = depth.locator(".widget-toggle-button:not(.mod-active)").first
+        style = "(node, part) => getComputedStyle(node, part)"
+        tick = chosen.evaluate(f"node => ({style})(node, '::before').content")
+        assert "\u2714" in tick
+        chosen_bg = chosen.evaluate(f"node => ({style})(node, null).backgroundColor")
+        other_bg = other.evaluate(f"node => ({style})(node, null).backgroundColor")
+        chosen_fg = chosen.evaluate(f"node => ({style})(node, null).color")
+        assert contrast(chosen_bg, other_bg) >= 3
+        assert contrast(chosen_bg, chosen_fg) >= 4.5
+        track = simulator.locator(".widget-hslider .slider-container").first
+        assert track.bounding_box()["width"] >= 150  # CSS pixels: a track a pointer can use
+    finally:
+        context.close()
