@@ -77,8 +77,10 @@ $(LAB_OVERRIDES): lab-overrides.json | $(BIN)/python
 	@mkdir -p $(dir $@)
 	@cp lab-overrides.json $@
 
+# The port JupyterLab listens on (make lab PORT=8890); if it is taken, JupyterLab tries others and prints which.
+PORT ?= 8888
 lab: $(VENV)/.installed $(LAB_OVERRIDES)
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.port=$(PORT) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: $(VENV)/.installed-test $(LAB_OVERRIDES) lint
 	$(BIN)/python -m pytest

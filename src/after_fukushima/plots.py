@@ -119,6 +119,8 @@ FIGURE_CSS = (
     "border-left: 4px solid #E69F00; background: var(--jp-layout-color2, #eeeeee); "
     "color: var(--jp-content-font-color1, #1a1a1a); } "
     f"{_FIGURE_BOX}.jupyter-widgets-disconnected > :not(.af-figure) {{ opacity: 0.6; pointer-events: none; }} "
+    f"{_FIGURE_BOX}.jupyter-widgets-disconnected::before, "  # one sentence, not a broken-link icon per control
+    f"{_FIGURE_BOX} .jupyter-widgets-disconnected:not(.af-figure)::before {{ display: none; }} "
     f"{_FIGURE_BOX} .widget-toggle-button.mod-active {{ background: #0d47a1; color: #ffffff; font-weight: 700; "
     "box-shadow: inset 0 0 0 2px #000000; } "
     f'{_FIGURE_BOX} .widget-toggle-button.mod-active::before {{ content: "\\2714\\00a0"; }} '

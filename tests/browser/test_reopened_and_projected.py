@@ -55,6 +55,12 @@ def test_a_reopened_interactive_figure_says_it_is_a_saved_copy(page, lab):
     assert figure.locator("canvas").first.is_hidden()  # no blank or broken figure under the sentence
     controls = page.locator(".widget-box.jupyter-widgets-disconnected:has(> .af-figure) > .widget-dropdown").first
     assert controls.evaluate("node => getComputedStyle(node).pointerEvents") == "none"
+    icons = page.evaluate(
+        """() => [...document.querySelectorAll('.widget-box:has(> .af-figure) .jupyter-widgets-disconnected')]
+        .filter(node => !node.classList.contains('af-figure'))
+        .filter(node => getComputedStyle(node, '::before').display !== 'none').length"""
+    )
+    assert icons == 0  # one sentence, not a broken-link icon beside each control
 
 
 @pytest.mark.parametrize("zoom", [1.0, 1.5])
