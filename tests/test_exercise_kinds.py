@@ -668,7 +668,8 @@ def test_code_task_accepts_a_one_row_result_as_students_write_it(make_exercise, 
 
 def test_a_count_of_zero_is_explained_as_an_empty_filter(make_exercise):
     """Issue 13, fault 5: an empty filter counted 0 rows; 'too low, did you keep level 5?' pointed the wrong way."""
-    verdict = make_exercise(CODE_NUMBER).check(len(pd.DataFrame({"a": []})))
+    counting = {**CODE_NUMBER, "solution": "mean_value = len(table.query('a > 1'))"}  # a count: 0 is no rows
+    verdict = make_exercise(counting).check(len(pd.DataFrame({"a": []})))
     assert verdict.correct is False and verdict.message.startswith("0 usually means your filter kept no rows.")
 
 

@@ -1,10 +1,12 @@
 """Errors a student can act on, shown as plain sentences instead of tracebacks.
 
 - CourseError (a problem with the course's files or a student's input): its message alone, "Problem: ...".
-- The three errors students meet first with pandas: a misspelt column (KeyError), a name ``query`` does not
-  know (pandas' UndefinedVariableError) and ``.item()`` on a selection that is empty or has several rows
-  (ValueError "can only convert an array of size 1"). Each becomes the error's own line, a sentence on what it
-  usually means, and the student's line that raised it; it is still an error, so Run All stops there.
+- The errors students meet first with pandas (see ``advice_for``): a misspelt column (KeyError), a name
+  ``query`` does not know (pandas' UndefinedVariableError), ``.item()`` on a selection that is empty or has
+  several rows (ValueError "can only convert an array of size 1"), a lookup in a selection a misspelt filter
+  left empty, ``and`` between two columns of conditions, ``&`` without brackets, ``=`` for ``==`` in a query.
+  Each becomes the error's own line, a sentence on what it usually means, and the student's line that raised
+  it; it is still an error, so Run All stops there.
 - Every other error keeps IPython's usual traceback.
 
 The handler never fails, so IPython never switches it off: text that cannot be sent to the browser (a lone
@@ -14,6 +16,7 @@ shown, one plain line is.
 
 import linecache
 import os
+import re
 import sys
 import textwrap
 import traceback
@@ -38,23 +41,89 @@ ADVICE = {
     "item": ".item() needs exactly one value. Usually the filter kept no rows (check the spelling and capitals "
     "of the text you compare with, and compare numbers with numbers: year == 2010, not '2010') or more "
     "than one row. Look at your selection without .item() first; a one-row result is accepted as it is.",
+    "empty": "The selection you looked in is empty: your filter kept no rows, so there is nothing to pick. Check "
+    "the spelling and capitals of the text you compare with (the tables write 'France' and 'World', not "
+    "'france' or 'world'), and compare numbers with numbers: year == 2010, not '2010'.",
+    "row label": "There is no row labelled {key}. A table's rows are labelled 0, 1, 2... unless you set a column "
+    "as the index: to pick a year's row by its year, use .set_index('year') first, or filter with "
+    ".query('year == {key}').",
+    "and": "Python's and, or and not cannot combine columns of True and False. Use & for and, | for or and ~ for "
+    "not, with each condition in its own brackets: (table['country'] == 'France') & (table['year'] == 2010). "
+    'Inside .query("...") the words and, or work as they are.',
+    "brackets": "Put each condition in its own brackets when you combine them with & or |: & is worked out "
+    "before == and <, so (table['country'] == 'France') & (table['year'] == 2010), not "
+    "table['country'] == 'France' & table['year'] == 2010.",
+    "query =": "Inside .query(\"...\"), compare with == (two equals signs): country == 'France'. A single = "
+    "would store a value, which a query cannot do.",
+    "dates": "A column of dates can only be compared with a date: day = pd.Timestamp('2011-03-11'), then "
+    "table['commercial_operation'] <= day. To compare years, use table['commercial_operation'].dt.year.",
+    "position": ".iloc counts rows by position from 0, and there is no row at that position. To pick a row by "
+    "its label (a year, once it is the index), use .loc[...] or [...] instead.",
 }
+_PANDAS = ("Series", "DataFrame", "Index")
 
 
 def _from_pandas(tb) -> bool:
     return any(f"{os.sep}pandas{os.sep}" in frame.filename for frame in traceback.extract_tb(tb))
 
 
+def _looked_in(tb):
+    """The table or column (a pandas object) that raised the error, as the traceback's frames hold it, or None."""
+    while tb is not None:
+        owner = tb.tb_frame.f_locals.get("self")
+        owner = getattr(owner, "obj", owner) if type(owner).__name__.endswith("Indexer") else owner  # .loc, .iloc
+        if type(owner).__name__ in _PANDAS and type(owner).__module__.startswith("pandas"):
+            return owner
+        tb = tb.tb_next
+    return None
+
+
+def _empty(tb) -> bool:
+    try:
+        table = _looked_in(tb)
+        return table is not None and len(table) == 0
+    except Exception:  # an object whose length cannot be read: no claim about it
+        return False
+
+
 def advice_for(error: BaseException, tb=None) -> str | None:
-    """The sentence for one of the three common pandas errors, or None for any other error (a KeyError counts
-    only when raised inside pandas: a dictionary's KeyError is not about columns)."""
+    """The sentence for one of the common pandas errors, or None for any other error.
+
+    A misspelt column or row label (KeyError, counted only when raised inside pandas: a dictionary's KeyError is
+    not about columns; a whole number is a row label, and a lookup in an empty selection is said to be one),
+    ``query`` not knowing a name, ``.item()``, ``.idxmin()`` or ``.iloc`` on an empty selection, ``and``/``or``
+    between columns, ``&`` without brackets, ``=`` for ``==`` in a query, a date column compared with a number.
+    """
     name = type(error).__name__
+    text = str(error)
+    in_pandas = tb is not None and _from_pandas(tb)
     if name == "KeyError":
-        return ADVICE[name] if tb is not None and _from_pandas(tb) else None
+        if not in_pandas:
+            return None
+        if _empty(tb):
+            return ADVICE["empty"]
+        key = error.args[0] if error.args else None
+        if isinstance(key, int) and not isinstance(key, bool):
+            return ADVICE["row label"].format(key=key)
+        return ADVICE[name]
     if name in ADVICE:
         return ADVICE[name]
-    if isinstance(error, ValueError) and "can only convert an array of size 1" in str(error):
-        return ADVICE["item"]
+    if isinstance(error, ValueError):
+        if "can only convert an array of size 1" in text:
+            return ADVICE["item"]
+        if "truth value of a" in text and "is ambiguous" in text:
+            return ADVICE["and"]
+        if "cannot assign without a target object" in text:
+            return ADVICE["query ="]
+        if re.search(r"attempt to get arg(min|max) of an empty sequence", text):
+            return ADVICE["empty"]
+    if isinstance(error, TypeError) and in_pandas:
+        if re.search(r"for [&|]:|Cannot perform '(r?and_|r?or_)'", text):
+            return ADVICE["brackets"]
+        if "Invalid comparison between dtype=datetime64" in text:
+            return ADVICE["dates"]
+    if isinstance(error, IndexError) and in_pandas and "positional indexer is out-of-bounds" in text:
+        return ADVICE["empty"] if _empty(tb) else ADVICE["position"]
     return None
 
 
@@ -115,7 +184,7 @@ def _as_sentences(shell, etype, value, tb, tb_offset=None):
 
 
 def show_errors_as_sentences() -> bool:
-    """Inside IPython/Jupyter, show CourseError and the three common pandas errors as sentences. True if
+    """Inside IPython/Jupyter, show CourseError and the common pandas errors as sentences. True if
     installed (False in plain Python, where exceptions behave normally); calling it again changes nothing."""
     try:
         from IPython import get_ipython
@@ -125,5 +194,7 @@ def show_errors_as_sentences() -> bool:
     shell = get_ipython()
     if shell is None:
         return False
-    shell.set_custom_exc((CourseError, KeyError, UndefinedVariableError, ValueError), _as_sentences)
+    shell.set_custom_exc(
+        (CourseError, KeyError, UndefinedVariableError, ValueError, TypeError, IndexError), _as_sentences
+    )
     return True

@@ -5,17 +5,21 @@ each statement, answered with the course's reading and its evidence). Neither is
 ``counts_as_done`` says when one counts as done, for the scorecard and the class report alike.
 """
 
+import datetime
 import html
 import keyword
 import math
 import re
 import unicodedata
+import weakref
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
 from after_fukushima.exercises.base import (
     CORRECT,
+    INVALID,
     PANEL,
     SAVED,
     WRONG,
@@ -816,6 +820,9 @@ class CodeTask(Exercise):
             raise ValueError("each entry of 'mistakes' needs a text 'value' and a 'feedback' sentence")
 
     def build_control(self):
+        self._cell_failed = False  # the last cell run that names the variable stopped with an error
+        _LIVE_TASKS.add(self)
+        _watch_cells()
         name = html.escape(self.spec["variable"])
         return widgets.HTML(
             f"<div class='af-code'>Compute the answer in a code cell and store it in a variable called "
@@ -827,7 +834,28 @@ class CodeTask(Exercise):
 
         shell = get_ipython()
         namespace = shell.user_ns if shell is not None else {}
+        if self._cell_failed:
+            return _CELL_FAILED
         return namespace.get(self.spec["variable"], _NOT_DEFINED)
+
+    def after_cell(self, source: str, failed: bool) -> None:
+        """Called after every cell the student runs (``source``, its code): a cell that names this task's
+        variable and stopped with an error replaces the verdict shown, which was for the variable's earlier
+        value, and a Check waits for the cell to run without error; one that ran without error ends that."""
+        if not re.search(rf"(?<![\w.]){re.escape(self.spec['variable'])}\b", source or ""):
+            return
+        with self._checking:
+            self._cell_failed = failed
+            if failed:
+                self._show(Verdict(INVALID, self._stale_sentence()))
+
+    def _stale_sentence(self) -> str:
+        name = self.spec["variable"]
+        return (
+            f"Your cell that computes {name} stopped with an error (shown under that cell), so {name} still holds "
+            "its earlier value, if any, and the verdict shown here before no longer applies. Fix the error, run "
+            "the cell again, then press Check."
+        )
 
     def set_value(self, answer):
         """Nothing to put back: the student's code is in their own cell."""
@@ -845,6 +873,8 @@ class CodeTask(Exercise):
 
     def parse(self, value):
         name = self.spec["variable"]
+        if value is _CELL_FAILED:
+            raise InvalidAnswer(self._stale_sentence())
         if value is _NOT_DEFINED:
             raise InvalidAnswer(
                 f"There is no variable called {name} yet: run the cell that defines it, then press Check."
@@ -876,6 +906,13 @@ class CodeTask(Exercise):
                 f"{name} is a {kind} of {len(value)} items, not a single value. To count rows use "
                 "len(table) or table.shape[0]; otherwise pick the one value you need."
             )
+        if value is not pd.NaT and isinstance(value, (pd.Timedelta, datetime.timedelta, np.timedelta64)):
+            raise InvalidAnswer(self._time_span(pd.Timedelta(value)))
+        if value is not pd.NaT and isinstance(value, (pd.Timestamp, datetime.date, np.datetime64)):
+            raise InvalidAnswer(
+                f"{name} is a date ({quoted(value, 30)}), not a number. Subtract two dates for a time span, or "
+                "take .dt.year of a date column for its year."
+            )
         if hasattr(value, "item") and shape == ():
             value = value.item()  # a NumPy scalar
         if isinstance(self.spec["answer"], str):
@@ -896,11 +933,63 @@ class CodeTask(Exercise):
                 if answer.casefold() == str(mistake.get("value", "")).casefold():
                     return Verdict(WRONG, mistake["feedback"])
             return Verdict(WRONG, self.spec.get("otherwise", f"'{quoted(answer)}' is not the answer."))
-        if answer == 0 and self.spec["answer"] != 0 and not any(m["value"] == 0 for m in self.spec.get("mistakes", [])):
-            return Verdict(WRONG, f"0 usually means {EMPTY_FILTER[0].lower()}{EMPTY_FILTER[1:]}")
+        listed = any(within(answer, m["value"], self.spec.get("tolerance", 0)) for m in self.spec.get("mistakes", []))
+        if not listed and not within(answer, self.spec["answer"], self.spec.get("tolerance", 0)):
+            name = self.spec["variable"]
+            if self._asks_for_a_year() and (answer == 0 or not answer.is_integer()):
+                return Verdict(WRONG, f"{name} is {answer:g}, not a year: {VALUE_NOT_YEAR}")
+            if self._asks_for_a_year() and not YEARS[0] <= answer <= YEARS[1]:
+                return Verdict(WRONG, f"{name} is {answer:g}, not a year: {ROW_LABEL_NOT_YEAR}")
+            if answer == 0 and self._counts_rows():
+                return Verdict(WRONG, f"0 usually means {EMPTY_FILTER[0].lower()}{EMPTY_FILTER[1:]}")
+            if answer == 0:
+                return Verdict(
+                    WRONG,
+                    f"{name} is 0, a value your code computed from the rows it had (an empty selection would give NaN "
+                    "here, not 0): that is not the answer. Check which columns your calculation uses, and their units.",
+                )
         return grade_number(self.spec, answer, nearly=NEARLY_COMPUTED)
 
+    def _asks_for_a_year(self) -> bool:
+        """Whether the answer is a year (a whole number from 1800 to 2100 with no unit, and a prompt about a year)."""
+        answer = self.spec["answer"]
+        return (
+            float(answer).is_integer()
+            and YEARS[0] <= answer <= YEARS[1]
+            and not self.spec.get("unit")
+            and "year" in self.spec["prompt"].lower()
+        )
 
+    def _counts_rows(self) -> bool:
+        """Whether the solution counts rows (len(...) or .sum() of conditions), where a 0 means an empty filter;
+        elsewhere a 0 is a value the student's code really computed (a minimum, a difference)."""
+        return bool(re.search(r"\blen\(|\.sum\(\)|\.shape\[0\]", self.spec["solution"]))
+
+    def _time_span(self, span: pd.Timedelta) -> str:
+        """The sentence for a time span (a Timedelta) where a number is wanted: how to make it days or years."""
+        name, unit = self.spec["variable"], self.spec.get("unit", "")
+        shown = "a missing time span (NaT)" if pd.isna(span) else f"{span.days:,} days"
+        if unit.startswith("year"):
+            then = "divide the days by 365.25 for years"
+        elif unit.startswith("day"):
+            then = "that number of days is your answer"
+        else:
+            then = "then work out your answer from it"
+        return (
+            f"{name} is a time span ({shown}), not a number. Turn it into a number of days first: .dt.days on a "
+            f"column of time spans (or .days on one), and {then}."
+        )
+
+
+YEARS = (1800, 2100)  # the years a year's answer may be; a whole number outside them is not a year
+ROW_LABEL_NOT_YEAR = (
+    ".idxmin() and .idxmax() give the label of the row where the smallest or largest value is (the row's number "
+    "in the table), not its year. Read the year from that row: table.loc[label, 'year']."
+)
+VALUE_NOT_YEAR = (
+    "it looks like a value from the column itself (.min() or .max() gives the value, not when it happened). "
+    "Find the row with .idxmin() or .idxmax(), then read its year: table.loc[label, 'year']."
+)
 EMPTY_FILTER = (
     "Your filter kept no rows. Check the spelling and capitals of the text you compare with (the "
     "tables write 'France', not 'france'), and compare numbers with numbers (year == 2010, not "
@@ -914,6 +1003,29 @@ class _NotDefined:
 
 
 _NOT_DEFINED = _NotDefined()
+_CELL_FAILED = _NotDefined()  # the cell that computes the variable stopped with an error since
+_LIVE_TASKS: "weakref.WeakSet[CodeTask]" = weakref.WeakSet()
+
+
+def _after_cell(result) -> None:
+    """IPython's post_run_cell event: tell every code task shown which cell ran and whether it failed."""
+    failed = result.error_in_exec is not None or result.error_before_exec is not None
+    source = getattr(result.info, "raw_cell", "") or ""
+    for task in list(_LIVE_TASKS):
+        try:
+            task.after_cell(source, failed)
+        except Exception:  # pragma: no cover - a closed widget: nothing to update
+            pass
+
+
+def _watch_cells() -> None:
+    """Have IPython call ``_after_cell`` after each cell, once per shell (nothing outside IPython)."""
+    from IPython import get_ipython
+
+    events = getattr(get_ipython(), "events", None)
+    if events is not None and _after_cell not in events.callbacks.get("post_run_cell", []):
+        events.register("post_run_cell", _after_cell)
+
 
 KINDS: dict[str, type[Exercise]] = {
     cls.kind: cls
