@@ -465,3 +465,28 @@ def test_toshiba_is_said_to_have_bought_westinghouse_not_to_own_it():
     texts = [BANK.entry("match-vendors")["explanation"], *BANK.entry("match-vendors")["feedback"].values()]
     assert "bought by Toshiba in 2006" in texts[0]
     assert not [t for t in texts if "owned by Toshiba" in t]
+
+
+def test_check_portal_wrong_answers_guide_without_telling():
+    """Issue 21, fault 8: a wrong answer to check-portal sends the student back to the figure; its feedback neither
+    names the right option's count nor says how many more countries join."""
+    entry = load_bank("04_the_obstacles").entry("check-portal")
+    counts = set(re.findall(r"\d+", entry["answer"]))
+    for option, feedback in entry["feedback"].items():
+        assert option != entry["answer"]
+        told = set(re.findall(r"\d+", feedback)) - {"0", "5"}  # the depth 0.5 of the prompt
+        assert not told & counts and not re.search(r"\b(all|every|last (two|three|four))\b", feedback, re.I), feedback
+
+
+def test_worksheet_shows_the_figure_sort_positions_points_to():
+    """Issue 21, fault 6: worksheet 04's sort-positions asks for the pushers-and-draggers figure and the table under
+    it; both are drawn in the worksheet above the question."""
+    path = Path(__file__).resolve().parents[1] / "exercises" / "04_worksheet_the_obstacles.ipynb"
+    code = [
+        "".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"
+    ]
+    asked = next(n for n, source in enumerate(code) if '"sort-positions"' in source)
+    assert "pushers-and-draggers figure and the table under it" in BANK.entry("sort-positions")["prompt"]
+    drawn = next(n for n, source in enumerate(code) if "figures.pushers_and_draggers(" in source)
+    table = next(n for n, source in enumerate(code) if re.match(r"model_positions\.sort_values\(", source))
+    assert drawn < table < asked

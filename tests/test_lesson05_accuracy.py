@@ -88,9 +88,12 @@ def test_italy_had_left_before_2011_and_2011_refused_a_return(responses):
     entry = BANK.entry("phase-outs")
     assert "Italy" in entry["options"] and "Italy" not in entry["answers"]
     assert "1990" in entry["feedback"]["Italy"]
-    assert BANK.entry("sort-responses")["items"][
-        "Italy's voters repeal the law to bring nuclear power back (2011)"
-    ] == ("no return")
+    italy_2011 = [item for item in BANK.entry("sort-responses")["items"] if item.startswith("Italy")]
+    assert BANK.entry("sort-responses")["items"][italy_2011[0]] == "no return"
+    # Issue 21, fault 6: the statement says plainly what the voters refused (no "repeal the law to bring ...
+    # back", which reads as voting for a return)
+    assert len(italy_2011) == 1 and not re.search(r"repeal|bring .* back", italy_2011[0])
+    assert re.search(r"reject|against", italy_2011[0]) and "return" in italy_2011[0]
 
 
 def test_no_sentence_says_italy_left_nuclear_power_after_2011():

@@ -1,6 +1,7 @@
 """Lesson 06 (looking back): every answer in its bank and every sentence of its prose about what the data show,
 recomputed here from data/ (moved from test_lessons_05_06_facts.py, which keeps lesson 05)."""
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -217,3 +218,37 @@ def test_the_trial_keeps_the_reports_words():
     assert "clashing" not in everything.lower()
     assert "Italy turned away" not in everything and "Italians voted against a return" in json.dumps(trial)
     assert "Everything worldwide that followed the report was voluntary" not in everything
+
+
+def test_the_lessons_timeline_steps_in_the_worksheets_order(instruments):
+    """Issue 21, fault 6: the timeline of section 1 (built by the lesson's own cell) steps through the steps after
+    the report in the order of their dates in data/, the order the worksheet's 'order-after' asks for."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    cells = json.loads((COURSE / "notebooks" / "06_looking_back.ipynb").read_text(encoding="utf-8"))["cells"]
+    code = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+    timeline_cell = next(source for source in code if "InstrumentTimeline(" in source)
+    names = {}
+    exec(code[0], names)  # the lesson's imports
+    *statements, last = ast.parse(timeline_cell).body
+    exec(compile(ast.Module(statements, []), "timeline cell", "exec"), names)
+    timeline = eval(compile(ast.Expression(last.value), "timeline cell", "eval"), names)
+    stepper = list(timeline.rows["short_name"])
+    after = ["EU stress tests", "G8 Deauville Declaration", "IAEA Ministerial Declaration", "IAEA Action Plan"]
+    by_date = list(instruments.set_index("short_name").loc[after, "adopted"].sort_values().index)
+    assert sorted(after, key=stepper.index) == by_date
+    # every dated instrument comes after those adopted earlier in its year
+    placed = timeline.rows[timeline.rows["since"].notna()]
+    for _, year in placed.groupby("since"):
+        days = list(year["adopted"].dropna())
+        assert days == sorted(days), list(year["short_name"])
+    # the worksheet's answer: the items listed in the bank's order follow the same dates
+    worksheet = [
+        "The EU agrees the specifications of its stress tests",
+        "The G8 adopts its Deauville declaration",
+        "IAEA ministers adopt a declaration on nuclear safety in Vienna",
+        "The IAEA Board approves the Action Plan on Nuclear Safety",
+    ]
+    items = LOOKING_BACK.entry("order-after")["items"]
+    assert [item for item in items if item in worksheet] == worksheet

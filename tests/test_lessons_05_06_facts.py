@@ -1,10 +1,16 @@
 """Every answer in the banks of lessons 05 and 06 that comes from data, recomputed here from data/."""
 
+import ast
+import json
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from after_fukushima import load_bank, load_table
 
+COURSE = Path(__file__).resolve().parents[1]
 RESPONSES = load_bank("05_national_responses")
 
 
@@ -112,7 +118,7 @@ def test_the_kinds_of_response_come_from_the_table(responses):
         "Belgium repeals its phase-out law (2025)": ("Belgium", "2025-05-15"),
         "France runs stress tests and keeps its fleet running (2011)": ("France", None),
         "The UK approves Hinkley Point C (2016)": ("United Kingdom", "2016-09-15"),
-        "Italy's voters repeal the law to bring nuclear power back (2011)": ("Italy", "2011-06-13"),
+        "Italy's voters reject the government's plan to return to nuclear power (2011)": ("Italy", "2011-06-13"),
         "Switzerland's government proposes lifting its ban on new plants (2024)": ("Switzerland", "2024-12-20"),
     }
     for item, category in RESPONSES.entry("sort-responses")["items"].items():
@@ -130,3 +136,51 @@ def test_the_kinds_of_response_come_from_the_table(responses):
 
 
 # Lesson 06's tests are in test_lesson06_facts.py.
+
+
+def test_the_in_service_question_points_to_a_table_that_shows_the_answer():
+    """Issue 21, fault 6: check-in-service-2014 is read from the table shown just above it (its 2014 row holds the
+    answer exactly), in the lesson and in worksheet 06's recap, not from the explorer's bars, which cannot be read
+    to one reactor."""
+    entry = RESPONSES.entry("check-in-service-2014")
+    words = " ".join([entry["prompt"], *entry["hints"], entry["too_low"], entry["too_high"]])
+    words += " ".join(m["feedback"] for m in entry["mistakes"])
+    assert "explorer" not in words and "bar" not in words and "table above" in entry["prompt"]
+    asking = [
+        path
+        for path in sorted([*COURSE.glob("notebooks/*.ipynb"), *COURSE.glob("exercises/*.ipynb")])
+        if '\\"check-in-service-2014\\"' in path.read_text(encoding="utf-8")
+    ]
+    assert [path.name for path in asking] == ["06_worksheet_looking_back.ipynb", "05_national_responses.ipynb"]
+    for path in asking:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+        asked = next(n for n, source in enumerate(code) if '"check-in-service-2014"' in source)
+        names = {}
+        exec(code[0], names)  # the notebook's imports and tables
+        *statements, last = ast.parse(code[asked - 1]).body
+        exec(compile(ast.Module(statements, []), "table cell", "exec"), names)
+        table = eval(compile(ast.Expression(last.value), "table cell", "eval"), names)
+        assert table.set_index("year").loc[2014, "reactors"] == entry["answer"] and entry["tolerance"] == 0, path.name
+
+
+@pytest.mark.parametrize(
+    "path", sorted([*COURSE.glob("notebooks/0[3-6]_*.ipynb"), *COURSE.glob("exercises/0[3-6]_*.ipynb")]), ids=str
+)
+def test_a_question_about_the_simulator_is_asked_where_the_simulator_is(path):
+    """Issue 21, fault 6: no notebook asks to predict before running (or to use) a simulator it does not show."""
+    code = [
+        "".join(cell["source"])
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]
+        if cell["cell_type"] == "code"
+    ]
+    asked = []
+    for source in code:
+        for bank, exercise in re.findall(r'load_bank\("([^"]+)"\)\.exercise\("([^"]+)"\)', source):
+            asked.append(load_bank(bank).entry(exercise))
+        for exercise in re.findall(r'questions\.exercise\("([^"]+)"\)', source):
+            own = re.search(r'questions = load_bank\("([^"]+)"\)', code[0]).group(1)
+            asked.append(load_bank(own).entry(exercise))
+    about_simulator = [entry["id"] for entry in asked if "simulator" in entry["prompt"].lower()]
+    shown = any("CooperationSimulator(" in source for source in code)
+    assert shown or not about_simulator, about_simulator
