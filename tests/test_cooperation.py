@@ -680,3 +680,39 @@ def test_a_unit_row_of_the_vendor_table_overrides_its_model_for_the_named_units_
     assert got.index.equals(units.index) and "vendor_country" not in units.columns  # a copy, same order
     unknown = unit_vendors(pd.DataFrame({"unit": ["Z-1"], "reactor_model": ["Q"]}), vendors)
     assert unknown["vendor_country"].isna().all()
+
+
+# --- issue 21, fault 8: a whole row or a new column set by mistake, and the sensitivity table's 'as set' row ---
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        ("table.loc['sigma'] = 2", "The row for σ (sigma) holds 2 in every column"),
+        ("table.loc['sigma'] = 2", "table.loc['sigma', 'value'] = 2"),
+        ("table['sigma'] = 2", "a new column 'sigma'"),
+        ("table['σ'] = 2", "table.loc['sigma', 'value'] = 2"),
+    ],
+)
+def test_a_value_set_on_a_whole_row_or_a_new_column_is_said_plainly(edit, words):
+    """table.loc["sigma"] = 2 raised pandas' TypeError about a column of text; table["sigma"] = 2 was ignored."""
+    from after_fukushima.models.simulator import checked_weights
+
+    table = weights_table()
+    exec(edit, {"table": table})  # the student's line, in their cell: no error from pandas
+    with pytest.raises(CourseError) as error:
+        checked_weights(table)
+    assert words in one_sentence(error)
+
+
+def test_other_columns_a_student_adds_are_notes_and_ignored():
+    table = weights_table()
+    table["my note"] = "try 2"
+    table.loc["sigma", "value"] = 2
+    assert Weights.from_table(table) == Weights(sigma=2)
+
+
+def test_the_sensitivity_tables_as_set_row_shows_no_nan(attrs):
+    table = sensitivity(attrs, Design(depth=1.0), Weights())
+    assert table.loc[0, "value"] == "" and not table.isna().any().any()
+    assert "NaN" not in table.round(2).to_string() and "nan" not in table.round(2).to_html()

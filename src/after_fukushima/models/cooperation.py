@@ -213,7 +213,17 @@ class Weights:
         """
         if not isinstance(table, pd.DataFrame) or "value" not in table.columns:
             raise CourseError("The table of weights needs a 'value' column: start from weights_table(...).")
+        names = {*cls.symbols(), *cls.symbols().values()}
+        added = [str(column) for column in table.columns if column in names]  # other columns are notes: ignored
         by_symbol = {symbol: name for name, symbol in cls.symbols().items()}
+        if added:  # table["sigma"] = 2 adds a column named sigma; the weight's row is unchanged
+            column = added[0]
+            row = by_symbol.get(column, column)
+            raise CourseError(
+                f"The table of weights has a new column '{column}' (table['{column}'] = ... adds a column, and "
+                f"leaves the weight as it was). Start again from weights_table(...) and set the weight's value "
+                f"alone: table.loc['{row}', 'value'] = {quoted_value(table[column].iloc[0])}."
+            )
         symbols = table["symbol"] if "symbol" in table.columns else pd.Series(None, index=table.index)
         values: dict[str, float] = {}
         for key, symbol, raw in zip(table.index, symbols, table["value"]):
@@ -224,6 +234,12 @@ class Weights:
                     f"the weights are {', '.join(cls.symbols())}."
                 )
             label = f"{cls.symbols()[name]} ({name})"
+            if key == name and "symbol" in table.columns and _same(symbol, raw) and symbol != cls.symbols()[name]:
+                raise CourseError(  # table.loc["sigma"] = 2, without a column, writes 2 over the whole row
+                    f"The row for {label} holds {quoted_value(raw)} in every column, symbol included: "
+                    f"table.loc['{name}'] = ... without a column writes over the whole row. Start again from "
+                    f"weights_table(...) and set the value alone: table.loc['{name}', 'value'] = {quoted_value(raw)}."
+                )
             if name in values:
                 raise CourseError(f"The table of weights has two rows for {label}; keep one.")
             try:
@@ -242,6 +258,20 @@ class Weights:
         if missing:
             raise CourseError(f"The table of weights has no row for {', '.join(missing)}; put it back with a value.")
         return cls(**values)
+
+
+def _same(a, b) -> bool:
+    """Whether two cells of a table hold the same value (False for values that cannot be compared)."""
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+def quoted_value(value) -> str:
+    """A value from a student's table as a sentence may show it: short, and a number as typed."""
+    text = repr(value) if isinstance(value, str) else f"{value}"
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 @dataclass(frozen=True)
@@ -771,7 +801,8 @@ def sensitivity(attrs: pd.DataFrame, design: Design, weights: Weights) -> pd.Dat
     """Which conclusions survive? Each weight halved and doubled (capped at its upper bound), one at a time.
 
     One row for the defaults, then two per weight: weight, symbol, change ('as set', 'halved', 'doubled'),
-    value, members_smallest, members_largest, coverage (of the largest stable membership, 0-1), and joins /
+    value (the weight's new value; '' on the 'as set' row, where no weight changed), members_smallest,
+    members_largest, coverage (of the largest stable membership, 0-1), and joins /
     leaves: the countries that enter or leave the largest membership compared with the weights as set.
     """
     base = stable_memberships(attrs, design, weights)
@@ -793,10 +824,12 @@ def sensitivity(attrs: pd.DataFrame, design: Design, weights: Weights) -> pd.Dat
             }
         )
 
-    row("", "", "as set", math.nan, base)
+    row("", "", "as set", "", base)  # no one weight changed: its value is left empty, not NaN
     for name, symbol in Weights.symbols().items():
         low, high = Weights.bounds()[name]
         for change, factor in (("halved", 0.5), ("doubled", 2.0)):
             value = min(max(getattr(weights, name) * factor, low), high)  # kept within the model's limits
             row(name, symbol, change, value, stable_memberships(attrs, design, replace(weights, **{name: value})))
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table["value"] = table["value"].astype(object)  # numbers, and '' on the 'as set' row (not a text column)
+    return table

@@ -52,16 +52,18 @@ DEPTH_TIPS = {
 def weights_table(weights: Weights | None = None) -> pd.DataFrame:
     """Every weight of the model: one row per weight (index: its name), columns symbol, value, meaning.
 
-    Edit the 'value' column and pass the table to ``Weights.from_table`` (or straight to the simulator).
+    Edit the 'value' column (``table.loc["sigma", "value"] = 2``) and pass the table to ``Weights.from_table``
+    (or straight to the simulator).
     """
     weights = weights or Weights()
     names = list(Weights.symbols())
+    # Every column object, not float or str: a student who types text as a value, or a number over a whole row
+    # (table.loc["sigma"] = 2), gets Weights.from_table's sentence, not a pandas error about the column's type.
     return pd.DataFrame(
         {
-            "symbol": [Weights.symbols()[name] for name in names],
-            # object, not float: a student who types text gets Weights.from_table's sentence, not a pandas error
+            "symbol": pd.Series([Weights.symbols()[name] for name in names], index=names, dtype=object),
             "value": pd.Series([getattr(weights, name) for name in names], index=names, dtype=object),
-            "meaning": [Weights.meanings()[name] for name in names],
+            "meaning": pd.Series([Weights.meanings()[name] for name in names], index=names, dtype=object),
         },
         index=pd.Index(names, name="weight"),
     )
