@@ -7,6 +7,7 @@ uses) and through a simulated click (set the control, then ``check_button.click(
 import html
 import re
 
+import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 import pytest
@@ -977,3 +978,25 @@ def test_a_value_and_a_click_handled_at_the_same_time_in_two_threads_save_once(m
     other.join(10)
     assert [row["answer"] for row in store.attempts("99_test", "wave")] == [5.7]
     assert exercise.attempts == 1
+
+
+def test_a_sort_of_names_does_not_call_them_statements(store):
+    """Issue 21, fault 8: the sort of instruments labelled its rows 'Statement 1. INES'."""
+    from after_fukushima import load_bank
+
+    names = load_bank("03_the_proposal").exercise("sort-binding", store=store)
+    labels = [child.value for child in names.control.children if isinstance(child, widgets.HTML)]
+    assert labels and not any("Statement" in label for label in labels) and "<b>1.</b>" in labels[0]
+    assert not any("Statement" in choice for choice in names.static_choices())
+    sentences = load_bank("00_start_here").exercise("sort-statements", store=store)
+    assert "<b>Statement 1.</b>" in sentences.control.children[0].value  # sentences are still statements
+
+
+def test_the_tick_on_a_chosen_category_has_a_space_before_it():
+    """Issue 21, fault 8: "binds no state✔". ipywidgets 8 appends a toggle button's icon after its label
+    (ToggleButtonsView.update: button.innerHTML = label, then button.appendChild(icon)), so the space the tick
+    needs is on its left."""
+    from after_fukushima.exercises.base import COURSE_CSS
+
+    rule = re.search(r"\.widget-toggle-button i\.fa \{([^}]*)\}", COURSE_CSS).group(1)
+    assert "margin-left" in rule and "margin-right" not in rule

@@ -53,12 +53,13 @@ PROMPT_STYLE = "font-weight:600;margin:2px 0 6px"
 HINT_STYLE = f"{PANEL};border-left:4px solid #E69F00;padding:2px 8px;margin:2px 0"
 SOURCE_STYLE = f"font-size:0.9em;{TEXT};margin-top:4px"
 # What inline styles cannot reach: the chosen button of a sort exercise (colour, with a tick added by the
-# exercise), reflections in the text font, not a typewriter's, radio labels that wrap without overlapping.
+# exercise; ipywidgets 8 puts a toggle button's icon after its label, so the tick's space is on its left),
+# reflections in the text font, not a typewriter's, radio labels that wrap without overlapping.
 COURSE_CSS = """<style>
 .af-exercise .widget-toggle-button.mod-active {
   background: var(--jp-brand-color0, #0d47a1); color: #ffffff;
   box-shadow: inset 0 0 0 2px var(--jp-content-font-color1, #1a1a1a); }
-.af-exercise .widget-toggle-button i.fa { margin-right: 0.3em; }
+.af-exercise .widget-toggle-button i.fa { margin-left: 0.4em; }
 .af-exercise .jupyter-widgets-disconnected::before { display: none; }
 .af-exercise.jupyter-widgets-disconnected { opacity: 0.75; pointer-events: none; }
 .af-exercise.jupyter-widgets-disconnected::before { display: block;

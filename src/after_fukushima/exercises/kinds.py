@@ -543,19 +543,27 @@ class SortIntoCategories(_PickEach):
                 options=self.spec["categories"],
                 value=None,
                 style={"button_width": "auto"},
-                tooltips=[f"Statement {number}: {c}" for c in self.spec["categories"]],
+                tooltips=[f"{self._row_label(number)}: {c}" for c in self.spec["categories"]],
             )
             # The chosen category is marked twice: a strong colour (COURSE_CSS) and a tick, also on a projector.
             sorter.observe(lambda change, sorter=sorter: self._picked(sorter), names="value")
             self.sorters.append(sorter)
             rows.append(
-                widgets.HTML(f"<div class='af-statement'><b>Statement {number}.</b> {html.escape(statement)}</div>")
+                widgets.HTML(
+                    f"<div class='af-statement'><b>{self._row_label(number)}.</b> {html.escape(statement)}</div>"
+                )
             )
             rows.append(sorter)
         return widgets.VBox(rows)
 
     def pickers(self):
         return self.sorters
+
+    def _row_label(self, number: int) -> str:
+        """'Statement 3' where the items are sentences, and '3' where they are names (an instrument, a country:
+        'Statement 1. INES' would call a name a statement)."""
+        sentences = all(str(item).rstrip()[-1:] in tuple(".?!\"'’”") for item in self.spec["items"])
+        return f"Statement {number}" if sentences else str(number)
 
     def line_names(self):
         return [f"statement {n}" for n in range(1, len(self.sorters) + 1)]
@@ -570,7 +578,7 @@ class SortIntoCategories(_PickEach):
         sorter.icons = ["check" if option == sorter.value else "" for option in sorter.options]
 
     def static_choices(self):
-        statements = [f"Statement {n}. {s}" for n, s in enumerate(self.spec["items"], start=1)]
+        statements = [f"{self._row_label(n)}. {s}" for n, s in enumerate(self.spec["items"], start=1)]
         return statements + [f"Categories: {'; '.join(self.spec['categories'])}"]
 
     def parse(self, value):
