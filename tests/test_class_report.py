@@ -24,7 +24,14 @@ import pytest
 from after_fukushima import class_report as report
 from after_fukushima.exercises.bank import all_banks
 from after_fukushima.exercises.kinds import UNGRADED, count_words, long_enough
-from after_fukushima.scorecard import HAND_IN_COLUMNS, as_plain_text, hand_in_csv, spreadsheet_unsafe
+from after_fukushima.scorecard import (
+    HAND_IN_COLUMNS,
+    PLAIN_NUMBER,
+    as_plain_text,
+    hand_in_csv,
+    spreadsheet_safe,
+    spreadsheet_unsafe,
+)
 
 COURSE = Path(__file__).resolve().parents[1]
 NOTEBOOK = COURSE / "teacher" / "class_report.ipynb"
@@ -297,12 +304,14 @@ def test_each_wrong_answer_gets_the_sentence_the_exercise_itself_shows(make_exer
 
 
 def test_answers_protected_from_spreadsheets_are_read_back_as_given(store, tmp_path):
-    """A hand-in written by the scorecard itself: '-41.501' was saved as "'-41.501" so that Excel shows it as text."""
+    """A hand-in written by the scorecard itself: a formula-like name or answer gets an apostrophe, a negative
+    number stays a number (issue 21: "'-41.501" showed as text in a spreadsheet); all read back as given."""
     store.record("05_national_responses", "germany-renewables-rise", "code_task", -41.501, False)
     store.record("05_national_responses", "germany-renewables-rise", "code_task", 41.501, True)
     store.record("00_start_here", "why-hesitate", "reflection", "=Trust is the problem, not money.", None)
     path = hand_in_csv(store, "-Ann Example", tmp_path / "hand_ins")  # apart from the progress file
-    assert "'-41.501" in path.read_text(encoding="utf-8-sig")
+    written = path.read_text(encoding="utf-8-sig")
+    assert ",-41.501," in written and "'-Ann Example" in written and "'=Trust" in written
     attempts, problems = report.read_hand_ins(tmp_path / "hand_ins")
     assert problems == []
     assert list(attempts["answer"]) == ["-41.501", "41.501", "=Trust is the problem, not money."]
@@ -1078,6 +1087,20 @@ def test_a_guessed_encoding_is_said_with_the_words_to_check(tmp_path):
 TRICKY = ["=1+1", "'=already protected", "''=twice", "-41.501", "@SUM(A1)", "\tTab", "+x", "'plain", "a=b"]
 
 
+@pytest.mark.parametrize("number", ["-131.3", "+5", "-0.5e-3", "-.5", "42"])
+def test_a_negative_number_stays_a_number_in_a_spreadsheet(number):
+    """Issue 21, fault 8: '-131.3' showed as text ('-131.3 with its apostrophe) in a spreadsheet."""
+    assert spreadsheet_safe(number) == number
+    assert spreadsheet_unsafe(spreadsheet_safe("'" + number)) == "'" + number  # typed apostrophes survive
+
+
+@pytest.mark.parametrize("formula", ["-1+cmd|' /C calc'!A0", "-A1", "+SUM(1)", "=1", "-", "--1", "1e5=1"])
+def test_whatever_is_not_a_plain_number_after_a_sign_stays_dead(formula):
+    shown = spreadsheet_safe(formula)
+    assert shown == formula if formula[0].isdigit() else shown == "'" + formula
+    assert spreadsheet_unsafe(shown) == formula
+
+
 def test_hand_ins_and_saved_tables_keep_formulas_dead_and_read_back_exactly(store, tmp_path):
     """Fault 9, CSV injection: every cell a spreadsheet may open starts with no formula character (= + - @, tab,
     carriage return), whatever column it is in (an exercise id from a crafted progress file too), and reads back as
@@ -1088,7 +1111,7 @@ def test_hand_ins_and_saved_tables_keep_formulas_dead_and_read_back_exactly(stor
     path = hand_in_csv(store, "=Ann", tmp_path / "hand_ins")
     with path.open(encoding="utf-8-sig", newline="") as handle:
         cells = [cell for row in csv.reader(handle) for cell in row]
-    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not PLAIN_NUMBER.fullmatch(c)]
     attempts, problems = report.read_hand_ins(tmp_path / "hand_ins")
     assert list(attempts["answer"]) == TRICKY and set(attempts["student"]) == {"=Ann"}
     assert len(problems) == 1 and "not in the question banks" in problems[0]
@@ -1096,7 +1119,9 @@ def test_hand_ins_and_saved_tables_keep_formulas_dead_and_read_back_exactly(stor
     saved = report.save_csv(attempts.set_index("student"), tmp_path / "attempts.csv")
     with saved.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert not [c for row in rows for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert not [
+        c for row in rows for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not PLAIN_NUMBER.fullmatch(c)
+    ]
     assert rows[0] == ["student", *[c for c in report.ATTEMPT_COLUMNS if c != "student"]]
     back = [[spreadsheet_unsafe(c) for c in row] for row in rows[1:]]
     assert [row[0] for row in back] == ["=Ann"] * len(TRICKY)

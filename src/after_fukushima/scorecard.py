@@ -42,6 +42,7 @@ INVISIBLE = re.compile(
     "\u2800]"  # not default-ignorable, but drawn blank: the Braille pattern without dots
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula at the start of a cell
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")  # a spreadsheet reads it as a number
 
 
 def hand_in_folder() -> Path:
@@ -75,7 +76,10 @@ def as_plain_text(answer) -> str:
 def spreadsheet_safe(text: str) -> str:
     """Text a spreadsheet shows as text: a cell starting with = + - @ (or a tab or carriage return) would be
     run as a formula by Excel or LibreOffice, so it gets a leading apostrophe. So does one starting with
-    apostrophes and then one of those, so that ``spreadsheet_unsafe`` always gives back exactly the text given."""
+    apostrophes and then one of those, so that ``spreadsheet_unsafe`` always gives back exactly the text given.
+    A plain number ('-131.3', '+5', '1e-3') is no formula and stays as it is, so a spreadsheet shows a number."""
+    if PLAIN_NUMBER.fullmatch(text):
+        return text
     return "'" + text if text.lstrip("'")[:1] in FORMULA_STARTS else text
 
 
