@@ -540,7 +540,7 @@ class InstrumentTimeline(FigureBox):
             chosen = chosen[chosen["since"].isna() | (chosen["since"] <= day.year)]
         self.rows = (
             chosen.assign(placed=chosen["since"].notna())
-            .sort_values(["placed", "since"], ascending=[False, True], kind="stable")
+            .sort_values(["placed", "since", "adopted"], ascending=[False, True, True], kind="stable")  # by date
             .reset_index(drop=True)
         )
         placed = self.rows[self.rows["placed"]]

@@ -36,7 +36,7 @@ from after_fukushima.models.cooperation import (
     sensitivity,
     stable_memberships,
 )
-from after_fukushima.plots import PALETTE, fitting, interactive_figure
+from after_fukushima.plots import PALETTE, SMALLEST_TEXT_PT, FigureBox, fitting, interactive_figure
 
 __all__ = ["CooperationSimulator", "weights_table", "checked_weights", "sensitivity", "timing"]
 
@@ -93,7 +93,7 @@ def _names(countries) -> str:
     return ", ".join(countries) if countries else "none"
 
 
-class CooperationSimulator(widgets.VBox):
+class CooperationSimulator(FigureBox):
     """Four controls for the mechanism, a breadth-against-depth figure with who joins, and the outcome in words.
 
     ``weights``: a Weights, an edited ``weights_table``, or None for the defaults (see ``checked_weights`` for
@@ -164,14 +164,14 @@ class CooperationSimulator(widgets.VBox):
             ylabel="% of the reactors in service",
             xlabel="depth D\n(0 = no commitment, 1 = binding standards with inspection)",
             source="",
-            figsize=(7.6, 5.4),
+            figsize=(7.6, 6.6),  # room for 30 country names at the smallest text a projector shows
         )
         # Two panels: the source goes under both, as in figures.release_estimates.
         self.figure.supxlabel(
             source or attrs.attrs.get("source", "Source: the course's tables in data/"),
             x=0.01,
             ha="left",
-            fontsize=8,
+            fontsize=SMALLEST_TEXT_PT,
             color="#555555",
             wrap=True,
         )
@@ -230,7 +230,9 @@ class CooperationSimulator(widgets.VBox):
         bars = self.bars_axes
         positions = np.arange(len(order))
         self.bars = bars.barh(positions, np.zeros(len(order)), color=OUT, height=0.7)
-        bars.set_yticks(positions, [f"{name} ({self.attrs.at[name, 'reactors']})" for name in order], fontsize=7)
+        bars.set_yticks(
+            positions, [f"{name} ({self.attrs.at[name, 'reactors']})" for name in order], fontsize=SMALLEST_TEXT_PT
+        )
         bars.invert_yaxis()
         bars.axvline(0, color="#555555", lw=0.8)
         bars.grid(axis="y", visible=False)
@@ -247,7 +249,9 @@ class CooperationSimulator(widgets.VBox):
             Patch(color=PALETTE["orange"], label="member only if all start in"),
         ]
         # three columns: four do not fit the canvas, which an interactive figure shows as it is (no tight box)
-        self.figure.legend(handles=handles, loc="outside upper center", ncols=3, fontsize=8, frameon=False)
+        self.figure.legend(
+            handles=handles, loc="outside upper center", ncols=3, fontsize=SMALLEST_TEXT_PT, frameon=False
+        )
 
     def design(self) -> Design:
         """The mechanism the controls describe now."""
