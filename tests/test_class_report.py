@@ -519,13 +519,31 @@ def test_the_first_try_chart_draws_one_bar_per_graded_exercise(attempts):
     fig = report.first_try_chart(attempts, source=report.DEMO_SOURCE)
     assert fig._repr_png_().startswith(b"\x89PNG")
     summary = report.exercise_summary(attempts)
-    shown = summary[~summary["kind"].isin(UNGRADED) & summary["lesson"].isin(set(attempts["lesson"]))]
+    shown = summary[~summary["kind"].isin(UNGRADED) & (summary["tried"] > 0)]
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == list(shown["exercise"])
     green = [bar.get_width() for bar in ax.containers[0]]
     assert green == [float(n) for n in shown["right_first_try"]]
     one = report.first_try_chart(attempts, lesson="06_looking_back")
-    assert len(one.axes[0].containers[0]) == sum(e["kind"] not in UNGRADED for e in BANKS[-1].entries)
+    in_six = summary[(summary["lesson"] == "06_looking_back") & ~summary["kind"].isin(UNGRADED)]
+    assert len(one.axes[0].containers[0]) == (in_six["tried"] > 0).sum()  # the demo class has not begun it: 0
+
+
+def test_the_first_try_chart_leaves_out_exercises_nobody_tried(attempts):
+    """Issue 21, fault 7: a class that has begun a lesson got a bar (and a row of a 1,331-pixel chart) for every
+    exercise in it, tried or not."""
+    some = attempts[(attempts["lesson"] != "00_start_here") | attempts["exercise"].isin(["days-after-quake"])]
+    fig = report.first_try_chart(some)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "days-after-quake" in labels
+    assert not set(labels) & {e["id"] for e in BANKS[0].entries if e["id"] != "days-after-quake"}
+
+
+def test_the_reflections_open_on_the_one_most_students_answered(attempts):
+    chosen = report.most_answered(attempts)
+    counts = attempts[attempts["kind"] == "reflection"].groupby("exercise")["student"].nunique()
+    assert counts[chosen] == counts.max()
+    assert report.most_answered(attempts[attempts["kind"] != "reflection"]) is None
 
 
 def test_verdicts_are_counted_done_like_reflections_and_shown_beside_the_courses_reading(tmp_path):

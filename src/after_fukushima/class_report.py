@@ -1201,6 +1201,16 @@ def prompt_of(exercise: str, banks: list[Bank] | None = None) -> str:
     return _entry(exercise, banks)[1]["prompt"]
 
 
+def most_answered(attempts: pd.DataFrame, kind: str = "reflection") -> str | None:
+    """The id of the exercise of this ``kind`` that most students answered (the first in the hand-ins on a tie),
+    or None if no one answered one: the class report opens its reflections on it."""
+    chosen = attempts[attempts["kind"] == kind]
+    if chosen.empty:
+        return None
+    counts = chosen.groupby("exercise", sort=False)["student"].nunique()
+    return str(counts.idxmax())
+
+
 def reflections(attempts: pd.DataFrame, exercise: str, banks: list[Bank] | None = None) -> pd.DataFrame:
     """Every student's written answer to one reflection (or any exercise), side by side.
 
@@ -1404,12 +1414,10 @@ def first_try_chart(
     """A figure: one bar per graded exercise (reflections and judgements left out), as long as the number of
     students who tried it, split into right at the first try, right after retrying, and not yet right; '7/25' at
     the end of a bar means 7 of the 25 who tried were right at the first try. Exercises in course order, top to
-    bottom; only the lessons someone has started, unless ``lesson`` names one.
+    bottom, only those someone tried (``exercise_summary`` lists every one), in one lesson if ``lesson`` names it.
     """
     summary = exercise_summary(attempts, banks, lesson)
-    summary = summary[
-        (~summary["kind"].isin(UNGRADED)) & (summary["lesson"].isin(_begun(attempts, banks)) | (lesson is not None))
-    ].reset_index(drop=True)
+    summary = summary[(~summary["kind"].isin(UNGRADED)) & (summary["tried"] > 0)].reset_index(drop=True)
     n = len(summary)
     fig, (ax,) = panels(
         "Right at the first try, per exercise (reflections and verdicts are not graded)",
