@@ -1,5 +1,6 @@
 """The question banks: every real exercise can be answered right and wrong, and bad banks say what is wrong."""
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -296,3 +297,19 @@ def test_one_broken_bank_costs_its_lesson_only(course_copy, tmp_path):
     assert card.export() is not None
     attempts, said = class_report.read_hand_ins(tmp_path / "hand_ins")
     assert said == problems and attempts["exercise"].tolist() == ["summit-place"]
+
+
+def test_every_reflections_explanation_is_a_model_to_compare_with():
+    """Issue 21, fault 8: Save on a long-enough reflection says 'Compare with this:' and shows the explanation;
+    check-prediction's explanation was 'Your prediction is saved...', which is nothing to compare with. Each
+    explanation is now a strong answer's outline, in the course's words 'A strong answer...'."""
+    from after_fukushima.exercises.bank import all_banks
+
+    weak = [
+        f"{bank.lesson}/{entry['id']}: {entry.get('explanation', '')[:60]}"
+        for bank in all_banks()
+        for entry in bank.entries
+        if entry["kind"] == "reflection"
+        and not re.match(r"(A strong|Strong) (answer|prediction)s? ", entry.get("explanation", ""))
+    ]
+    assert not weak, weak

@@ -1541,3 +1541,38 @@ def test_a_header_with_an_odd_line_break_gets_a_true_sentence(tmp_path, odd):
         f"{path.name} is missing the column lesson, so it cannot be read as a hand-in; was it edited in a "
         "spreadsheet? Ask for the file as exported."
     ]
+
+
+# --- issue 21, fault 7: the summary's median over a lesson few have begun, and how the tables read -------------
+
+
+def test_a_lesson_one_student_finished_has_that_students_median_not_zero(attempts):
+    """Fault 7: lesson_summary's median_done was taken over the whole class, so a lesson one student had finished
+    read 0.0. It is now the median over the students who started the lesson, and students_finished says how many
+    did every exercise."""
+    bank = next(b for b in BANKS if b.lesson == "03_the_proposal")
+    done = report.done_by_lesson(attempts)
+    finisher = done[bank.lesson].idxmax()
+    assert done.loc[finisher, bank.lesson] == len(bank.entries)  # the demo class has a student who finished it
+    alone = attempts[(attempts["lesson"] != bank.lesson) | (attempts["student"] == finisher)]
+    row = report.lesson_summary(alone).set_index("lesson").loc[bank.lesson]
+    assert row["students_started"] == 1 and row["students_finished"] == 1
+    assert row["median_done"] == len(bank.entries)
+    nobody = report.lesson_summary(alone[alone["lesson"] != bank.lesson]).set_index("lesson").loc[bank.lesson]
+    assert nobody["students_started"] == 0 and pd.isna(nobody["median_done"])
+    everyone = report.lesson_summary(attempts).set_index("lesson")
+    started = done.loc[done.index.isin(attempts.loc[attempts["lesson"] == bank.lesson, "student"]), bank.lesson]
+    assert everyone.loc[bank.lesson, "median_done"] == statistics.median(started)
+    assert everyone.loc[bank.lesson, "students_finished"] == (done[bank.lesson] == len(bank.entries)).sum()
+
+
+def test_the_reports_tables_show_shares_as_percentages_and_no_row_numbers(attempts):
+    """Fault 7: shares showed as 0.130435 and a bare 0, 1, 2... index; as_table shows a share as a whole
+    percentage and keeps row labels only where they name someone."""
+    summary = report.lesson_summary(attempts)
+    html = report.as_table(summary)._repr_html_()
+    share = summary.loc[0, "first_try_share"]
+    assert f">{share:.0%}<" in html and f"{share:.6f}"[:8] not in html
+    assert "row_heading" not in html  # no row numbers
+    named = report.as_table(report.done_by_lesson(attempts))._repr_html_()
+    assert "row_heading" in named and ">Student 01<" in named

@@ -712,7 +712,20 @@ def test_other_columns_a_student_adds_are_notes_and_ignored():
     assert Weights.from_table(table) == Weights(sigma=2)
 
 
-def test_the_sensitivity_tables_as_set_row_shows_no_nan(attrs):
+def test_the_sensitivity_tables_as_set_row_shows_no_nan_and_its_values_round(attrs):
+    """Fault 8: the 'as set' row showed 'value NaN'; then, written as '', it made the value column text, and the
+    lesson's .round(2) no longer rounded it. Values stay numbers; the lesson shows the table with TextTable,
+    which leaves the 'as set' row's value empty."""
+    from after_fukushima.plots import TextTable
+
     table = sensitivity(attrs, Design(depth=1.0), Weights())
-    assert table.loc[0, "value"] == "" and not table.isna().any().any()
-    assert "NaN" not in table.round(2).to_string() and "nan" not in table.round(2).to_html()
+    assert pd.api.types.is_float_dtype(table["value"]) and table["value"].isna().tolist() == [True] + [False] * (
+        len(table) - 1
+    )
+    shown = TextTable(table.round(2))._repr_html_()
+    first_row = re.findall(r'<td id="T_[^"]+_row0_col\d+"[^>]*>(.*?)</td>', shown)
+    assert first_row[table.columns.get_loc("value")] == "" and "nan" not in shown.lower()
+    alpha_halved = table[(table["weight"] == "alpha") & (table["change"] == "halved")]["value"].item()
+    assert alpha_halved == 0.25
+    rounded = table.round(1)["value"][1:]  # an object column of numbers and '' was left as it was by round()
+    assert all(abs(v * 10 - round(v * 10)) < 1e-9 for v in rounded) and 0.25 not in rounded.tolist()

@@ -399,6 +399,27 @@ def test_sort_correct_and_each_wrong_statement(make_exercise):
     assert verdict.message == "Look again at statement 2. Clashing interests block it."
 
 
+def test_a_sort_of_names_calls_each_line_by_its_name_not_a_statement_number(make_exercise):
+    """Issue 21, fault 8: where the items are names (instruments, countries), the rows were labelled '1', '2' but
+    the feedback still said 'Look again at statement 2', a line no student could find. The feedback and the
+    'still empty' message now name the item."""
+    names = {
+        **SORT,
+        "items": {"Assistance Convention": "proposal", "EU stress tests": "obstacle", "INES": "proposal"},
+        "feedback": {"Assistance Convention": "A.", "EU stress tests": "Tests.", "INES": "A scale."},
+    }
+    exercise = make_exercise(names)
+    first = exercise.submit(["obstacle", "obstacle", "obstacle"])
+    assert first.message == "1 of 3 are sorted right. Look again at 'Assistance Convention' and 'INES'. " + (
+        "(The Hint button helps.)"
+    )
+    exercise.submit(["obstacle", "obstacle", "obstacle"])
+    third = exercise.submit(["proposal", "proposal", "proposal"])
+    assert third.message == "Look again at 'EU stress tests'. Tests."
+    fresh = make_exercise({**names, "id": "sorting-names"})
+    assert "still empty: 'Assistance Convention', 'EU stress tests', 'INES'" in click_check(fresh)
+
+
 def test_sort_by_clicking(make_exercise):
     exercise = make_exercise(SORT)
     assert "2 still empty" in click_check(exercise)

@@ -107,7 +107,36 @@ def test_a_text_table_escapes_what_students_wrote():
     shown = TextTable(frame)._repr_html_()
     assert "<img" not in shown
     assert shown.count("&lt;img src=x onerror=alert(1)&gt;") == 3  # the cell, the row label, the column label
-    assert "plain &amp; simple" in shown and "3.500000" in shown  # text escaped once, numbers as before
+    assert "plain &amp; simple" in shown and ">3.5<" in shown  # text escaped once, a number as a number
     assert repr(TextTable(frame)) == repr(frame)
     named = TextTable(frame.rename_axis(index=attack, columns="<s>what</s>"))._repr_html_()  # the labels' names
     assert "<img" not in named and "<s>" not in named and "&lt;s&gt;what&lt;/s&gt;" in named
+
+
+def test_a_text_table_aligns_numbers_right_and_shows_nothing_for_missing_values():
+    """Issue 21, faults 7 and 8: tables of text and numbers showed text right-aligned, shares as 0.130435, a
+    missing value as NaN and a bare 0, 1, 2... index. TextTable now aligns a number column (cells and heading)
+    right and text left, writes a missing value as an empty cell, applies a column's format, and hides row
+    numbers that say nothing while keeping row labels that do."""
+    import re
+
+    import pandas as pd
+
+    from after_fukushima.plots import TextTable
+
+    frame = pd.DataFrame(
+        {"lesson": ["03", "04"], "share": [0.130435, 1.0], "year": [float("nan"), 2011.0], "weight": [0.15, 500.0]}
+    )
+    shown = TextTable(frame, formats={"share": "{:.0%}"})._repr_html_()
+    cells = re.findall(r"<td [^>]*>(.*?)</td>", shown)
+    assert cells == ["03", "13%", "", "0.15", "04", "100%", "2011", "500"]
+    assert "row_heading" not in shown  # no 0, 1 row numbers
+    right = set(re.findall(r"\.col(\d) \{\s*text-align: right", shown))
+    assert right == {"1", "2", "3"}  # share, year, weight: numbers; lesson (col0) stays left
+    assert "NaN" not in shown and "nan" not in shown
+    labelled = TextTable(frame.set_index("lesson"))._repr_html_()
+    assert "row_heading" in labelled and ">03<" in labelled
+    other = TextTable(pd.DataFrame({"a": [1], "b": ["x"]}))._repr_html_()
+    assert re.search(r'id="(T_[^"]+)"', shown).group(1) != re.search(r'id="(T_[^"]+)"', other).group(1), (
+        "two tables that align different columns share a style sheet on the page: their ids must differ"
+    )

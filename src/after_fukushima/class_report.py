@@ -57,7 +57,7 @@ from after_fukushima.exercises.kinds import (
     parse_number,
 )
 from after_fukushima.figures import panels
-from after_fukushima.plots import PALETTE
+from after_fukushima.plots import PALETTE, TextTable
 from after_fukushima.scorecard import (
     DIRECTION_CONTROLS,
     HAND_IN_COLUMNS,
@@ -1045,31 +1045,43 @@ def lesson_summary(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> p
     """Per lesson: how far the class is.
 
     Columns: lesson, title, exercises (in the bank), students_started (with at least one attempt in the lesson),
-    median_done (the class's median number of exercises done, over the students ``_reference`` counts) and
-    first_try_share (of all first attempts at graded exercises in the lesson, the share that was right; NaN if
-    none).
+    students_finished (who have done every exercise in it), median_done (the median number of exercises done by
+    the students who started the lesson, among those ``_reference`` counts; NaN if none started it: a lesson one
+    student finished is not a median of 0 over a class that has not begun it) and first_try_share (of all first
+    attempts at graded exercises in the lesson, the share that was right; NaN if none). Show it with
+    ``as_table`` (shares as percentages).
     """
     banks = banks if banks is not None else usable_banks()[0]
-    table = done_by_lesson(attempts, banks)
-    table = table.loc[_reference(table)]
+    everyone = done_by_lesson(attempts, banks)
+    table = everyone.loc[_reference(everyone)]
     done = outcomes(attempts, banks)
     rows = []
     for bank in banks:
         mine = done[done["lesson"] == bank.lesson]
         graded = mine[~mine["kind"].isin(UNGRADED)]
+        started = table.loc[table.index.isin(mine["student"]), bank.lesson]
         rows.append(
             {
                 "lesson": bank.lesson,
                 "title": bank.title,
                 "exercises": len(bank.entries),
                 "students_started": mine["student"].nunique(),
-                "median_done": float(table[bank.lesson].median()) if len(table) else np.nan,
+                "students_finished": int((everyone[bank.lesson] >= len(bank.entries)).sum()),
+                "median_done": float(started.median()) if len(started) else np.nan,
                 "first_try_share": graded["first_try"].mean() if len(graded) else np.nan,
             }
         )
-    return pd.DataFrame(
-        rows, columns=["lesson", "title", "exercises", "students_started", "median_done", "first_try_share"]
-    )
+    columns = ["lesson", "title", "exercises", "students_started", "students_finished", "median_done"]
+    return pd.DataFrame(rows, columns=[*columns, "first_try_share"])
+
+
+def as_table(frame: pd.DataFrame) -> TextTable:
+    """Any of this module's tables as a teacher reads it: text left-aligned, numbers right-aligned, every share
+    (a column named ``*_share``, 0-1) as a whole percentage, empty cells where nothing was counted, and row
+    labels only where they name something (a named index, such as done_by_lesson's students), not row numbers.
+    Student text in it is escaped and never typeset (TextTable)."""
+    shares = {column: "{:.0%}" for column in frame.columns if str(column).endswith("_share")}
+    return TextTable(frame, formats=shares, index=any(name is not None for name in frame.index.names))
 
 
 def common_wrong_answers(

@@ -780,29 +780,68 @@ def _year_fraction(day, year) -> float:
     return day.year + (day.day_of_year - 1) / 365
 
 
-class TextTable:
-    """A table whose cells are mostly text, shown left-aligned (JupyterLab right-aligns every table cell,
-    which suits numbers only). ``frame``: any DataFrame; its plain-text form is the DataFrame's own."""
+def _plain_number(value) -> str:
+    """A number as a table cell: whole numbers without '.0', others to six significant digits, no exponent for
+    years or counts; a missing value (NaN, NA, None) as an empty cell; anything else as its own text."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{value:.0f}"
+    return f"{value:.6g}"
 
-    def __init__(self, frame: pd.DataFrame):
+
+class TextTable:
+    """A table whose cells are mostly text, shown as a reader expects: text left-aligned, numbers right-aligned
+    (JupyterLab right-aligns every cell of a DataFrame), missing values as empty cells, not 'NaN'.
+
+    ``frame``: any DataFrame; its plain-text form is the DataFrame's own. ``formats``: optional format per
+    column, a format string such as ``"{:.0%}"`` or a function of one value, e.g. ``{"share": "{:.0%}"}`` shows
+    0.130435 as 13%. ``index``: whether to show the row labels; by default they are shown unless they are only
+    0, 1, 2... (a RangeIndex), which tells a reader nothing.
+    """
+
+    def __init__(self, frame: pd.DataFrame, formats: dict | None = None, index: bool | None = None):
         self.frame = frame
+        self.formats = dict(formats or {})
+        self.index = not isinstance(frame.index, pd.RangeIndex) if index is None else index
+
+    def _cell(self, column):
+        """The function that writes one cell of ``column`` as text (escaped later by the Styler)."""
+        chosen = self.formats.get(column)
+        if chosen is None:
+            return _plain_number
+        write = chosen.format if isinstance(chosen, str) else chosen
+        return lambda value: "" if _plain_number(value) == "" else write(value)
 
     def _repr_html_(self) -> str:
         """The table as HTML, every cell, row label and column label escaped: a Styler, unlike a DataFrame's own
         HTML, does not escape, and these tables show what students wrote (the class report's reflections). The
         table is also marked not to be typeset (classes tex2jax_ignore and mathjax_ignore): JupyterLab's MathJax
         would otherwise show '$…$' in a student's text as a formula."""
-        left = [("text-align", "left"), ("vertical-align", "top")]
         names = {  # the names of the row and column labels: the Styler shows them without escaping
             axis: [None if name is None else html.escape(str(name)) for name in getattr(self.frame, axis).names]
             for axis in ("index", "columns")
         }
-        style = (
-            self.frame.rename_axis(**names)
-            .style.set_uuid("text-table")
-            .set_table_styles([{"selector": "th, td", "props": left}])
+        frame = self.frame.rename_axis(**names)
+        columns = list(frame.columns)
+        numeric = [i for i in range(len(columns)) if pd.api.types.is_numeric_dtype(frame.dtypes.iloc[i])]
+        cells = pd.DataFrame(  # every cell written as text first (by position: labels may repeat)
+            {i: frame.iloc[:, i].map(self._cell(columns[i])) for i in range(len(columns))}, index=frame.index
+        )
+        cells.columns = frame.columns
+        left = [("vertical-align", "top"), ("text-align", "left")]
+        right = [("text-align", "right")]  # a number column's cells and heading
+        # The page's tables share one style sheet: the id names which columns are right-aligned, so that a table
+        # never takes another's alignment, and a notebook's stored output stays the same from run to run.
+        places = "-".join(map(str, numeric)) or "text"
+        style = cells.style.set_uuid(f"text-table-{places}").set_table_styles(
+            [{"selector": "th, td", "props": left}] + [{"selector": f".col{i}", "props": right} for i in numeric]
         )
         style = style.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+        if not self.index:
+            style = style.hide(axis="index")
         with pd.option_context("styler.html.mathjax", False):
             return style.to_html()
 

@@ -559,14 +559,30 @@ class SortIntoCategories(_PickEach):
     def pickers(self):
         return self.sorters
 
+    def _sentences(self) -> bool:
+        """Whether the items are sentences (statements) rather than names (an instrument, a country)."""
+        return all(str(item).rstrip()[-1:] in tuple(".?!\"'’”") for item in self.spec["items"])
+
     def _row_label(self, number: int) -> str:
         """'Statement 3' where the items are sentences, and '3' where they are names (an instrument, a country:
         'Statement 1. INES' would call a name a statement)."""
-        sentences = all(str(item).rstrip()[-1:] in tuple(".?!\"'’”") for item in self.spec["items"])
-        return f"Statement {number}" if sentences else str(number)
+        return f"Statement {number}" if self._sentences() else str(number)
 
     def line_names(self):
-        return [f"statement {n}" for n in range(1, len(self.sorters) + 1)]
+        """'statement 3' where the items are sentences; the name itself, quoted ("'INES'"), where they are names."""
+        if self._sentences():
+            return [f"statement {n}" for n in range(1, len(self.sorters) + 1)]
+        return [f"'{item}'" for item in self.spec["items"]]
+
+    def _which(self, lines: list[int]) -> str:
+        """The lines (0-based) named in a sentence: 'statement 2', 'statements 1, 3 and 4', or 'INES and IRRS'."""
+        if self._sentences():
+            numbers = [str(n + 1) for n in lines]
+            head, words = ("statement", numbers) if len(numbers) == 1 else ("statements", numbers)
+        else:
+            head, words = "", [self.line_names()[n] for n in lines]
+        listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        return f"{head} {listed}".strip()
 
     def _picked(self, sorter: widgets.ToggleButtons) -> None:
         self._tick(sorter)
@@ -589,12 +605,9 @@ class SortIntoCategories(_PickEach):
         wrong = [s for s, c in zip(statements, answer) if self.spec["items"][s] != c]
         if not wrong:
             return Verdict(CORRECT, "")
-        numbers = [str(statements.index(s) + 1) for s in wrong]
-        which = (
-            f"statement {numbers[0]}"
-            if len(numbers) == 1
-            else f"statements {', '.join(numbers[:-1])} and {numbers[-1]}"
-        )
+        lines = [statements.index(s) for s in wrong]
+        which = self._which(lines)
+        marks = [str(n + 1) for n in lines] if self._sentences() else [self.line_names()[n] for n in lines]
         if not self._explain():
             return Verdict(
                 WRONG,
@@ -605,8 +618,8 @@ class SortIntoCategories(_PickEach):
             WRONG,
             f"Look again at {which}. "
             + " ".join(
-                f"({n}) {self.spec['feedback'][s]}" if len(wrong) > 1 else self.spec["feedback"][s]
-                for n, s in zip(numbers, wrong)
+                f"({mark}) {self.spec['feedback'][s]}" if len(wrong) > 1 else self.spec["feedback"][s]
+                for mark, s in zip(marks, wrong)
             ),
         )
 

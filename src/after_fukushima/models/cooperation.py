@@ -801,7 +801,8 @@ def sensitivity(attrs: pd.DataFrame, design: Design, weights: Weights) -> pd.Dat
     """Which conclusions survive? Each weight halved and doubled (capped at its upper bound), one at a time.
 
     One row for the defaults, then two per weight: weight, symbol, change ('as set', 'halved', 'doubled'),
-    value (the weight's new value; '' on the 'as set' row, where no weight changed), members_smallest,
+    value (the weight's new value, a number; NaN on the 'as set' row, where no weight changed: show the table
+    with plots.TextTable, which leaves that cell empty), members_smallest,
     members_largest, coverage (of the largest stable membership, 0-1), and joins /
     leaves: the countries that enter or leave the largest membership compared with the weights as set.
     """
@@ -824,12 +825,10 @@ def sensitivity(attrs: pd.DataFrame, design: Design, weights: Weights) -> pd.Dat
             }
         )
 
-    row("", "", "as set", "", base)  # no one weight changed: its value is left empty, not NaN
+    row("", "", "as set", np.nan, base)  # no one weight changed: no value (TextTable shows an empty cell)
     for name, symbol in Weights.symbols().items():
         low, high = Weights.bounds()[name]
         for change, factor in (("halved", 0.5), ("doubled", 2.0)):
             value = min(max(getattr(weights, name) * factor, low), high)  # kept within the model's limits
             row(name, symbol, change, value, stable_memberships(attrs, design, replace(weights, **{name: value})))
-    table = pd.DataFrame(rows)
-    table["value"] = table["value"].astype(object)  # numbers, and '' on the 'as set' row (not a text column)
-    return table
+    return pd.DataFrame(rows)
