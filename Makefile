@@ -36,12 +36,12 @@ $(BIN)/python:
 # The stamps re-install only when pyproject.toml changes.
 # constraints.txt holds the versions the tests passed with, so that a new release cannot break a class.
 $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
-	@echo "Installing the course's packages into $(VENV) (about a minute the first time)..."
+	@echo "Installing the course's packages into $(VENV) (about two minutes the first time)..."
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
-	@echo "Installing the course's packages and test tools into $(VENV) (about a minute the first time)..."
+	@echo "Installing the course's packages and test tools into $(VENV) (about three minutes the first time)..."
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	@touch $(VENV)/.installed $@
 
