@@ -175,4 +175,11 @@ def report() -> None:
     """Print, as one JSON line, each figure still alive with its problems."""
     figures = [f() for f in _figures]
     seen = [f for f in figures if f is not None and f.axes]
-    print(json.dumps([{"figure": _title(f), "problems": problems(f)} for f in seen]))
+    print(json.dumps([{"figure": _title(f), "problems": problems(f), **sizes(f)} for f in seen]))
+
+
+def sizes(figure: Figure) -> dict:
+    """The smallest text the figure drew, in points (after its latest draw), and its width in pixels as drawn:
+    what a projector shows depends on both (a wide figure is shrunk to the notebook's width)."""
+    drawn = [text.get_fontsize() for text, _ in _drawn.get(id(figure), {}).values()]
+    return {"smallest_pt": min(drawn) if drawn else None, "width_px": figure.get_figwidth() * figure.dpi}

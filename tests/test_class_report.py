@@ -1576,3 +1576,31 @@ def test_the_reports_tables_show_shares_as_percentages_and_no_row_numbers(attemp
     assert "row_heading" not in html  # no row numbers
     named = report.as_table(report.done_by_lesson(attempts))._repr_html_()
     assert "row_heading" in named and ">Student 01<" in named
+
+
+def test_the_heat_map_opens_on_the_lesson_the_class_is_on(attempts):
+    """Issue 21, walkthrough: the heat map of every lesson begun drew 51 exercise names at 6 pt (5 px on a
+    1024x768 projector). The report now opens it on the lesson the class is on: the furthest that half the
+    students have begun, not one that a single student ahead has begun."""
+    begun_by = attempts.groupby("lesson")["student"].nunique()
+    lesson = report.current_lesson(attempts)
+    assert begun_by[lesson] >= STUDENTS / 2
+    later = [other for other in begun_by.index if other > lesson]
+    assert later and all(begun_by[other] < STUDENTS / 2 for other in later)  # a few students are ahead
+    one = attempts[attempts["student"] == "Student 01"]
+    assert report.current_lesson(one) == max(one["lesson"])
+    assert report.current_lesson(attempts.iloc[0:0]) is None
+    figure = report.heat_map(attempts, lesson=lesson)
+    names = [label.get_text() for label in figure.axes[0].get_xticklabels()]
+    assert len(names) == len(next(b for b in BANKS if b.lesson == lesson).entries)
+
+
+def test_the_first_try_chart_counts_whole_students(tmp_path):
+    """Issue 21, walkthrough: with three hand-ins the chart's 'students' axis had ticks at 0.25, 0.50..., fractions
+    of a student. Its ticks are whole numbers now."""
+    report.demo_class(tmp_path, students=3, seed=1)
+    small, _ = report.read_hand_ins(tmp_path)
+    figure = report.first_try_chart(small)
+    figure.canvas.draw()
+    ticks = [tick for tick in figure.axes[0].get_xticks() if 0 <= tick <= figure.axes[0].get_xlim()[1]]
+    assert len(ticks) >= 2 and all(float(tick).is_integer() for tick in ticks), ticks

@@ -2,7 +2,9 @@
 
 Each notebook runs top to bottom in a fresh kernel (as `make execute` runs it), with tests/figure_text.py
 watching every figure it makes; at the end every figure is laid out as saving it lays it out, and each text cut
-by the figure's edge, each two texts that overlap and each legend that covers text or a data marker is a failure.
+by the figure's edge, each two texts that overlap and each legend that covers text or a data marker is a failure,
+and so is text smaller than the course's smallest size for a static figure (issue 21: the class report's heat map
+had 6 pt exercise names, 5 px on a 1024x768 projector).
 """
 
 import json
@@ -15,6 +17,7 @@ from nbclient import NotebookClient
 
 from after_fukushima.execute_notebooks import course_notebooks
 from after_fukushima.paths import course_root
+from after_fukushima.plots import SMALLEST_STATIC_TEXT_PT
 from after_fukushima.progress import PROGRESS_VARIABLE
 
 HERE = Path(__file__).resolve().parent
@@ -45,6 +48,8 @@ def test_no_figure_has_text_on_text_or_cut_off(path, tmp_path, monkeypatch):
     assert all(f["figure"] for f in drawn)
     found = {f["figure"]: f["problems"] for f in drawn if f["problems"]}
     assert found == {}
+    small = {f["figure"]: f["smallest_pt"] for f in drawn if f["smallest_pt"] < SMALLEST_STATIC_TEXT_PT}
+    assert small == {}, f"text under {SMALLEST_STATIC_TEXT_PT} pt (11 px at full size): {small}"
 
 
 def test_the_check_finds_text_on_text_a_cut_title_and_legend_markers_that_touch():

@@ -87,7 +87,9 @@ def test_the_fleets_after_2011():
     assert fleet[("Germany", last)] == 0 and "Germany's went to zero" in text
     assert f"Japan's fell from {fleet[('Japan', 2010)]} to {fleet[('Japan', last)]} in service" in text
     us = (fleet[("United States", 2010)], fleet[("United States", last)])
-    assert us[1] < us[0] and f"the United States' went from {us[0]} to {us[1]}" in text
+    assert us[1] < us[0]
+    palisades = "(104 in other counts: one plant, Palisades, has no start date in our source)"
+    assert f"the United States' went from {us[0]} in our data {palisades} to {us[1]}" in text
     explanation = entry["explanation"]
     assert f"From {fleet[('China', 2010)]} to {fleet[('China', last)]} reactors: {entry['answer']} more" in explanation
     assert f"Germany went from {fleet[('Germany', 2010)]} to none" in explanation
@@ -212,7 +214,7 @@ def test_the_trial_keeps_the_reports_words():
     statements = " ".join(trial["items"])
     assert "Shao Beibei: different interests, political and economic, are seen as the biggest obstacles" in statements
     assert "recognition of the need" in statements
-    assert "The reporters: Prime Minister Kan said Japan would reconsider" in statements
+    assert "The reporters: Japan's prime minister, Naoto Kan, had announced a rethink" in statements
     everything = json.dumps(trial) + lesson_text() + lesson_text("06_worksheet_looking_back.ipynb", "exercises")
     everything += (COURSE / "teacher" / "06_looking_back_plan.md").read_text(encoding="utf-8")
     assert "clashing" not in everything.lower()

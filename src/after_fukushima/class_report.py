@@ -42,6 +42,7 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator
 
 from after_fukushima.exercises.bank import Bank, usable_banks
 from after_fukushima.exercises.base import CORRECT, InvalidAnswer
@@ -57,7 +58,7 @@ from after_fukushima.exercises.kinds import (
     parse_number,
 )
 from after_fukushima.figures import panels
-from after_fukushima.plots import PALETTE, TextTable
+from after_fukushima.plots import PALETTE, SMALLEST_STATIC_TEXT_PT, TextTable
 from after_fukushima.scorecard import (
     DIRECTION_CONTROLS,
     HAND_IN_COLUMNS,
@@ -1308,6 +1309,17 @@ def _short(lesson: str) -> str:
     return lesson.split("_", 1)[0]
 
 
+def current_lesson(attempts: pd.DataFrame, banks: list[Bank] | None = None) -> str | None:
+    """The lesson the class is on: the furthest lesson (in course order) that at least half of the students in
+    the hand-ins have begun, as a lesson id such as '04_the_obstacles'; if no lesson has half, the furthest anyone
+    has begun; None when no one has begun any."""
+    everyone = max(attempts["student"].nunique(), 1)
+    begun_by = attempts.groupby("lesson")["student"].nunique()
+    order = [lesson for lesson in dict.fromkeys(lesson for lesson, _ in _course(banks)) if lesson in begun_by]
+    most = [lesson for lesson in order if begun_by[lesson] >= everyone / 2]
+    return (most or order or [None])[-1]
+
+
 def _begun(attempts: pd.DataFrame, banks: list[Bank] | None) -> list[str]:
     """The lessons with at least one attempt; every lesson if there are no attempts at all."""
     lessons = list(dict.fromkeys(lesson for lesson, _ in _course(banks)))
@@ -1363,7 +1375,7 @@ def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: st
     if lesson is None:
         table = table.loc[:, table.columns.get_level_values("lesson").isin(_begun(attempts, banks))]
     n_students, n_exercises = table.shape
-    width = min(13.0, max(7.0, 2.5 + 0.13 * n_exercises))
+    width = max(7.0, 2.5 + 0.16 * n_exercises)  # room for each exercise's name at the smallest static size
     fig, (ax,) = panels(
         "How each student did on each exercise", source, 1, 1, figsize=(width, 2.6 + 0.24 * max(n_students, 1))
     )
@@ -1381,12 +1393,10 @@ def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: st
     )
     ax.set_xlim(-0.5, n_exercises - 0.5)
     ax.set_ylim(max(n_students, 1) - 0.5, -0.5)
-    ax.set_yticks(range(n_students), [_shown(name, NAME_SHOWN) for name in table.index], fontsize=8)
+    names = [_shown(name, NAME_SHOWN) for name in table.index]
+    ax.set_yticks(range(n_students), names, fontsize=SMALLEST_STATIC_TEXT_PT)
     ax.set_xticks(
-        range(n_exercises),
-        [exercise for _, exercise in table.columns],
-        rotation=90,
-        fontsize=6 if n_exercises > 30 else 8,
+        range(n_exercises), [exercise for _, exercise in table.columns], rotation=90, fontsize=SMALLEST_STATIC_TEXT_PT
     )
     ax.tick_params(length=0)
     for side in ("top", "right", "bottom", "left"):
@@ -1397,9 +1407,9 @@ def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: st
         loc="lower left",
         bbox_to_anchor=(0, 1),
         borderaxespad=1.8,
-        ncols=len(GRADED_STATES),
+        ncols=len(GRADED_STATES) if width >= 10 else 3,  # a legend wider than the figure would squeeze it
         frameon=False,
-        fontsize=8,
+        fontsize=SMALLEST_STATIC_TEXT_PT,
     )  # above the lessons' names
     if not n_students:
         ax.text(0.5, 0.5, "No hand-ins yet", transform=ax.transAxes, ha="center", va="center")
@@ -1436,7 +1446,7 @@ def first_try_chart(
         source,
         1,
         1,
-        figsize=(8.0, 1.8 + 0.2 * max(n, 4)),
+        figsize=(8.0, 1.8 + 0.22 * max(n, 4)),
     )
     y = np.arange(n)
     first = summary["right_first_try"].astype(float).to_numpy()
@@ -1446,10 +1456,11 @@ def first_try_chart(
     ax.barh(y, later, left=first, color=PALETTE["sky"], label="right after retrying")
     ax.barh(y, never, left=first + later, color=PALETTE["vermillion"], label="tried, not yet right")
     for k, (right, tried) in enumerate(zip(summary["right_first_try"], summary["tried"])):
-        ax.text(tried, k, f" {right}/{tried}", va="center", fontsize=7)
-    ax.set_yticks(y, summary["exercise"], fontsize=7 if n > 30 else 9)
+        ax.text(tried, k, f" {right}/{tried}", va="center", fontsize=SMALLEST_STATIC_TEXT_PT)
+    ax.set_yticks(y, summary["exercise"], fontsize=SMALLEST_STATIC_TEXT_PT if n > 30 else 9)
     ax.set_ylim(max(n, 1) - 0.5, -0.5)
     ax.set_xlabel("students")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole students, never 0.25 of one
     most = int(summary["tried"].max()) if n and summary["tried"].max() > 0 else 1
     ax.set_xlim(0, most * 1.12)
     ax.grid(axis="y", visible=False)

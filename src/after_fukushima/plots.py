@@ -81,6 +81,8 @@ def new_figure(title: str, *, ylabel: str, source: str, xlabel: str = "", figsiz
 # enough to be read from the back of a room on a 1024x768 projector (the figures are at most 8 inches, 800 px,
 # wide, and show at full size in JupyterLab at 1024 px with the file browser closed).
 SMALLEST_TEXT_PT = 9
+# The smallest text in a static figure (a saved image, at most 9 inches wide): 8 pt is 11 px at full size.
+SMALLEST_STATIC_TEXT_PT = 8
 
 
 def interactive_figure(title: str, *, ylabel: str, source: str, xlabel: str = "", figsize=None):
