@@ -8,7 +8,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 SOURCES ?= ../shared/sources
 REPORT  ?= ../shared/reference/china_daily_2011-05-25.txt
 
-.PHONY: lab test lint format test-latest test-oldest link constraints execute data answer-key cards bench load clean help
+.PHONY: lab test lint format test-latest test-oldest link constraints execute data answer-key cards bench load clean help labextension
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
@@ -25,6 +25,7 @@ help:
 	@echo "make test-latest  run every test against the newest releases of the dependencies (in .venv-latest)"
 	@echo "make test-oldest  run every test with the oldest versions pyproject.toml allows (in .venv-oldest)"
 	@echo "make constraints  record the versions in .venv as constraints.txt (after make test-latest passes)"
+	@echo "make labextension rebuild the course's JupyterLab extension in labextension/built (maintainers; needs Node.js and npm)"
 	@echo "make clean        remove .venv, .venv-latest, .venv-oldest and caches"
 	@echo "make help         this list"
 
@@ -76,6 +77,21 @@ LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 $(LAB_OVERRIDES): lab-overrides.json | $(BIN)/python
 	@mkdir -p $(dir $@)
 	@cp lab-overrides.json $@
+
+# The course's own JupyterLab extension (labextension/: a notebook reopened without changes is not marked
+# modified), prebuilt in labextension/built/. pip installs it with the package (pyproject.toml's data-files) but
+# not in an editable install, so it is copied into .venv here, like the settings above.
+LAB_EXTENSION := $(VENV)/share/jupyter/labextensions/after-fukushima-lab
+$(LAB_EXTENSION): labextension/built/package.json labextension/built/install.json $(wildcard labextension/built/static/*) | $(BIN)/python
+	@rm -rf $@ && mkdir -p $(dir $@)
+	@cp -R labextension/built $@
+
+# Maintainers: rebuild labextension/built/ from labextension/src/ (Node.js 18+ and npm; commit the result).
+labextension: $(VENV)/.installed
+	cd labextension && npm ci --no-audit --no-fund
+	cd labextension && npx build-labextension --core-path "$$(../$(BIN)/python -c 'import jupyterlab, pathlib; print(pathlib.Path(jupyterlab.__file__).parent / "staging")')" .
+	cp labextension/install.json labextension/built/install.json
+	rm -rf $(LAB_EXTENSION) && $(MAKE) $(LAB_EXTENSION)
 
 # The port JupyterLab listens on (make lab PORT=8890); if it is taken, JupyterLab tries others and prints which.
 PORT ?= 8888

@@ -94,3 +94,43 @@ def test_the_simulator_reads_on_a_dark_projector(browser, lab, zoom):
         assert track.bounding_box()["width"] >= 150  # CSS pixels: a track a pointer can use
     finally:
         context.close()
+
+
+# The modified flag once every task already queued has run: the extension clears a flag set with no change one
+# task after it was set, so a flag read this way is the one a student would see.
+SETTLED_DIRTY = f"() => new Promise(done => setTimeout(() => setTimeout(() => done({DIRTY}), 0), 0))"
+
+
+def test_a_reopened_notebook_is_modified_only_by_a_real_change(page, lab):
+    """Fault 4 (last part): restoring the saved widgets of a reopened lesson does not mark it modified.
+
+    The course saves widget state with the notebook (lab-overrides.json), and the widget manager marks the
+    notebook modified for every widget it restores; the course's JupyterLab extension (labextension/) clears
+    that flag when the notebook's content has not changed. A run that changes outputs, or typing in a cell,
+    still marks it modified.
+    """
+    open_and_run_all(page, lab, "lab/tree/notebooks/05_national_responses.ipynb", 3)
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(f"!{DIRTY}", timeout=30_000)
+    page.evaluate("window.jupyterapp.serviceManager.sessions.shutdownAll()")
+    page.reload()
+    page.wait_for_function(IDLE, timeout=90_000)
+    page.locator(".af-figure.jupyter-widgets-disconnected").first.wait_for(timeout=30_000)  # widgets restored
+    assert page.evaluate(SETTLED_DIRTY) is False
+
+    # A run that changes an output: the imports, then the Japan table, whose execution count goes from 4 to 2.
+    cells = "window.jupyterapp.shell.currentWidget.content"
+    for index in (1, 7):
+        page.evaluate(f"{cells}.activeCellIndex = {index}")
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-cell')")
+        page.wait_for_function(f"{cells}.model.cells.get({index}).executionCount !== null && ({IDLE})")
+    assert page.evaluate(f"{cells}.model.cells.get(7).executionCount") == 2
+    assert page.evaluate(SETTLED_DIRTY) is True
+
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(f"!{DIRTY}", timeout=30_000)
+    # Typing in a cell.
+    page.locator(".jp-Notebook .jp-CodeCell").nth(3).locator(".cm-content").click()
+    page.keyboard.type("# a note")
+    page.wait_for_function(DIRTY, timeout=30_000)
+    assert page.evaluate(SETTLED_DIRTY) is True
