@@ -729,3 +729,18 @@ def test_the_sensitivity_tables_as_set_row_shows_no_nan_and_its_values_round(att
     assert alpha_halved == 0.25
     rounded = table.round(1)["value"][1:]  # an object column of numbers and '' was left as it was by round()
     assert all(abs(v * 10 - round(v * 10)) < 1e-9 for v in rounded) and 0.25 not in rounded.tolist()
+
+
+def test_a_country_with_a_net_gain_near_zero_still_shows_whether_it_joins(simulator):
+    """Issue 21, walkthrough: Canada's and Sweden's net gains are near 0, so their bars could not be seen and no
+    one could tell member from non-member. Each country has a mark at zero in its bar's colour."""
+    from matplotlib.colors import to_hex
+
+    simulator.depth.value = 0.5
+    bars = [to_hex(bar.get_facecolor()) for bar in simulator.bars]
+    marks = [to_hex(colour) for colour in simulator.marks.get_facecolors()]
+    assert marks == bars and len(marks) == len(simulator.attrs)
+    widths = {simulator.attrs.index[i]: abs(bar.get_width()) for bar, i in zip(simulator.bars, simulator.order)}
+    tiny = [name for name, width in widths.items() if width < 0.05]
+    assert tiny, "the case the marks are for: some bar too short to see"
+    assert (simulator.marks.get_offsets()[:, 0] == 0).all()

@@ -65,3 +65,21 @@ def test_in_jupyterlab_a_cell_run_again_closes_what_it_made_before(store, monkey
     run.cell, run.count = "cell-a", 3
     again = bank.exercise("summit-place", store=store)
     assert all(w.comm is None for w in first) and again.comm is not None and other.comm is not None
+
+
+def test_the_response_explorers_legend_covers_no_decision_or_bar():
+    """Issue 21, walkthrough: with Japan chosen, the legend inside the axes hid the decisions of 2011-2015 (pause,
+    reversal, proposed reversal) and the tops of the bars. It is below the axes now, clear of everything drawn."""
+    explorer = ResponseExplorer(
+        load_table("reactor_fleet"),
+        load_table("nuclear_share"),
+        load_table("national_responses"),
+        start="Japan",
+        source="Source: test",
+    )
+    explorer.figure.canvas.draw()
+    renderer = explorer.figure.canvas.get_renderer()
+    (legend,) = explorer.figure.legends
+    assert explorer.axes.get_legend() is None
+    box, plot = legend.get_window_extent(renderer), explorer.axes.get_window_extent(renderer)
+    assert box.y1 < plot.y0, (box, plot)  # wholly below the axes

@@ -700,7 +700,7 @@ class ResponseExplorer(FigureBox):
             "Reactors in service, nuclear share, decisions",
             ylabel="reactors in service",
             source=source,
-            figsize=(5.8, 4.2),
+            figsize=(5.8, 5.0),
         )
         self.share_axes = self.axes.twinx()
         self.share_axes.set_ylabel("nuclear share of electricity (%)")
@@ -716,8 +716,9 @@ class ResponseExplorer(FigureBox):
             for category, colour in RESPONSE_COLOURS.items()
         ]
         handles += [Patch(color=PALETTE["blue"], alpha=0.5, label="reactors in service"), self.line]
-        self.axes.legend(
-            handles=handles, loc="upper left", fontsize=SMALLEST_TEXT_PT, ncols=2, frameon=True, framealpha=0.9
+        # Below the axes, not on them: inside, it hid the decisions of 2011-2015 and the tops of the bars.
+        self.figure.legend(
+            handles=handles, loc="outside lower center", fontsize=SMALLEST_TEXT_PT, ncols=3, frameon=False
         )
         self.summary = widgets.HTML()
         self.picker.observe(lambda change: self.show(change["new"]), names="value")

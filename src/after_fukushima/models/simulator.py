@@ -230,6 +230,8 @@ class CooperationSimulator(FigureBox):
         bars = self.bars_axes
         positions = np.arange(len(order))
         self.bars = bars.barh(positions, np.zeros(len(order)), color=OUT, height=0.7)
+        # A mark at zero in the bar's colour: a net gain near 0 draws no visible bar, but member or not still shows.
+        self.marks = bars.scatter(np.zeros(len(order)), positions, marker="D", s=22, color=OUT, zorder=3)
         bars.set_yticks(
             positions, [f"{name} ({self.attrs.at[name, 'reactors']})" for name in order], fontsize=SMALLEST_TEXT_PT
         )
@@ -281,10 +283,14 @@ class CooperationSimulator(FigureBox):
 
         gains = net_gain(self.attrs, list(result.largest), design, self.weights)
         inside, always = set(result.largest), set(result.smallest)
+        colours = []
         for bar, index in zip(self.bars, self.order):
             name = self.attrs.index[index]
             bar.set_width(gains[index])
-            bar.set_color(PALETTE["blue"] if name in always else PALETTE["orange"] if name in inside else OUT)
+            colours.append(PALETTE["blue"] if name in always else PALETTE["orange"] if name in inside else OUT)
+            bar.set_color(colours[-1])
+        self.marks.set_facecolor(colours)
+        self.marks.set_edgecolor("#333333")
         reach = max(1.0, float(np.abs(gains).max())) * 1.1
         self.bars_axes.set_xlim(-reach, reach)
         self.figure.canvas.draw_idle()
