@@ -298,8 +298,8 @@ def world_buildout(fleet: pd.DataFrame):
 def in_use_on(instruments: pd.DataFrame, day: str) -> pd.DataFrame:
     """The instruments at work on ``day``: adopted by then (or undated) and working since that year or before.
 
-    Rows without a ``since`` year (IRRS, WANO peer reviews) are kept: the fact sheet lists them among what
-    existed before March 2011 without giving a start year.
+    Rows without a ``since`` year (IRRS, WANO peer reviews) are kept: both were at work before March 2011, but
+    the table gives no year they began.
     """
     when = pd.Timestamp(day)
     adopted = instruments["adopted"].isna() | (instruments["adopted"] <= when)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from after_fukushima.datasets.schema import COURSE_TEXT, FACT_SHEET, GEONUCLEARDATA, ODBL, REPORT, field, resource
+from after_fukushima.datasets.schema import COURSE_COMPILED, COURSE_TEXT, GEONUCLEARDATA, ODBL, REPORT, field, resource
 
 CURATION = Path(__file__).resolve().parents[3] / "curation"
 SOURCE = field("source", "string", "Where the row was checked (publisher, date, address)", required=True)
@@ -16,7 +16,7 @@ def curated(
     description: str,
     fields: list[dict],
     primary_key: list[str],
-    sources=(FACT_SHEET,),
+    sources=(COURSE_COMPILED,),
     licences=(COURSE_TEXT,),
 ):
     """A builder that copies curation/<name>.csv, after checking it has exactly the schema's columns."""
@@ -194,7 +194,7 @@ BUILDERS = [
                 "since",
                 "integer",
                 "Year it began to work: entry into force for a treaty or body, the start of "
-                "a review programme or the first standard (empty where the fact sheet gives no year)",
+                "a review programme or the first standard (empty where the sources checked give no year)",
                 minimum=1950,
                 maximum=2030,
             ),
@@ -213,7 +213,7 @@ BUILDERS = [
             field(
                 "preceded_by",
                 "string",
-                "The crisis that preceded or prompted it, where the fact sheet says so "
+                "The crisis that preceded or prompted it, where a source the row cites says so "
                 "(Chernobyl, Fukushima); empty otherwise",
             ),
             field(
@@ -337,7 +337,7 @@ BUILDERS = [
             field(
                 "confidence",
                 "string",
-                "verified: a source read (or the fact sheet) names the vendor for this "
+                "verified: a source read names the vendor for this "
                 "model or a unit carrying it; partially: label or general knowledge only, or a weak source",
                 required=True,
                 enum=["verified", "partially"],
@@ -345,7 +345,7 @@ BUILDERS = [
         ],
         ["reactor_model"],
         # Keyed by GeoNuclearData's model strings: a table derived from that database, so it stays ODbL.
-        sources=(FACT_SHEET, GEONUCLEARDATA),
+        sources=(COURSE_COMPILED, GEONUCLEARDATA),
         licences=(ODBL,),
     ),
     curated(

@@ -81,8 +81,8 @@ NATURAL_EARTH = {
     "version": "4.0.0",
     "attribution": "Natural Earth (public domain)",
 }
-FACT_SHEET = {
-    "name": "course-fact-sheet",
+COURSE_COMPILED = {
+    "name": "course-compiled",
     "title": "Compiled by the course authors from public sources, each named in the row's source column",
     "path": "curation/README.md",
     "attribution": "The course's own table, compiled from public sources (each row names its source)",
