@@ -82,3 +82,31 @@ def test_no_map_legend_covers_land_or_a_site(draw):
     for points in ax.collections:  # the sites (the country fills are patches, not collections)
         offsets = points.get_offsets()
         assert not any(box.contains(x, y) for x, y in offsets)
+
+
+def test_the_needs_grid_title_starts_at_the_figures_left_edge():
+    """Issue 21, walkthrough: the needs grid's title was the axes' title, starting right of the long row labels,
+    adrift over the middle of the image. It is the figure's title, from its left edge."""
+    from after_fukushima import figures, load_table
+
+    fig = figures.needs_addressed(load_table("safety_instruments"))
+    fig.canvas.draw()
+    assert fig.axes[0].get_title(loc="left") == ""
+    title = fig.get_suptitle()
+    assert title.startswith("What the instruments at work on 25 May 2011")
+    left = fig._suptitle.get_window_extent().x0
+    assert left < 0.05 * fig.bbox.width < fig.axes[0].get_window_extent().x0
+
+
+def test_pushers_and_draggers_credits_every_table_the_model_reads():
+    """Fact-check: the model behind the figure reads five tables (its cost axis uses the nuclear share, the
+    exporter and phase-out flags); the source line named the publishers of three, leaving out Our World in Data."""
+    from after_fukushima import figures, load_table
+    from after_fukushima.data import source_line
+    from after_fukushima.models.cooperation import TABLES, Weights, course_attributes, positions
+
+    fig = figures.pushers_and_draggers(positions(course_attributes(), Weights()), load_table("positions_2011"))
+    shown = " ".join(text.get_text() for ax in fig.axes for text in ax.texts)
+    for table in (*TABLES, "positions_2011"):
+        for publisher in source_line(table).removeprefix("Source: ").split("; "):
+            assert publisher in shown, (table, publisher)

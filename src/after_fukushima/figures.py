@@ -338,6 +338,10 @@ def needs_addressed(instruments: pd.DataFrame, day: str = "2011-05-25"):
         source=source_line("safety_instruments"),
         figsize=(9, 0.3 * len(rows) + 2.8),
     )
+    # The title over the whole figure, from its left edge: over the axes alone it began right of the long row
+    # labels and looked adrift.
+    fig.suptitle(ax.get_title(loc="left"), x=0.01, ha="left", fontweight="bold", fontsize=ax.title.get_fontsize())
+    ax.set_title("", loc="left")
     for y, (_, row) in enumerate(rows.iterrows()):
         addressed = set(row["addresses"].split("; ")) if pd.notna(row["addresses"]) else set()
         obliged = set(row["obliges"].split("; ")) if pd.notna(row["obliges"]) else set()
@@ -452,11 +456,13 @@ def pushers_and_draggers(positions: pd.DataFrame, stances: pd.DataFrame):
     are named (the others are in the table of
     positions). Dotted lines are the medians that split the positions.
     """
+    from after_fukushima.models.cooperation import TABLES as MODEL_TABLES
+
     fig, ax = new_figure(
         "Pushers and draggers: the model's positions and the stances reported in 2011",
         ylabel="vulnerability: share of reactor risk from abroad",
         xlabel="cost of a binding commitment (benefit units a year)",
-        source=source_line("reactor_units", "reactor_sites", "positions_2011"),
+        source=source_line(*MODEL_TABLES, "positions_2011"),  # every table the model's positions come from
         figsize=(8, 5.6),
     )
     stance = stances.set_index("country")["stance"]
