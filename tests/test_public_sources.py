@@ -8,6 +8,7 @@ descriptions, docstrings) are checked.
 """
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -93,3 +94,26 @@ def test_no_string_a_user_sees_cites_the_private_fact_sheet(pattern):
     descriptions never send a reader to the fact sheet (comments for maintainers may)."""
     found = found_in(pattern, private_citations_in_strings)
     assert not found, "\n".join(found)
+
+
+REPORT_ADDRESS = "http://www.chinadaily.com.cn/cndy/2011-05/25/content_12573607.htm"  # facts.md §0
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("notebooks/0*.ipynb")), ids=lambda p: p.stem)
+def test_every_lesson_cites_the_report_with_an_address_a_student_can_open(path):
+    """Fact-check: the lessons cited the China Daily report by author, title and date only."""
+    lines = [
+        line
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]
+        if cell["cell_type"] == "markdown"
+        for line in "".join(cell["source"]).splitlines()
+        if line.startswith("- ") and "China Daily" in line
+    ]
+    assert lines and all(REPORT_ADDRESS in line for line in lines), lines
+
+
+def test_the_action_plan_dashboard_is_cited_with_its_address():
+    """Fact-check: lesson 06 and its worksheet cited the IAEA Action Plan dashboard with no address."""
+    for path in (ROOT / "notebooks/06_looking_back.ipynb", ROOT / "exercises/06_worksheet_looking_back.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        assert "Action Plan dashboard" in text and "www-ns.iaea.org/actionplan" in text, path
