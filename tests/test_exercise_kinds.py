@@ -328,8 +328,8 @@ def test_order_correct_and_wrong(make_exercise):
     assert wrong.message == (
         "1 of 3 are in the right place. Start with 'Second': is it really where you put it? (The Hint button helps.)"
     )
-    third = exercise.submit(["Second", "First", "Third"])
-    assert third.message == "1 of 3 are in the right place. Look again at 'Second': It is in the middle."
+    third = exercise.submit(["Second", "Third", "First"])  # a changed answer: the same one again is no new try
+    assert third.message == "0 of 3 are in the right place. Look again at 'Second': It is in the middle."
 
 
 @pytest.mark.parametrize("first_wrong", ORDER["items"][:2])
@@ -370,10 +370,10 @@ def test_order_bad_input(make_exercise, bad, message):
 
 def test_match_correct_and_each_wrong_pair(make_exercise):
     exercise = make_exercise(MATCH)
-    assert exercise.submit(["Beijing", "Oxford"]).correct is True
     first = exercise.submit(["Oxford", "Beijing"])
     assert first.message == "0 of 2 pairs are right. Look again at: Chen; Caplan. (The Hint button helps.)"
-    verdict = exercise.submit(["Oxford", "Beijing"])
+    assert exercise.submit(["Beijing", "Oxford"]).correct is True
+    verdict = exercise.submit(["Oxford", "Beijing"])  # the third try
     assert "0 of 2 pairs are right." in verdict.message
     assert "Chen: Chen works in China." in verdict.message and "Caplan: Caplan works in England." in verdict.message
 
@@ -392,10 +392,10 @@ def test_match_by_clicking_and_empty(make_exercise):
 
 def test_sort_correct_and_each_wrong_statement(make_exercise):
     exercise = make_exercise(SORT)
-    assert exercise.submit(["proposal", "obstacle"]).correct is True
     first = exercise.submit(["proposal", "proposal"])
     assert first.message == "1 of 2 are sorted right. Look again at statement 2. (The Hint button helps.)"
-    verdict = exercise.submit(["proposal", "proposal"])
+    assert exercise.submit(["proposal", "obstacle"]).correct is True
+    verdict = exercise.submit(["proposal", "proposal"])  # the third try
     assert verdict.message == "Look again at statement 2. Clashing interests block it."
 
 
@@ -413,7 +413,7 @@ def test_a_sort_of_names_calls_each_line_by_its_name_not_a_statement_number(make
     assert first.message == "1 of 3 are sorted right. Look again at 'Assistance Convention' and 'INES'. " + (
         "(The Hint button helps.)"
     )
-    exercise.submit(["obstacle", "obstacle", "obstacle"])
+    exercise.submit(["proposal", "obstacle", "obstacle"])  # a second, changed try
     third = exercise.submit(["proposal", "proposal", "proposal"])
     assert third.message == "Look again at 'EU stress tests'. Tests."
     fresh = make_exercise({**names, "id": "sorting-names"})
@@ -425,6 +425,7 @@ def test_sort_by_clicking(make_exercise):
     assert "2 still empty" in click_check(exercise)
     exercise.sorters[0].value, exercise.sorters[1].value = "obstacle", "obstacle"
     assert "Look again at statement 1." in click_check(exercise)
+    exercise.sorters[1].value = "proposal"  # changed: the same answer checked again is no new try
     assert "Sharing is proposed." in click_check(after_two_tries(exercise))
 
 
@@ -750,8 +751,9 @@ def test_a_bank_saved_with_a_byte_order_mark_loads(tmp_path):
     assert read_bank(copy).ids == read_bank(original).ids
 
 
-def test_several_wrong_statements_are_named_in_words_and_each_feedback_numbered(store):
+def test_several_wrong_statements_are_named_in_words_and_each_feedback_numbered(store, tmp_path):
     from after_fukushima import load_bank
+    from after_fukushima.progress import ProgressStore
 
     sort = load_bank("00_start_here").exercise("sort-statements", store=store)
     right = list(sort.spec["items"].values())
@@ -760,7 +762,8 @@ def test_several_wrong_statements_are_named_in_words_and_each_feedback_numbered(
     assert verdict.message.startswith(
         f"{len(right) - 2} of {len(right)} are sorted right. Look again at statements 1 and 2."
     )
-    verdict = after_two_tries(sort).submit(answer)
+    later = load_bank("00_start_here").exercise("sort-statements", store=ProgressStore(tmp_path / "later.sqlite"))
+    verdict = after_two_tries(later).submit(answer)  # the same answer as a third try (checked again, it is none)
     assert verdict.message.startswith("Look again at statements 1 and 2. (1) ")
     assert " (2) " in verdict.message
 
@@ -907,7 +910,8 @@ def test_a_code_task_checked_in_code_and_by_a_click_counts_once(make_exercise, s
             namespace["mean_value"] = value
             exercise.check(value)
     assert [row["answer"] for row in store.attempts("99_test", "mean")] == [10.0, 2.4, 2.5, 3.0]
-    assert exercise.attempts == 4 and "4 attempts · solved" in exercise.status.value
+    # Right at 2.5, then 3.0: done, but the words beside the last (wrong) verdict do not say 'solved'.
+    assert exercise.attempts == 4 and "4 attempts · right before, not this one" in exercise.status.value
 
 
 @pytest.mark.parametrize("kind", ["number", "reflection", "code_task", "judgement"])
@@ -928,11 +932,14 @@ def test_checking_the_answer_saved_last_again_adds_no_attempt_but_a_changed_answ
     assert again.attempts == 3 and len(store.attempts("99_test", spec["id"])) == 3
 
 
-def test_the_other_kinds_still_count_each_check(make_exercise, store):
-    """A multiple choice's option is clicked before Check, never with it: a retry of the same answer counts."""
+def test_the_other_kinds_count_a_check_of_the_same_answer_once_too(make_exercise, store):
+    """Issue 21 walkthrough, fault 4: a multiple choice's option is clicked before Check, never with it, but a
+    Check pressed again on the same answer is no new try either (it was counted, and inflated attempt counts)."""
     exercise = make_exercise(MULTIPLE_CHOICE)
     exercise.submit("Paris")
     exercise.submit("Paris")
+    assert exercise.attempts == 1 and len(store.attempts("99_test", "capital")) == 1
+    exercise.submit("Geneva")
     assert exercise.attempts == 2 and len(store.attempts("99_test", "capital")) == 2
 
 

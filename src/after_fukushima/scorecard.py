@@ -17,7 +17,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from after_fukushima.exercises.bank import usable_banks
-from after_fukushima.exercises.base import TEXT
+from after_fukushima.exercises.base import TEXT, saved_copy_css
 from after_fukushima.exercises.kinds import counts_as_done
 from after_fukushima.live import keep_one
 from after_fukushima.progress import ProgressStore
@@ -42,6 +42,9 @@ INVISIBLE = re.compile(
     "\u2800]"  # not default-ignorable, but drawn blank: the Braille pattern without dots
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula at the start of a cell
+# What a scorecard reopened without running its cell says, once, instead of a broken-link icon on each part.
+SAVED_COPY = "A saved copy: run this cell (Shift+Enter), or Run All, to see your current counts."
+SCORECARD_CSS = f"<style>{saved_copy_css('af-scorecard-box', SAVED_COPY)}</style>"
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")  # a spreadsheet reads it as a number
 
 
@@ -218,6 +221,9 @@ class Scorecard(widgets.VBox):
     The student's name is asked once (on JupyterHub the hub's user name is offered) and kept with their
     progress. The file goes to ``hand_in_folder()`` (its full path is shown) and can also be downloaded from
     the link shown under the button; see ``hand_in_csv`` for its columns.
+
+    The table is counted when the cell runs, when Refresh is pressed and when Export is pressed (so that it agrees
+    with the file just written), and says so. Reopened without running the cell, it says that it is a saved copy.
     """
 
     def __init__(self, store: ProgressStore | None = None, folder: Path | str | None = None):
@@ -247,6 +253,7 @@ class Scorecard(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
+        """Count every lesson's answered and done exercises again (``summary``) and show them in the table."""
         rows = summary(self.store, self.banks)
         cell = "style='padding:2px 12px;border-bottom:1px solid var(--jp-border-color2,#ddd);text-align:left'"
         body = "".join(
@@ -256,15 +263,18 @@ class Scorecard(widgets.VBox):
         )
         head = "".join(f"<th {cell}>{name}</th>" for name in ("Lesson", "Title", "Answered", "Done"))
         self.table.value = (
-            f"<table class='af-scorecard' style='border-collapse:collapse'><thead><tr>{head}</tr>"
+            f"{SCORECARD_CSS}<table class='af-scorecard' style='border-collapse:collapse'><thead><tr>{head}</tr>"
             f"</thead><tbody>{body}</tbody></table><div style='{TEXT};font-size:90%'>Done: answered "
             "correctly at least once; for a written reflection, saved at the suggested length; for your verdicts "
-            "(not graded), saved.</div>"
+            "(not graded), saved. Counted when this cell last ran, or when Refresh or Export was last pressed: "
+            "press Refresh to count your latest answers.</div>"
             + "".join(f"<div style='{TEXT};font-weight:600'>⚠ {html.escape(p)}</div>" for p in self.bank_problems)
         )
 
     def export(self) -> Path | None:
-        """Write the hand-in file; show its full path and a download link, or a sentence saying what to do."""
+        """Write the hand-in file; show its full path and a download link, or a sentence saying what to do.
+        The table above is counted again first, so that it shows what the file holds."""
+        self.refresh()
         if not self.name.value.strip():
             self.message.value = "Type your name first: your teacher needs it to tell the files apart."
             return None

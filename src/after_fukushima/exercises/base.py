@@ -10,11 +10,16 @@ which a click on Check does, and the click may be handled first, while the kerne
 With JupyterLab 4.4+ and ipykernel 7, widget messages may also travel over a kernel subshell, so that the
 value and the click are handled in two threads at the same time: ``submit`` (and reading the value for it)
 holds a lock, so that one Check is read, checked and saved before the next begins.
-The kinds whose value and button can fire together (``once_per_answer``: number, code task, reflection and
-judgement) follow one rule that does not depend on that order:
 
-- a Check whose answer equals the answer this widget saved last (or restored) adds no attempt: it shows the
-  same verdict again;
+For every kind, a Check whose answer equals the answer this widget saved last (or restored) adds no attempt and
+is not saved again: the verdict that answer had stays, with the sentence "You checked this answer already:
+change something, then Check." Pressing Check again on the same answer is not a new try (issue 21, fault 4: it
+inflated attempt counts and lowered the class report's first-try shares), so it brings sort, match and order no
+nearer their explanations either (``reveal_after`` counts saved tries); the Hint button is there for that.
+
+The kinds whose value and button can fire together (``once_per_answer``: number, code task, reflection and
+judgement) follow one more rule, which does not depend on the order the two arrive in:
+
 - a number's new value is checked when it arrives (Enter, or the box left), once;
 - a reflection's or a judgement's value does not check itself, so a value that arrives at most
   ``LATE_VALUE_SECONDS`` after a Save that found nothing new (the answer saved last, or none yet) is taken to
@@ -22,7 +27,7 @@ judgement) follow one rule that does not depend on that order:
 
 So "click, then value" and "value, then click" both save the new answer once, a changed answer is always a
 new attempt, and Save pressed twice keeps one copy. The other kinds' controls are clicked before Check, not
-with it, and each Check of theirs counts (a retry brings sort, match and order nearer their explanations).
+with it.
 """
 
 import html
@@ -52,26 +57,64 @@ KIND_STYLE = f"font-size:0.8em;text-transform:uppercase;letter-spacing:0.06em;{T
 PROMPT_STYLE = "font-weight:600;margin:2px 0 6px"
 HINT_STYLE = f"{PANEL};border-left:4px solid #E69F00;padding:2px 8px;margin:2px 0"
 SOURCE_STYLE = f"font-size:0.9em;{TEXT};margin-top:4px"
+SAVED_COPY_STYLE = (
+    "font-weight: 600; font-family: var(--jp-ui-font-family, sans-serif); padding: 4px 8px; margin-bottom: 4px; "
+    "border-left: 4px solid #E69F00; background: var(--jp-layout-color2, #eeeeee); "
+    "color: var(--jp-content-font-color1, #1a1a1a);"
+)
+EXERCISE_SAVED_COPY = "A saved copy: run this cell (Shift+Enter), or Run All, to answer again."
+
+
+def saved_copy_css(box_class: str, sentence: str) -> str:
+    """CSS rules (without the ``<style>`` tag) for a box of widgets reopened as a saved copy.
+
+    A notebook reopened without running it shows each widget restored from its saved state with the class
+    ``jupyter-widgets-disconnected``: no kernel is behind it, and JupyterLab draws a broken-link icon on every
+    part. The rules make the box of class ``box_class`` (a CSS class name, without the dot) say ``sentence`` once
+    above itself, hide the icons of its parts, fade it and let nothing in it be clicked. One rule for the
+    exercises and the scorecard alike. Raises ValueError for a class name that is not a plain CSS identifier.
+    """
+    if not re.fullmatch(r"-?[A-Za-z_][\w-]*", box_class):
+        raise ValueError(f"'{box_class}' is not a CSS class name (letters, digits, hyphens and underscores)")
+    content = sentence.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    box = f".{box_class}"
+    return (
+        f"{box} .jupyter-widgets-disconnected::before {{ display: none; }}\n"
+        f"{box}.jupyter-widgets-disconnected {{ opacity: 0.75; pointer-events: none; }}\n"
+        f'{box}.jupyter-widgets-disconnected::before {{ display: block; content: "{content}"; {SAVED_COPY_STYLE} }}\n'
+    )
+
+
 # What inline styles cannot reach: the chosen button of a sort exercise (colour, with a tick added by the
 # exercise; ipywidgets 8 puts a toggle button's icon after its label, so the tick's space is on its left),
-# reflections in the text font, not a typewriter's, radio labels that wrap without overlapping.
-COURSE_CSS = """<style>
+# a saved copy's sentence (``saved_copy_css``), reflections in the text font, not a typewriter's, radio labels
+# that wrap without overlapping, and the circles of radio buttons and the boxes of checkboxes outlined 2 px wide in
+# the theme's secondary text colour (Chromium's own, in JupyterLab Dark, is a one-pixel grey ring, about 4:1 at its
+# brightest, round a dark grey fill at 1.6:1: a dark disc on near-black; this outline measures 6.6:1 there and 4.6:1
+# in Light), filled with the theme's brand colour when chosen.
+COURSE_CSS = (
+    """<style>
 .af-exercise .widget-toggle-button.mod-active {
   background: var(--jp-brand-color0, #0d47a1); color: #ffffff;
   box-shadow: inset 0 0 0 2px var(--jp-content-font-color1, #1a1a1a); }
 .af-exercise .widget-toggle-button i.fa { margin-left: 0.4em; }
-.af-exercise .jupyter-widgets-disconnected::before { display: none; }
-.af-exercise.jupyter-widgets-disconnected { opacity: 0.75; pointer-events: none; }
-.af-exercise.jupyter-widgets-disconnected::before { display: block;
-  content: "A saved copy: run this cell (Shift+Enter), or Run All, to answer again.";
-  font-weight: 600; font-family: var(--jp-ui-font-family, sans-serif); padding: 4px 8px; margin-bottom: 4px;
-  border-left: 4px solid #E69F00; background: var(--jp-layout-color2, #eeeeee);
-  color: var(--jp-content-font-color1, #1a1a1a); }
-.af-exercise textarea { font-family: var(--jp-content-font-family, system-ui, sans-serif); font-size: 1em; }
+"""
+    + saved_copy_css("af-exercise", EXERCISE_SAVED_COPY)
+    + """.af-exercise textarea { font-family: var(--jp-content-font-family, system-ui, sans-serif); font-size: 1em; }
 .af-exercise .widget-radio-box label { height: auto; min-height: var(--jp-widgets-inline-height, 28px);
   line-height: 1.3; padding: 2px 0; white-space: normal; }
+.af-exercise input[type="radio"], .af-exercise input[type="checkbox"] { appearance: none; -webkit-appearance: none;
+  box-sizing: border-box; flex: none; width: 14px; height: 14px; margin: 0 6px 0 0; vertical-align: middle;
+  border: 2px solid var(--jp-ui-font-color2, #757575); background: var(--jp-layout-color1, #ffffff); }
+.af-exercise input[type="radio"] { border-radius: 50%; }
+.af-exercise input[type="checkbox"] { border-radius: 2px; }
+.af-exercise input[type="radio"]:checked { border-color: var(--jp-brand-color1, #1976d2);
+  background: radial-gradient(var(--jp-brand-color1, #1976d2) 0 45%, var(--jp-layout-color1, #ffffff) 50%); }
+.af-exercise input[type="checkbox"]:checked { border-color: var(--jp-brand-color1, #1976d2);
+  background: var(--jp-brand-color1, #1976d2); box-shadow: inset 0 0 0 2px var(--jp-layout-color1, #ffffff); }
 .af-exercise a { color: var(--jp-content-link-color, #0d47a1); }
 </style>"""
+)
 _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")
 
 
@@ -141,8 +184,8 @@ class Exercise(widgets.VBox):
     label = ""  # what students see, e.g. "Multiple choice"
     check_label = "Check"
     reveal_after = 0  # wrong tries before the feedback says what is right (sort, match and order: 2)
-    # True: a Check of the answer saved last adds no attempt (see the module's docstring). The kinds whose
-    # controls are clicked right before Check (choices, ticks, dropdowns) keep counting each Check.
+    # True: the control's value and a click on Check can reach the kernel together, in either order (see the
+    # module's docstring); False for the kinds whose controls are clicked before Check (choices, ticks, dropdowns).
     once_per_answer = False
     required: dict[str, type | tuple] = {}  # bank keys this kind needs, with their types
     optional: dict[str, type | tuple] = {}
@@ -155,8 +198,9 @@ class Exercise(widgets.VBox):
         self.attempts = 0
         self.hints_shown = 0
         self.solved = False
-        self._saved_answer = _NOTHING  # the answer this widget saved last (or restored), for once_per_answer
+        self._saved_answer = _NOTHING  # the answer this widget saved last (or restored): not saved again
         self._repeated = False  # whether the last Check found the answer saved last
+        self._kept: Verdict | None = None  # the verdict of the answer saved last (or restored)
         self._late_value_until: float | None = None  # a Save's value may still arrive until then (monotonic s)
         self._checking = threading.RLock()  # held while an answer is read, checked and saved
 
@@ -240,9 +284,10 @@ class Exercise(widgets.VBox):
             self._show(verdict)
             return verdict
         self._repeated = self.unchanged(answer)
-        if self._repeated:  # nothing new to keep: the same feedback, no second attempt
-            self._show(verdict)
-            return verdict
+        if self._repeated:  # nothing new to keep: no second attempt, and the verdict it had, said to be that
+            kept = self._kept or verdict
+            self._show(kept, repeated=True)
+            return kept
         problem = self._save(answer, verdict)
         if problem:  # say first, plainly, that nothing was kept; the attempt does not count
             self._show(
@@ -254,7 +299,7 @@ class Exercise(widgets.VBox):
             )
             return verdict
         self.attempts += 1
-        self._saved_answer = answer
+        self._saved_answer, self._kept = answer, verdict
         self.solved = self.solved or verdict.status == CORRECT
         self._show(verdict)
         return verdict
@@ -307,9 +352,9 @@ class Exercise(widgets.VBox):
                 self.submit(self.value())
 
     def unchanged(self, answer) -> bool:
-        """Whether ``answer`` (parsed) is the one this widget saved last, so that checking it again adds no
-        attempt: only for kinds with ``once_per_answer``; for the others a retry of the same answer counts."""
-        if not self.once_per_answer or self._saved_answer is _NOTHING:
+        """Whether ``answer`` (parsed) is the one this widget saved last (or restored), so that checking it again
+        adds no attempt, for every kind: the same answer checked again is not a new try."""
+        if self._saved_answer is _NOTHING:
             return False
         try:
             return bool(answer == self._saved_answer)
@@ -327,7 +372,10 @@ class Exercise(widgets.VBox):
             return f"your answer could not be saved ({type(exc).__name__})."
         return ""
 
-    def _show(self, verdict: Verdict, note: str = "", restored: bool = False) -> None:
+    def _show(self, verdict: Verdict, note: str = "", restored: bool = False, repeated: bool = False) -> None:
+        """Show ``verdict`` in the feedback box (with the explanation and source once right or saved) and the
+        attempts beside the button. ``restored``: it is the last saved answer, shown again when the cell runs;
+        ``repeated``: a Check found the answer saved last, which is not saved again."""
         text = verdict.message
         revealed = verdict.status in (CORRECT, SAVED) and verdict.reveal
         if revealed and self.spec.get("explanation"):
@@ -336,15 +384,27 @@ class Exercise(widgets.VBox):
         if revealed and self.spec.get("source"):
             source = f"<div class='af-source' style='{SOURCE_STYLE}'>Source: {linked(self.spec['source'])}</div>"
         again = "<div style='font-size:0.9em'>Your last saved answer, as you left it:</div>" if restored else ""
+        if repeated:
+            again += f"<div class='af-repeated' style='font-weight:600'>{html.escape(self._repeated_sentence())}</div>"
         details = self.details() if revealed else ""
         self.feedback.value = feedback_box(
             f"{again}<b>{SYMBOLS[verdict.status]}</b> {html.escape(text + note)}{details}{source}", verdict.status
         )
         self.status.value = self._status_text()
 
+    def _repeated_sentence(self) -> str:
+        """What a Check of the answer saved last says above its verdict."""
+        done = "saved" if self.check_label == "Save" else "checked"
+        return f"You {done} this answer already: change something, then {self.check_label}."
+
     def _status_text(self) -> str:
+        """The attempts beside the button, and whether the exercise is solved. Once right it stays done (the
+        scorecard counts it), but beside a wrong verdict the words say that the right answer was an earlier one."""
         word = "attempt" if self.attempts == 1 else "attempts"
-        solved = " · solved" if self.solved else ""
+        solved = ""
+        if self.solved:
+            wrong_now = self._kept is not None and self._kept.status == WRONG
+            solved = " · right before, not this one" if wrong_now else " · solved"
         return f"<span class='af-attempts'>{self.attempts} {word}{solved}</span>"
 
     def _restore(self) -> None:
@@ -374,7 +434,7 @@ class Exercise(widgets.VBox):
             self.status.value = self._status_text()
             return
         self.attempts = last["attempt"]
-        self._saved_answer = answer  # a Check of the restored answer adds no attempt
+        self._saved_answer, self._kept = answer, verdict  # a Check of the restored answer adds no attempt
         self._show(verdict, restored=True)
 
     def details(self) -> str:
