@@ -31,8 +31,9 @@ def test_binder_files_name_the_course_packages_and_postbuild_is_executable():
 
 def test_the_binder_install_steps_give_a_working_lesson_00(tmp_path):
     checkout = tmp_path / "repository"
-    for name in ("src", "data", "exercises", "notebooks"):
-        shutil.copytree(ROOT / name, checkout / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("src", "data", "exercises", "notebooks", "labextension"):
+        ignored = shutil.ignore_patterns("__pycache__", "*.egg-info", "node_modules")
+        shutil.copytree(ROOT / name, checkout / name, ignore=ignored)
     for name in ("pyproject.toml", "README.md", "LICENSE", "LICENSE-CONTENT", "lab-overrides.json", "postBuild"):
         shutil.copy2(ROOT / name, checkout / name)
     environment = tmp_path / "env"
@@ -47,6 +48,9 @@ def test_the_binder_install_steps_give_a_working_lesson_00(tmp_path):
     subprocess.run(["bash", "postBuild"], cwd=checkout, env=shell, check=True)
     settings = environment / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     assert json.loads(settings.read_text(encoding="utf-8")) == json.loads((ROOT / "lab-overrides.json").read_text())
+    # The course's JupyterLab extension (labextension/: a reopened lesson is not marked modified) comes with pip.
+    extension = environment / "share" / "jupyter" / "labextensions" / "after-fukushima-lab" / "package.json"
+    assert json.loads(extension.read_text(encoding="utf-8"))["name"] == "after-fukushima-lab"
     shown = subprocess.run(
         [str(python), "-c", FIRST_CELL],
         cwd=checkout / "notebooks",
