@@ -110,11 +110,11 @@ format: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check --fix .
 
 execute: $(VENV)/.installed-test
-	$(BIN)/python -m after_fukushima.execute_notebooks
+	$(BIN)/python -m after_fukushima.maintainers.execute_notebooks
 
 data: $(VENV)/.installed-test
-	$(BIN)/python -m after_fukushima.build_data --sources $(SOURCES)
-	$(BIN)/python -m after_fukushima.report_audit --report $(REPORT)
+	$(BIN)/python -m after_fukushima.maintainers.build_data --sources $(SOURCES)
+	$(BIN)/python -m after_fukushima.maintainers.report_audit --report $(REPORT)
 
 answer-key: $(VENV)/.installed
 	$(BIN)/python -m after_fukushima.answer_key
@@ -126,13 +126,13 @@ link: $(VENV)/.installed
 	@$(BIN)/python -m after_fukushima.class_links --hub "$(HUB)" --repo "$(REPO)"
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m after_fukushima.benchmark
+	$(BIN)/python -m after_fukushima.maintainers.benchmark
 
 # A class of STUDENTS (at most 60) on a hub: by default a local one (deploy/local/jupyterhub_config.py) in a scratch
 # folder on 127.0.0.1; with HUB, an existing hub on this machine (token in $$AFTER_FUKUSHIMA_HUB_TOKEN, course from REPO).
 STUDENTS ?= 30
 load: $(VENV)/.installed-test
-	$(BIN)/python -m after_fukushima.hub_load --students $(STUDENTS) $(if $(HUB),--hub "$(HUB)") $(if $(REPO),--repo "$(REPO)")
+	$(BIN)/python -m after_fukushima.maintainers.hub_load --students $(STUDENTS) $(if $(HUB),--hub "$(HUB)") $(if $(REPO),--repo "$(REPO)")
 
 clean:
 	rm -rf $(VENV) .venv-latest .venv-oldest .pytest_cache

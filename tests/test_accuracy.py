@@ -1,7 +1,7 @@
 """Accuracy defences: who said what, hedges kept, sources dated, one value per fact, no copied sentences.
 
 The speakers by paragraph come from the course fact sheet, section 11 (read from the report's full text); the
-report itself is not shipped, only fingerprints of its wording (see after_fukushima.report_audit).
+report itself is not shipped, only fingerprints of its wording (see after_fukushima.maintainers.report_audit).
 """
 
 import json
@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from after_fukushima import load_table
-from after_fukushima.datasets.curated import CLAIM_KINDS, REPORT_SPEAKERS
 from after_fukushima.exercises.bank import all_banks
-from after_fukushima.report_audit import FINGERPRINTS, runs
+from after_fukushima.maintainers.report_audit import FINGERPRINTS, runs
+from after_fukushima.vocabulary import CLAIM_KINDS, REPORT_SPEAKERS
 
 COURSE = Path(__file__).resolve().parents[1]
 ARGUMENT = load_table("report_argument").set_index("order")

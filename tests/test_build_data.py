@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from after_fukushima import build_data
-from after_fukushima.datasets import curated
+from after_fukushima.maintainers import build_data
+from after_fukushima.maintainers.sources import curated
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = Path(os.environ.get("AFTER_FUKUSHIMA_SOURCES", ROOT.parent / "shared" / "sources"))

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from after_fukushima.execute_notebooks import course_notebooks
+from after_fukushima.maintainers.execute_notebooks import course_notebooks
 from after_fukushima.paths import course_root
 from after_fukushima.plots import SMALLEST_STATIC_TEXT_PT
 from after_fukushima.progress import PROGRESS_VARIABLE

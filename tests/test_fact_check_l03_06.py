@@ -16,8 +16,8 @@ import pytest
 
 from after_fukushima import figures, load_table
 from after_fukushima.exercises.bank import all_banks
+from after_fukushima.maintainers.report_audit import words
 from after_fukushima.models.cooperation import Weights, course_attributes, positions
-from after_fukushima.report_audit import words
 
 COURSE = Path(__file__).resolve().parents[1]
 REPORT = COURSE.parent / "shared" / "reference" / "china_daily_2011-05-25.txt"  # the maintainers' copy, not shipped

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from after_fukushima import hub_load
+from after_fukushima.maintainers import hub_load
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = ROOT / "deploy" / "local" / "jupyterhub_config.py"

@@ -15,8 +15,8 @@ from course_text import markdown as notebook_markdown
 from course_text import stored_output
 
 from after_fukushima import figures, load_bank, load_table
-from after_fukushima.datasets.curated import SAFETY_NEEDS
 from after_fukushima.plots import InstrumentTimeline
+from after_fukushima.vocabulary import SAFETY_NEEDS
 
 COURSE = Path(__file__).resolve().parents[1]
 LESSON = COURSE / "notebooks" / "03_the_proposal.ipynb"

@@ -20,7 +20,7 @@ import pytest
 
 from after_fukushima import figures, load_bank, load_table
 from after_fukushima.data import load_geojson
-from after_fukushima.datasets.curated import RESPONSE_CATEGORIES
+from after_fukushima.vocabulary import RESPONSE_CATEGORIES
 
 matplotlib.use("Agg")
 

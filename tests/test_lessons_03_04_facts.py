@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from after_fukushima import figures, load_bank, load_table
-from after_fukushima.datasets.curated import SAFETY_NEEDS
 from after_fukushima.models.cooperation import Design, Weights, course_attributes, positions, stable_memberships
+from after_fukushima.vocabulary import SAFETY_NEEDS
 
 PROPOSAL = load_bank("03_the_proposal")
 

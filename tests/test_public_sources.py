@@ -35,7 +35,8 @@ TEXT_FILES = [
 CODE_FILES = [
     "src/after_fukushima/role_play.py",
     "src/after_fukushima/figures.py",
-    "src/after_fukushima/datasets/*.py",
+    "src/after_fukushima/maintainers/sources/*.py",
+    "src/after_fukushima/vocabulary.py",
 ]
 
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from after_fukushima import load_table
-from after_fukushima.datasets.curated import INSTRUMENT_KINDS, SAFETY_NEEDS
 from after_fukushima.models.cooperation import UNIT_ROW
+from after_fukushima.vocabulary import INSTRUMENT_KINDS, SAFETY_NEEDS
 
 DAY = pd.Timestamp("2011-03-11")
 ALSO_ALLOWED_COUNTRIES: frozenset[str] = frozenset()  # vendor countries that run no reactor; none needed so far

@@ -328,7 +328,7 @@ def needs_addressed(instruments: pd.DataFrame, day: str = "2011-05-25"):
     because its text creates no duty there (the Assistance Convention lets a party ask for help but obliges no
     party to give it). The row label gives the instrument's scope, and says "binding" for a binding instrument.
     """
-    from after_fukushima.datasets.curated import SAFETY_NEEDS
+    from after_fukushima.vocabulary import SAFETY_NEEDS
 
     rows = in_use_on(instruments, day).sort_values("since", na_position="last")
     fig, ax = new_figure(
@@ -529,8 +529,8 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
     (``responses_map_categories`` gives the same counts as a table). A 'proposed reversal' (a government's
     proposal, not law or done on its date) is hatched so that it is not read as a decision already in force.
     """
-    from after_fukushima.datasets.curated import RESPONSE_CATEGORIES
     from after_fukushima.plots import RESPONSE_COLOURS
+    from after_fukushima.vocabulary import RESPONSE_CATEGORIES
 
     hatched = {"proposed reversal"}
     pick = responses_map_categories(responses, latest=latest)

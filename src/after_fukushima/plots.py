@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from after_fukushima.datasets.curated import TIMELINE_CATEGORIES
 from after_fukushima.live import close_all, keep_one
+from after_fukushima.vocabulary import TIMELINE_CATEGORIES
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
 PALETTE = {

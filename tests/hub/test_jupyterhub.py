@@ -16,7 +16,7 @@ KERNEL_IDLE = "window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.
 
 def log_in(page, hub, student: str) -> None:
     """Log in with the shared password: the hub starts the student's server and opens lesson 00."""
-    page.goto(hub.url("hub/login"))
+    page.goto(f"{hub.url}/hub/login")
     page.locator("#username_input").fill(student)
     page.locator("#password_input").fill(hub.password)
     page.locator("#login_submit").click()
@@ -52,7 +52,7 @@ def server_and_kernels(hub, student: str):
         try:
             if "jupyterhub.singleuser" in process.cmdline() and process.environ().get("JUPYTERHUB_USER") == student:
                 return process, process.children(recursive=True)
-        except hub._psutil.Error:
+        except hub.psutil.Error:
             continue
     raise AssertionError(f"no running server found for {student}")
 

@@ -15,7 +15,7 @@ STUDENTS = 3
 def test_load_test_serves_three_students_and_counts_every_answer():
     env_path = f"{Path(PROXY).parent}:{Path(sys.executable).parent}:/usr/bin:/bin"
     done = subprocess.run(
-        [sys.executable, "-m", "after_fukushima.hub_load", "--students", str(STUDENTS), "--spread", "3"]
+        [sys.executable, "-m", "after_fukushima.maintainers.hub_load", "--students", str(STUDENTS), "--spread", "3"]
         + ["--every", "5", "--timeout", "400"],
         capture_output=True,
         text=True,

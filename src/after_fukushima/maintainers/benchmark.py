@@ -2,9 +2,10 @@
 lesson 04's cooperation simulator (one breadth-against-depth curve, and each control change to the redrawn
 figure), and running each notebook.
 
-    python -m after_fukushima.benchmark        (or: make bench)
+    python -m after_fukushima.maintainers.benchmark        (or: make bench)
 
-Prints the median of a few runs. Timings are measured here, never asserted in tests: machines differ.
+Prints the median of a few runs. Timings are measured here, never asserted in tests: machines differ. A
+maintainer's tool, run by `make bench` before and after a change that could slow a lesson down.
 """
 
 import statistics
@@ -14,8 +15,8 @@ import time
 from pathlib import Path
 
 from after_fukushima.data import load_table, table_names
-from after_fukushima.execute_notebooks import course_notebooks, execute_copy
 from after_fukushima.exercises.bank import load_bank
+from after_fukushima.maintainers.execute_notebooks import course_notebooks, execute_copy
 from after_fukushima.models.cooperation import Design, Weights, breadth_vs_depth, course_attributes
 from after_fukushima.models.simulator import CooperationSimulator, timing
 from after_fukushima.paths import course_root

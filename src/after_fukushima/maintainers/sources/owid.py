@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from after_fukushima.datasets.schema import CC_BY, OWID_2020, OWID_2026, field, resource, with_columns
+from after_fukushima.maintainers.sources.schema import CC_BY, OWID_2020, OWID_2026, field, resource, with_columns
 
 RELEASE_2020 = "OWID 2020-09 release"
 RELEASE_2026 = "OWID 2026-01 release"

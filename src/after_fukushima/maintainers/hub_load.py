@@ -8,16 +8,17 @@ Save) button: the widget messages a browser sends, an answer put into the exerci
 At the end each kernel counts the rows its student's progress store holds for lesson 00. No browser is used:
 the hub, the servers and the kernels do the same work as for a class, and the test measures them.
 
-    python -m after_fukushima.hub_load                       # 30 students on a local hub in a scratch folder
-    python -m after_fukushima.hub_load --students 3 --spread 5
-    AFTER_FUKUSHIMA_HUB_TOKEN=... python -m after_fukushima.hub_load --hub http://127.0.0.1:8000 \\
-        --repo https://github.com/you/after-fukushima       # a school's hub on this machine, before term
+    python -m after_fukushima.maintainers.hub_load              # 30 students on a local hub in a scratch folder
+    python -m after_fukushima.maintainers.hub_load --students 3 --spread 5
+    AFTER_FUKUSHIMA_HUB_TOKEN=... python -m after_fukushima.maintainers.hub_load --hub http://127.0.0.1:8000 \\
+        --repo https://github.com/you/after-fukushima              # a school's hub on this machine, before term
 
 By default a hub is started with deploy/local/jupyterhub_config.py (or --config) and configurable-http-proxy, on
 127.0.0.1, in a scratch folder that is removed at the end, with every process it started. With --hub, the hub
 must answer on this machine's loopback address, and AFTER_FUKUSHIMA_HUB_TOKEN must hold an API token with the
 scopes admin:users, admin:servers, tokens and read:users (for example a service's, see deploy/README.md); the
-students are users named af-load-01, af-load-02... that the test creates, and deletes at the end.
+students are users named af-load-01, af-load-02... that the test creates, and deletes at the end. The local
+hub is started by start_local_hub, which the JupyterHub tests (tests/hub/conftest.py) use for their hub too.
 
 It prints, while it runs, a line of progress every few seconds, then: the servers up and when the last was up,
 the lessons run, the Checks' round trips (p50, p95), the memory per student and in all (RSS of each student's
@@ -34,6 +35,7 @@ import ipaddress
 import json
 import math
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -43,6 +45,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +53,9 @@ from pathlib import Path
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-ROOT = Path(__file__).resolve().parents[2]
+from after_fukushima.maintainers import CHECKOUT
+
+ROOT = CHECKOUT
 LOCAL_CONFIG = ROOT / "deploy" / "local" / "jupyterhub_config.py"
 LESSON = "notebooks/00_start_here.ipynb"
 LESSON_ID = "00_start_here"
@@ -351,22 +356,43 @@ async def run_student(hub: Hub, student: Student, at: float, t0: float, options)
     student.stage, student.done = "done", clock()
 
 
-class LocalHub:
-    """A hub on 127.0.0.1 with a course configuration, in a scratch folder, with an API token of its own."""
+def find_proxy() -> str | None:
+    """The path of configurable-http-proxy: on PATH, else in npm's global bin folder (where `npm install -g`
+    puts it); None when it is in neither."""
+    found = shutil.which("configurable-http-proxy")
+    if found or not shutil.which("npm"):
+        return found
+    try:
+        prefix = subprocess.run(
+            ["npm", "prefix", "--global"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return shutil.which("configurable-http-proxy", path=str(Path(prefix) / "bin")) if prefix else None
 
-    def __init__(self, config: Path):
+
+class LocalHub:
+    """A JupyterHub on 127.0.0.1, started with a course configuration (deploy/local/jupyterhub_config.py) in a
+    scratch folder that holds its state, its log (jupyterhub.log) and the students' homes (homes/<name>).
+
+    It has an API token of its own (a service with the scopes SCOPES, for the load test) and a shared password
+    of its own (`password`, for a browser's log-in). Made by start_local_hub, which `make load` and the
+    JupyterHub tests (tests/hub/conftest.py) both use; stop() ends every process it started."""
+
+    def __init__(self, config: Path, scratch: Path | None = None, proxy: str | None = None):
         import psutil  # in the test extra
 
         self.psutil = psutil
-        proxy = shutil.which("configurable-http-proxy")
+        proxy = proxy or find_proxy()
         if not proxy:
-            raise LoadError("configurable-http-proxy is not on PATH (npm install -g configurable-http-proxy).")
+            raise LoadError("configurable-http-proxy is not installed (npm install -g configurable-http-proxy).")
         if not config.is_file():
             raise LoadError(f"There is no hub configuration at {config}.")
-        self.scratch = Path(tempfile.mkdtemp(prefix="af-load-"))  # short: the kernels' sockets live below
+        self.own_scratch = scratch is None  # a folder of its own is removed at the end; one it was given is not
+        self.scratch = scratch or Path(tempfile.mkdtemp(prefix="af-load-"))  # short: kernels' sockets live below
         self.homes = self.scratch / "homes"
-        self.homes.mkdir()
-        self.token = secrets.token_hex(32)
+        self.homes.mkdir(parents=True)
+        self.token, self.password = secrets.token_hex(32), secrets.token_urlsafe(12)
         self.port = _free_port()
         wrapper = self.scratch / "jupyterhub_config.py"
         wrapper.write_text(
@@ -379,13 +405,17 @@ class LocalHub:
         env = {
             **os.environ,
             "AF_LOAD_TOKEN": self.token,
-            "AFTER_FUKUSHIMA_HUB_PASSWORD": secrets.token_urlsafe(12),
+            "AFTER_FUKUSHIMA_HUB_PASSWORD": self.password,
             "AFTER_FUKUSHIMA_HUB_HOMES": str(self.homes),
             "AFTER_FUKUSHIMA_HUB_PORT": str(self.port),
-            "PATH": os.pathsep.join([str(Path(proxy).parent), str(Path(sys.executable).parent), os.environ["PATH"]]),
+            # The hub starts the proxy by name, and the servers by this Python (see the configuration).
+            "PATH": os.pathsep.join(
+                [str(Path(proxy).parent), str(Path(sys.executable).parent), os.environ.get("PATH", os.defpath)]
+            ),
         }
         self.log_path = self.scratch / "jupyterhub.log"
         self.log = self.log_path.open("w")
+        self.started = time.monotonic()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jupyterhub", "-f", str(wrapper)],
             env=env,
@@ -395,29 +425,47 @@ class LocalHub:
             start_new_session=True,
         )
         self.url = f"http://127.0.0.1:{self.port}"
-        self.tracked: dict[int, object] = {}
+        self.tracked: dict[int, object] = {}  # pid -> psutil.Process: every process the hub started
+        self.start_seconds = float("nan")  # from start to the hub answering, once wait_until_ready returns
 
-    async def wait_until_ready(self, timeout: float = 120) -> None:
-        client = AsyncHTTPClient()
+    def wait_until_ready(self, timeout: float = 120) -> None:
+        """Wait until the hub answers through its proxy (both are up); LoadError if it stops or is not up in
+        `timeout` seconds. Sets start_seconds."""
+        no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1, whatever $http_proxy
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise LoadError(f"The hub stopped at start-up:\n{self.log_path.read_text()[-2000:]}")
+            self.track()
             try:
-                if (await client.fetch(f"{self.url}/hub/health", raise_error=False)).code == 200:
-                    return
+                with no_proxy.open(f"{self.url}/hub/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        self.start_seconds = time.monotonic() - self.started
+                        return
             except OSError:
                 pass
-            await asyncio.sleep(0.5)
-        raise LoadError(f"The hub did not answer within {timeout:.0f} s.")
+            time.sleep(0.3)
+        raise LoadError(f"The hub did not answer within {timeout:.0f} s; see {self.log_path}.")
 
     def track(self) -> None:
-        """Remember every process below the hub (its proxy, servers and kernels), to end them all at the end."""
+        """Remember every process below the hub (its proxy, servers and kernels), and every one working in a
+        student's home (a server whose hub has died is no longer below it), so that stop() ends them all and
+        nothing else."""
         try:
             for process in self.psutil.Process(self.process.pid).children(recursive=True):
                 self.tracked.setdefault(process.pid, process)
         except self.psutil.Error:
             pass
+        homes = str(self.homes)
+        for process in self.psutil.process_iter(["cwd"]):
+            cwd = process.info.get("cwd")
+            if cwd and (cwd == homes or cwd.startswith(homes + os.sep)):
+                self.tracked.setdefault(process.pid, process)
+
+    def server_start_seconds(self, student: str) -> float:
+        """How long the hub's log says the student's server took to start (s); nan if it does not say."""
+        found = re.search(rf"User {re.escape(student)} took ([\d.]+) seconds to start", self.log_path.read_text())
+        return float(found.group(1)) if found else float("nan")
 
     def own_use(self) -> str:
         """The hub's and the proxy's memory (RSS, MiB) and CPU time (s) now, as a sentence."""
@@ -431,7 +479,8 @@ class LocalHub:
         return f"The hub and its proxy: {memory:.0f} MiB, {cpu:.0f} s of CPU time"
 
     def stop(self, keep_log: Path | None = None) -> None:
-        """Stop the hub (which stops the servers and the proxy), end whatever is left, remove the scratch folder."""
+        """Stop the hub (which stops the servers and the proxy), end whatever is left, copy the log to
+        `keep_log` if given, and remove the scratch folder if it made it."""
         self.track()
         if self.process.poll() is None:
             self.process.terminate()
@@ -440,6 +489,7 @@ class LocalHub:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
+        self.track()
         left = [p for p in self.tracked.values() if p.is_running()]
         for process in left:
             try:
@@ -452,13 +502,34 @@ class LocalHub:
                 process.kill()
             except self.psutil.Error:
                 pass
+        self.psutil.wait_procs(alive, timeout=5)
         self.log.close()
         if keep_log:
             shutil.copy(self.log_path, keep_log)
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        if self.own_scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def start_local_hub(
+    config: Path = LOCAL_CONFIG, scratch: Path | None = None, proxy: str | None = None, timeout: float = 120
+) -> LocalHub:
+    """Start a LocalHub with `config` in `scratch` (a new temporary folder if None) and wait until it answers.
+
+    `proxy` is configurable-http-proxy's path (default: find_proxy()). Raises LoadError, in a sentence, when
+    the proxy or the configuration is missing or the hub does not come up in `timeout` seconds; the hub is
+    stopped then. The caller stops it with stop() when done: `make load` (run below) and the `hub` fixture
+    of tests/hub/conftest.py."""
+    hub = LocalHub(config, scratch, proxy)
+    try:
+        hub.wait_until_ready(timeout)
+    except BaseException:
+        hub.stop()
+        raise
+    return hub
 
 
 def _free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (the hub binds it soon after)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -579,7 +650,7 @@ async def _guarded(hub: Hub, student: Student, at: float, t0: float, options) ->
 
 async def run(options) -> tuple[str, bool]:
     """Run the load test that options (from parse_args) describe; its report and whether all went well."""
-    local = None
+    local, started = None, time.monotonic()
     if options.hub:
         url = check_loopback(options.hub)
         token = os.environ.get("AFTER_FUKUSHIMA_HUB_TOKEN", "")
@@ -587,16 +658,13 @@ async def run(options) -> tuple[str, bool]:
             raise LoadError("Set AFTER_FUKUSHIMA_HUB_TOKEN to an API token of the hub (see deploy/README.md).")
         hub_text = url
     else:
-        local = LocalHub(Path(options.config))
+        local = await asyncio.to_thread(start_local_hub, Path(options.config))
         url, token = local.url, local.token
         hub_text = f"a local hub ({options.config}) at {url}"
     hub = Hub(url, token)
     students = [Student(f"{PREFIX}{n:02d}") for n in range(1, options.students + 1)]
-    started = time.monotonic()
     ticker = None
     try:
-        if local:
-            await local.wait_until_ready()
         print(f"{len(students)} students asking for their servers within {options.spread:.0f} s on {url}", flush=True)
         t0 = time.monotonic()
         ticker = asyncio.ensure_future(progress(students, t0, options.every, local))
@@ -636,7 +704,9 @@ async def _clean_up(hub: Hub, students: list[Student], local: bool) -> None:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m after_fukushima.hub_load", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m after_fukushima.maintainers.hub_load", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--students", type=int, default=30, help=f"how many (1 to {MAX_STUDENTS}; default 30)")
     parser.add_argument("--spread", type=float, default=45, help="seconds over which they ask (default 45)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds for the whole test (default 900)")

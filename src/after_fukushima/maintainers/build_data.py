@@ -1,10 +1,11 @@
-"""Rebuild data/ from the raw sources and the hand-written tables in curation/.
+"""Rebuild data/ from the raw sources and the hand-written tables in curation/ (a maintainer's tool).
 
-    python -m after_fukushima.build_data --sources ../shared/sources      (or: make data)
+    python -m after_fukushima.maintainers.build_data --sources ../shared/sources      (or: make data)
 
-Run twice, it writes byte-identical files. Each table is made by one function in after_fukushima.datasets,
-which also declares its schema, sources and licence; this module writes the tables and data/datapackage.json,
-and checks every table against its own schema before publishing it.
+Run twice, it writes byte-identical files. Each table is made by one function in after_fukushima.maintainers.
+sources, which also declares its schema, sources and licence; this module writes the tables, data/datapackage.json
+and data/README.md, and checks every table against its own schema before publishing it. Called by `make data`
+(with the report audit after it) and by tests/test_build_data.py, which rebuilds into a scratch folder.
 """
 
 import argparse
@@ -15,7 +16,8 @@ import sys
 from pathlib import Path
 
 from after_fukushima.data import read_table
-from after_fukushima.datasets import curated, geonuclear, natural_earth, owid, owid_extras
+from after_fukushima.maintainers import CHECKOUT
+from after_fukushima.maintainers.sources import curated, geonuclear, natural_earth, owid, owid_extras
 
 BUILDERS = [
     owid.nuclear_share,
@@ -87,7 +89,7 @@ values, primary key, sources with versions, licence, and the attribution to show
 by name, typed and checked by that schema; `make test` validates the whole package with `frictionless`.
 
 Nothing here is edited by hand: this folder, this page included, is written by
-`python -m after_fukushima.build_data --sources <folder>` (`make data`) from the raw sources and from
+`python -m after_fukushima.maintainers.build_data --sources <folder>` (`make data`) from the raw sources and from
 the hand-written tables in `curation/`. Run twice, it writes the same bytes; a test checks that the
 committed files are current.
 
@@ -123,7 +125,7 @@ def readme(resources: list[dict], out: Path) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", type=Path, required=True, help="the raw sources folder (shared/sources)")
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "data")
+    parser.add_argument("--out", type=Path, default=CHECKOUT / "data")
     args = parser.parse_args(argv)
     missing = [name for name in SOURCE_FOLDERS if not (args.sources / name).is_dir()]
     if missing:

@@ -4,9 +4,29 @@ from pathlib import Path
 
 import pandas as pd
 
-from after_fukushima.datasets.schema import COURSE_COMPILED, COURSE_TEXT, GEONUCLEARDATA, ODBL, REPORT, field, resource
+from after_fukushima.maintainers import CHECKOUT
+from after_fukushima.maintainers.sources.schema import (
+    COURSE_COMPILED,
+    COURSE_TEXT,
+    GEONUCLEARDATA,
+    ODBL,
+    REPORT,
+    field,
+    resource,
+)
+from after_fukushima.vocabulary import (
+    CLAIM_KINDS,
+    INSTRUMENT_KINDS,
+    INSTRUMENT_SCOPES,
+    REACTOR_TYPES,
+    REPORT_PARTS,
+    REPORT_SPEAKERS,
+    RESPONSE_CATEGORIES,
+    SAFETY_NEEDS,
+    TIMELINE_CATEGORIES,
+)
 
-CURATION = Path(__file__).resolve().parents[3] / "curation"
+CURATION = CHECKOUT / "curation"
 SOURCE = field("source", "string", "Where the row was checked (publisher, date, address)", required=True)
 
 
@@ -31,50 +51,6 @@ def curated(
     build.__name__ = name
     return build
 
-
-TIMELINE_CATEGORIES = [
-    "earthquake",
-    "tsunami",
-    "power",
-    "government",
-    "evacuation",
-    "rating",
-    "explosion",
-    "damage",
-    "recovery",
-]
-CLAIM_KINDS = ["context", "proposal", "obstacle", "case for", "national response"]
-REPORT_SPEAKERS = ["the reporters", "Leslie Vinjamuri", "Chen Xiaoqiu", "Shao Beibei", "Richard Caplan"]
-REPORT_PARTS = ["opening", "the trigger", "the mechanism", "obstacles", "the case for it", "national responses"]
-# Which way a decision moved nuclear power. "no return": a country without reactors running does not come back,
-# because a vote stops a return or fails to bring one about (Italy 2011, Taiwan 2025); "proposed reversal": a
-# government proposes, or takes a step towards, undoing an earlier exit or ban, but it is not law or done on the
-# row's date (Switzerland 2024-25, Italy 2025, Taiwan's approval of a restart feasibility report, Nov 2025).
-RESPONSE_CATEGORIES = [
-    "pause and review",
-    "phase-out",
-    "no return",
-    "continue",
-    "expand",
-    "reversal",
-    "proposed reversal",
-]
-INSTRUMENT_SCOPES = ["worldwide", "OECD", "European Union", "G8", "plant operators"]
-INSTRUMENT_KINDS = ["organisation", "convention", "scale", "declaration", "review", "plan", "standards", "directive"]
-# Needs named in the report (Chen Xiaoqiu: sharing information in an accident, no duplicated research, grouped
-# as operating experience; Shao Beibei: emergency plans for plants, management standards, an independent
-# regulator) or at the 2011 conferences (peer review; emergency assistance between states, which is not the same
-# as a plant's emergency plans), as the course groups them.
-SAFETY_NEEDS = [
-    "accident information sharing",
-    "emergency assistance",
-    "emergency plans",
-    "peer review",
-    "safety standards",
-    "independent regulator",
-    "operating experience",
-]
-REACTOR_TYPES = ["PWR", "BWR", "PHWR", "GCR", "LWGR", "FBR"]
 
 BUILDERS = [
     curated(

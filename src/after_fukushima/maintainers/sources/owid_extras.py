@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from after_fukushima.datasets.schema import CC_BY, field, resource, with_columns
+from after_fukushima.maintainers.sources.schema import CC_BY, field, resource, with_columns
 
 OWID_DATASETS = "https://github.com/owid/owid-datasets (commit 48c9992)"
 IPSOS = {

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from after_fukushima.datasets.owid import joined as owid_joined
-from after_fukushima.datasets.schema import GEONUCLEARDATA, ODBL, field, resource, with_columns
+from after_fukushima.maintainers.sources.owid import joined as owid_joined
+from after_fukushima.maintainers.sources.schema import GEONUCLEARDATA, ODBL, field, resource, with_columns
 
 ACCIDENT_DAY = pd.Timestamp("2011-03-11")
 LAST_FULL_YEAR = 2023  # the snapshot is of March 2024

@@ -1,11 +1,12 @@
-"""Authoring tool: fingerprints of the report's wording, so tests can catch copied sentences without the text.
+"""Fingerprints of the report's wording, so tests can catch copied sentences without the text (a maintainer's
+tool, run by `make data` after build_data; tests/test_accuracy.py reads the fingerprints with ``runs``).
 
 The course may quote a few words of the report, attributed, but never a sentence. The full report is not
 shipped (it stays in the maintainers' reference folder), so this tool writes one SHA-256 hash per run of
 ``RUN_LENGTH`` consecutive words of it to ``tests/report_runs.sha256``; tests/test_accuracy.py hashes every
 run of the course's own text the same way and fails on a match.
 
-    python -m after_fukushima.report_audit --report ../shared/reference/china_daily_2011-05-25.txt
+    python -m after_fukushima.maintainers.report_audit --report ../shared/reference/china_daily_2011-05-25.txt
 """
 
 import argparse
@@ -13,8 +14,10 @@ import hashlib
 import re
 from pathlib import Path
 
+from after_fukushima.maintainers import CHECKOUT
+
 RUN_LENGTH = 8  # eight words in a row is more than "a few words"
-FINGERPRINTS = Path(__file__).resolve().parents[2] / "tests" / "report_runs.sha256"
+FINGERPRINTS = CHECKOUT / "tests" / "report_runs.sha256"
 
 
 def words(text: str) -> list[str]:

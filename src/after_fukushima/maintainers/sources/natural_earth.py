@@ -4,7 +4,7 @@ import json
 import math
 from pathlib import Path
 
-from after_fukushima.datasets.schema import NATURAL_EARTH, PUBLIC_DOMAIN
+from after_fukushima.maintainers.sources.schema import NATURAL_EARTH, PUBLIC_DOMAIN
 
 TOLERANCE = 0.1  # degrees: about 11 km, invisible on a world map
 DECIMALS = 2

@@ -1,13 +1,17 @@
-"""Refresh the stored outputs of every notebook and worksheet, the same way each time.
+"""Refresh the stored outputs of every notebook and worksheet, the same way each time (`make execute`).
 
-    python -m after_fukushima.execute_notebooks            # all of notebooks/ and exercises/
-    python -m after_fukushima.execute_notebooks notebooks/00_start_here.ipynb
+    python -m after_fukushima.maintainers.execute_notebooks            # all of notebooks/ and exercises/
+    python -m after_fukushima.maintainers.execute_notebooks notebooks/00_start_here.ipynb
+    python -m after_fukushima.maintainers.execute_notebooks --list     # which it would run, running none
 
 Each notebook runs top to bottom in a fresh kernel, in its own folder, with an empty progress file, so that
 strict nbval passes right after. Widget views are dropped from the stored outputs (their model ids change on
 every run and mean nothing without a live kernel); the short text each exercise shows in their place stays.
+A maintainer's tool: `make execute` runs it after a change to a lesson or to what a lesson shows; the
+benchmark (`make bench`) and tests/test_every_figure.py use its ``execute_copy`` and ``course_notebooks``.
 """
 
+import argparse
 import os
 import sys
 import tempfile
@@ -23,11 +27,13 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def course_notebooks() -> list[Path]:
+    """Every lesson (notebooks/*.ipynb) then every worksheet (exercises/*.ipynb), each sorted by name."""
     root = course_root()
     return sorted(root.glob("notebooks/*.ipynb")) + sorted(root.glob("exercises/*.ipynb"))
 
 
 def strip_widget_views(notebook) -> None:
+    """Drop, in place, the widget views and per-cell timings that would differ on every run."""
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
@@ -54,13 +60,27 @@ def execute_copy(path: Path):
 
 
 def execute(path: Path) -> None:
+    """Run the notebook at `path` as execute_copy does and write it back with its new outputs."""
     nbformat.write(execute_copy(path), path)
 
 
 def main(argv=None) -> int:
-    paths = [Path(p).resolve() for p in (argv if argv is not None else sys.argv[1:])] or course_notebooks()
+    parser = argparse.ArgumentParser(
+        prog="python -m after_fukushima.maintainers.execute_notebooks", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: every course notebook)")
+    parser.add_argument("--list", action="store_true", help="only list the notebooks it would run, in order")
+    args = parser.parse_args(argv)
+    paths = [path.resolve() for path in args.notebooks] or course_notebooks()
+    root = course_root()
     for path in paths:
-        print(f"executing {path.relative_to(course_root())}", flush=True)
+        if path.suffix != ".ipynb" or not path.is_file() or not path.is_relative_to(root):
+            parser.error(f"{path} is not a notebook of the course in {root}: name an .ipynb file there, or none")
+    for path in paths:
+        if args.list:
+            print(path.relative_to(root))
+            continue
+        print(f"executing {path.relative_to(root)}", flush=True)
         execute(path)
     return 0
 
