@@ -52,6 +52,7 @@ test-latest:
 	.venv-latest/bin/python -m pip install --quiet --upgrade pip
 	.venv-latest/bin/python -m pip install --quiet --upgrade -e ".[test]"
 	mkdir -p .venv-latest/share/jupyter/lab/settings && cp lab-overrides.json .venv-latest/share/jupyter/lab/settings/overrides.json
+	rm -rf .venv-latest/share/jupyter/labextensions/after-fukushima-lab && mkdir -p .venv-latest/share/jupyter/labextensions && cp -R labextension/built .venv-latest/share/jupyter/labextensions/after-fukushima-lab
 	.venv-latest/bin/python -m pytest
 
 # The lower bounds of pyproject.toml's dependencies, installed exactly: a bound that is too low is found here.
@@ -61,6 +62,7 @@ test-oldest:
 	.venv-oldest/bin/python -c 'import re, tomllib; deps = tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]; print("\n".join(re.sub(r">=", "==", d) for d in deps))' > .venv-oldest/oldest.txt
 	.venv-oldest/bin/python -m pip install --quiet -c .venv-oldest/oldest.txt -e ".[test]"
 	mkdir -p .venv-oldest/share/jupyter/lab/settings && cp lab-overrides.json .venv-oldest/share/jupyter/lab/settings/overrides.json
+	rm -rf .venv-oldest/share/jupyter/labextensions/after-fukushima-lab && mkdir -p .venv-oldest/share/jupyter/labextensions && cp -R labextension/built .venv-oldest/share/jupyter/labextensions/after-fukushima-lab
 	@# At these old versions, libraries warn about each other's newer releases (matplotlib 3.8 about pyparsing,
 	@# ipympl 0.9.4 about IPython): not the course's code, so those warnings are not failures here.
 	PYTHONWARNINGS="ignore::DeprecationWarning" .venv-oldest/bin/python -m pytest
@@ -95,10 +97,10 @@ labextension: $(VENV)/.installed
 
 # The port JupyterLab listens on (make lab PORT=8890); if it is taken, JupyterLab tries others and prints which.
 PORT ?= 8888
-lab: $(VENV)/.installed $(LAB_OVERRIDES)
+lab: $(VENV)/.installed $(LAB_OVERRIDES) $(LAB_EXTENSION)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.port=$(PORT) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
-test: $(VENV)/.installed-test $(LAB_OVERRIDES) lint
+test: $(VENV)/.installed-test $(LAB_OVERRIDES) $(LAB_EXTENSION) lint
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test

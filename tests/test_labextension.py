@@ -7,8 +7,11 @@ an editable install, which setuptools installs without data files.
 """
 
 import json
+import subprocess
 import tomllib
 from pathlib import Path, PurePosixPath
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILT = ROOT / "labextension" / "built"
@@ -52,3 +55,21 @@ def test_make_copies_the_extension_into_an_editable_venv():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert f"LAB_EXTENSION := $(VENV)/share/jupyter/labextensions/{NAME}" in makefile
     assert "cp -R labextension/built $@" in makefile
+
+
+@pytest.mark.parametrize("target", ["lab", "test"])
+def test_make_lab_and_make_test_install_the_extension_before_they_start(target, tmp_path):
+    """Without it, a fresh clone's make lab opened JupyterLab with no extension (an editable install skips
+    data-files), and reopened lessons asked to be saved again."""
+    venv = tmp_path / "venv"
+    planned = subprocess.run(
+        ["make", "--dry-run", "--always-make", f"VENV={venv}", target],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    copy = next(n for n, line in enumerate(planned) if line.startswith("cp -R labextension/built "))
+    assert planned[copy].endswith(f"{venv}/share/jupyter/labextensions/{NAME}")
+    start = next(n for n, line in enumerate(planned) if "jupyter lab " in line or "-m pytest" in line)
+    assert copy < start
