@@ -5,7 +5,8 @@ import pytest
 from matplotlib.colors import to_hex
 
 from after_fukushima.data import load_table
-from after_fukushima.plots import PALETTE, CountryExplorer
+from after_fukushima.explorers import CountryExplorer
+from after_fukushima.plots import PALETTE
 
 matplotlib.use("Agg")
 

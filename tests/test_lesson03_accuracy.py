@@ -15,7 +15,7 @@ from course_text import markdown as notebook_markdown
 from course_text import stored_output
 
 from after_fukushima import figures, load_bank, load_table
-from after_fukushima.plots import InstrumentTimeline
+from after_fukushima.explorers import InstrumentTimeline
 from after_fukushima.vocabulary import SAFETY_NEEDS
 
 COURSE = Path(__file__).resolve().parents[1]

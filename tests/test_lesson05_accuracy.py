@@ -284,7 +284,8 @@ def test_eleven_countries(responses):
 
 
 def test_the_explorer_draws_every_country(responses):
-    from after_fukushima.plots import RESPONSE_COLOURS, ResponseExplorer
+    from after_fukushima.explorers import ResponseExplorer
+    from after_fukushima.plots import RESPONSE_COLOURS
 
     for category in RESPONSE_CATEGORIES:
         RESPONSE_COLOURS[category]  # noqa: B018 (a KeyError names the category without a colour)

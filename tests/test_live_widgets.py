@@ -8,9 +8,9 @@ from ipywidgets.widgets.widget import _instances
 from after_fukushima import live
 from after_fukushima.data import load_table
 from after_fukushima.exercises.bank import load_bank
+from after_fukushima.explorers import CountryExplorer, InstrumentTimeline, ResponseExplorer, TimelineExplorer
 from after_fukushima.models.cooperation import Design, course_attributes
 from after_fukushima.models.simulator import CooperationSimulator
-from after_fukushima.plots import CountryExplorer, InstrumentTimeline, ResponseExplorer, TimelineExplorer
 from after_fukushima.scorecard import Scorecard
 
 

@@ -5,7 +5,8 @@ import pytest
 
 from after_fukushima import figures, load_table
 from after_fukushima.data import load_geojson
-from after_fukushima.plots import PALETTE, TimelineExplorer, new_figure
+from after_fukushima.explorers import TimelineExplorer
+from after_fukushima.plots import PALETTE, new_figure
 
 matplotlib.use("Agg")
 

@@ -2,7 +2,7 @@
 
 data/datapackage.json declares each list as a column's allowed values (written by
 ``after_fukushima.maintainers.sources.curated`` when ``make data`` builds data/); the students' runtime reads
-them to order and label what it shows (``plots.timeline`` lays its lanes out in TIMELINE_CATEGORIES' order,
+them to order and label what it shows (``explorers.TimelineExplorer`` lays its lanes out in TIMELINE_CATEGORIES' order,
 ``figures`` draws the needs grid's columns from SAFETY_NEEDS and the responses legend from
 RESPONSE_CATEGORIES); the tests read them to check the lessons, banks and tables against them. The order of
 each list is the order a student sees. This module imports nothing of the course, so any room may read it.
