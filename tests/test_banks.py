@@ -88,9 +88,11 @@ def test_every_exercise_accepts_its_right_answer(bank, entry, store):
 def test_every_wrong_option_gets_its_own_feedback(bank, entry, tmp_path):
     for n, (answer, feedback) in enumerate(wrong_answers(entry)):
         exercise = bank.exercise(entry["id"], store=ProgressStore(tmp_path / f"{n}.sqlite"))
-        for _ in range(exercise.reveal_after):  # sort, match, order: the first tries do not give the answer away
+        if exercise.reveal_after:  # sort, match, order: the first tries do not give the answer away
             verdict = exercise.submit(answer)
             assert verdict.correct is False and feedback not in verdict.message, (answer, verdict)
+            exercise = bank.exercise(entry["id"], store=ProgressStore(tmp_path / f"{n}-later.sqlite"))
+            exercise.attempts = exercise.reveal_after  # after other wrong tries (the same answer again is none)
         verdict = exercise.submit(answer)
         assert verdict.correct is False and feedback in verdict.message, (answer, verdict)
 
