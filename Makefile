@@ -119,13 +119,13 @@ data: $(VENV)/.installed-test
 	$(BIN)/python -m after_fukushima.maintainers.report_audit --report $(REPORT)
 
 answer-key: $(VENV)/.installed
-	$(BIN)/python -m after_fukushima.answer_key
+	$(BIN)/python -m after_fukushima.teacher.answer_key
 
 cards: $(VENV)/.installed
-	$(BIN)/python -m after_fukushima.role_play
+	$(BIN)/python -m after_fukushima.teacher.role_play
 
 link: $(VENV)/.installed
-	@$(BIN)/python -m after_fukushima.class_links --hub "$(HUB)" --repo "$(REPO)"
+	@$(BIN)/python -m after_fukushima.teacher.class_links --hub "$(HUB)" --repo "$(REPO)"
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m after_fukushima.maintainers.benchmark

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from after_fukushima import figures, load_table
-from after_fukushima.answer_key import render
 from after_fukushima.exercises.bank import BankError, all_banks, load_bank, read_bank
 from after_fukushima.exercises.kinds import KINDS, UNGRADED
 from after_fukushima.progress import ProgressStore
+from after_fukushima.teacher.answer_key import render
 
 EXERCISES = [(bank, entry) for bank in all_banks() for entry in bank.entries]
 IDS = [f"{bank.lesson}:{entry['id']}" for bank, entry in EXERCISES]
@@ -281,9 +281,9 @@ def test_a_bank_saved_by_excel_in_cp1252_says_so_with_its_line(tmp_path):
 
 def test_one_broken_bank_costs_its_lesson_only(course_copy, tmp_path):
     """A broken bank used to stop the scorecard, the hand-in of every lesson and the class report."""
-    from after_fukushima import class_report
     from after_fukushima.exercises.bank import usable_banks
     from after_fukushima.scorecard import Scorecard
+    from after_fukushima.teacher import class_report
 
     broken = course_copy / "exercises" / "banks" / "03_the_proposal.toml"
     broken.write_text(broken.read_text(encoding="utf-8") + "\n[[exercise]]\nid = 'x'\n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Issue 14: the nbgitpuller link a teacher gives a class (make link, after_fukushima.class_links)."""
+"""Issue 14: the nbgitpuller link a teacher gives a class (make link, after_fukushima.teacher.class_links)."""
 
 import subprocess
 import sys
@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from after_fukushima.class_links import nbgitpuller_link
+from after_fukushima.teacher.class_links import nbgitpuller_link
 
 
 def test_the_link_pulls_the_course_into_a_named_folder_and_opens_lesson_00():
@@ -46,7 +46,7 @@ def test_the_command_prints_the_link_or_a_problem():
         [
             sys.executable,
             "-m",
-            "after_fukushima.class_links",
+            "after_fukushima.teacher.class_links",
             "--hub",
             "https://hub.example",
             "--repo",
@@ -58,7 +58,7 @@ def test_the_command_prints_the_link_or_a_problem():
     )
     assert ok.returncode == 0 and ok.stdout.startswith("https://hub.example/hub/user-redirect/git-pull?repo=")
     bad = subprocess.run(
-        [sys.executable, "-m", "after_fukushima.class_links", "--hub", "", "--repo", "x"],
+        [sys.executable, "-m", "after_fukushima.teacher.class_links", "--hub", "", "--repo", "x"],
         capture_output=True,
         text=True,
         check=False,

@@ -1,4 +1,4 @@
-"""Issue 14, the teacher's view: reading a class's hand-ins (after_fukushima.class_report, teacher/class_report.ipynb).
+"""Issue 14, the teacher's view: reading a class's hand-ins (teacher.class_report and its notebook).
 
 Every expected number is computed here from the generated files with the csv module, never copied from a run.
 """
@@ -21,7 +21,6 @@ import nbformat
 import pandas as pd
 import pytest
 
-from after_fukushima import class_report as report
 from after_fukushima.exercises.bank import all_banks
 from after_fukushima.exercises.kinds import UNGRADED, count_words, long_enough
 from after_fukushima.scorecard import (
@@ -32,6 +31,8 @@ from after_fukushima.scorecard import (
     spreadsheet_safe,
     spreadsheet_unsafe,
 )
+from after_fukushima.teacher import class_report as report
+from after_fukushima.teacher.class_report import decoding, grading, reading
 
 COURSE = Path(__file__).resolve().parents[1]
 NOTEBOOK = COURSE / "teacher" / "class_report.ipynb"
@@ -849,7 +850,7 @@ def test_a_file_with_more_answers_than_any_hand_in_is_read_only_so_far(store, tm
     for _ in range(5):
         store.record("00_start_here", "summit-place", "multiple_choice", "Vienna, Austria", False)
     path = hand_in_csv(store, "Ann Example", tmp_path / "hand_ins")
-    monkeypatch.setattr(report, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     attempts, problems = report.read_hand_ins(tmp_path / "hand_ins")
     assert len(attempts) == 3
     assert problems == [
@@ -864,13 +865,13 @@ def test_forged_files_cut_answers_and_huge_attempts_found_by_the_hostile_test(st
     right; (3) an attempt of 1e19 stopped the report; (4) a number answer of many digits took minutes to parse."""
     from after_fukushima.progress import ProgressStore
 
-    parse = report.parse_number
+    parse = grading.parse_number
 
     def parse_short(text, *args):  # the number parser backtracks on long digit runs: it must never see one
         assert len(str(text)) <= report.MAX_NUMBER_TEXT, len(str(text))
         return parse(text, *args)
 
-    monkeypatch.setattr(report, "parse_number", parse_short)
+    monkeypatch.setattr(grading, "parse_number", parse_short)
 
     folder = tmp_path / "hand_ins"
     ben = ProgressStore(tmp_path / "ben.sqlite")
@@ -1033,7 +1034,7 @@ def ghosts(folder: Path, count: int) -> None:
 def test_a_flood_of_invented_students_does_not_hide_who_is_behind(demo, attempts, tmp_path):
     """Fault 5: 200 one-row files, each claiming an invented student, pulled the class's median to one exercise or
     none, so that behind showed none of the real students who are behind, and lesson_summary an empty class. The
-    median is taken over the students who have done a quarter of the most advanced one's work (report._reference):
+    median is taken over the students who have done a quarter of the most advanced one's work (summaries._reference):
     the real class's behind and summary are what they were, the ghosts listed as behind as well."""
     folder = copy_of(demo, tmp_path)
     ghosts(folder, 200)
@@ -1054,7 +1055,7 @@ def test_more_files_than_any_class_hands_in_read_the_largest_and_say_so(demo, tm
     flood of invented students is many small files, and a sentence says how many were not read."""
     folder = copy_of(demo, tmp_path)
     ghosts(folder, 20)
-    monkeypatch.setattr(report, "MAX_HAND_INS", STUDENTS + 5)
+    monkeypatch.setattr(reading, "MAX_HAND_INS", STUDENTS + 5)
     attempts, problems = report.read_hand_ins(folder)
     assert set(report.students(attempts)) >= {f"Student {n:02d}" for n in range(1, STUDENTS + 1)}
     assert attempts["student"].nunique() == STUDENTS + 5
@@ -1263,7 +1264,7 @@ def test_pipes_links_and_folders_named_csv_get_the_right_sentence_and_never_hang
         ]
     )
     assert "Stranger" not in set(attempts["student"]) and len(attempts) == len(raw_rows(demo))
-    found, said = report._read_file(folder / "pipe.csv", report._exercise_index(BANKS))  # a pipe in place of a file
+    found, said = reading._read_file(folder / "pipe.csv", reading._exercise_index(BANKS))  # a pipe in place of a file
     assert found == [] and said == [problems[[p.startswith("pipe.csv") for p in problems].index(True)]]
 
 
@@ -1337,11 +1338,11 @@ def test_telling_western_text_does_not_look_at_every_character_in_python():
     and looks at no more than EXAMPLE_LOOKS characters beyond ASCII for the examples."""
     words = " ".join(["Zoë", "Ça", "déjà", "été"] * 25_000)
     CountingText.taken = 0
-    western, examples = report._looks_western(CountingText(words))
+    western, examples = decoding._looks_western(CountingText(words))
     assert western and examples == ["Zoë", "Ça", "déjà"]
     assert CountingText.taken <= 4_000, CountingText.taken  # 600,000 before
-    assert report._looks_western(CountingText(words + " a é b")) == (False, [])  # a lone accent, at the very end
-    assert report._looks_western(CountingText(words + " Zo‘e")) == (False, [])  # Mac Roman's 'ë' read as cp1252
+    assert decoding._looks_western(CountingText(words + " a é b")) == (False, [])  # a lone accent, at the very end
+    assert decoding._looks_western(CountingText(words + " Zo‘e")) == (False, [])  # Mac Roman's 'ë' read as cp1252
 
 
 def test_an_answer_with_more_parts_than_options_is_left_out_and_wrong_parts_is_capped(tmp_path):

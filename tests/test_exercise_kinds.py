@@ -1028,3 +1028,14 @@ def test_the_tick_on_a_chosen_category_has_a_space_before_it():
 
     rule = re.search(r"\.widget-toggle-button i\.fa \{([^}]*)\}", COURSE_CSS).group(1)
     assert "margin-left" in rule and "margin-right" not in rule
+
+
+def test_a_judgement_is_done_for_the_scorecard_only_as_the_class_report_counts_it():
+    """Issue 22: counts_as_done and the class report share one rule (exercises.kinds.judged): a judgement is done
+    with one of the bank's verdicts for each statement, not with any saved text (the scorecard said done before)."""
+    from after_fukushima.exercises.kinds import counts_as_done, judged
+
+    assert judged(JUDGEMENT, ["partly", "supported"]) and judged(JUDGEMENT, "partly | supported")
+    assert not counts_as_done(JUDGEMENT, ["partly"], None)  # fewer verdicts than statements
+    assert not counts_as_done(JUDGEMENT, ["partly", "maybe"], None)  # not one of the bank's verdicts
+    assert not counts_as_done(JUDGEMENT, "partly | supported | partly", None)

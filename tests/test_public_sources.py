@@ -33,7 +33,7 @@ TEXT_FILES = [
 ]
 # Modules whose strings reach users: role-play cards, figures' text, data/'s descriptions and sources.
 CODE_FILES = [
-    "src/after_fukushima/role_play.py",
+    "src/after_fukushima/teacher/role_play.py",
     "src/after_fukushima/figures.py",
     "src/after_fukushima/maintainers/sources/*.py",
     "src/after_fukushima/vocabulary.py",

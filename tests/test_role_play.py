@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from after_fukushima.models.cooperation import Weights, course_attributes, positions
-from after_fukushima.role_play import SMALL_CLASS, TARGET, cards
+from after_fukushima.teacher.role_play import SMALL_CLASS, TARGET, cards
 
 CARDS = Path(__file__).resolve().parents[1].joinpath(*TARGET)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from after_fukushima import class_report as report
 from after_fukushima.scorecard import HAND_IN_COLUMNS
+from after_fukushima.teacher import class_report as report
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "lab/tree/teacher/class_report.ipynb"

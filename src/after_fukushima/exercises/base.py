@@ -33,7 +33,6 @@ with it.
 import html
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 from time import monotonic
 
@@ -123,21 +122,6 @@ def linked(text: str) -> str:
     return _URL.sub(
         lambda m: f"<a href='{m.group(0)}' target='_blank' rel='noopener'>{m.group(0)}</a>", html.escape(text)
     )
-
-
-# Characters that must not be echoed from an answer: control characters (NUL, the escape that starts an ANSI
-# colour code) and the explicit bidirectional controls (an RTL override would turn the rest of the sentence round).
-_UNSHOWN = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
-def quoted(value, limit: int = 80) -> str:
-    """What a student gave, as a message may quote it: at most ``limit`` characters (then '…'), with lone
-    surrogates, control characters and bidirectional controls each shown as U+FFFD. Plain text: escape it for
-    HTML where it is shown (``Exercise._show`` does)."""
-    text = str(value)
-    text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-    text = _UNSHOWN.sub("\ufffd", displayable(text))
-    return "".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 def feedback_box(content: str, status: str | None = None) -> str:

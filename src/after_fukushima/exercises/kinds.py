@@ -26,8 +26,8 @@ from after_fukushima.exercises.base import (
     Exercise,
     InvalidAnswer,
     Verdict,
-    quoted,
 )
+from after_fukushima.text import quoted
 
 
 def wide() -> widgets.Layout:
@@ -1066,17 +1066,25 @@ KINDS: dict[str, type[Exercise]] = {
 UNGRADED = frozenset({Reflection.kind, Judgement.kind})
 
 
+def judged(entry: dict, answer) -> bool:
+    """Whether a judgement's answer is one the exercise saves: one of the bank's ``categories`` for each of its
+    statements (``items``), in order. ``answer`` as the progress store keeps it (a list) or as a hand-in writes it
+    (text: the verdicts joined with ' | '). Not so for an answer edited by hand, or saved before the bank changed.
+    """
+    parts = list(answer) if isinstance(answer, (list, tuple)) else str(answer).split(" | ")
+    return len(parts) == len(entry["items"]) and all(part in entry["categories"] for part in parts)
+
+
 def counts_as_done(entry: dict, answer, correct) -> bool:
     """Whether one saved attempt makes an exercise done, for the scorecard and the class report alike.
 
     A graded exercise: answered right. A reflection: saved at its suggested length (``min_words``). A judgement:
-    saved with a verdict for every statement (the only way the widget saves one), whatever the verdicts are.
-    ``answer`` is the answer as saved (a list) or as a hand-in writes it (text); ``correct`` True, False or None.
+    saved with one of the bank's verdicts for every statement (``judged``; the only way the widget saves one),
+    whatever the verdicts are. ``answer`` is the answer as saved (a list) or as a hand-in writes it (text);
+    ``correct`` True, False or None.
     """
     if entry["kind"] == Reflection.kind:
         return long_enough(str(answer or ""), entry)
     if entry["kind"] == Judgement.kind:
-        if isinstance(answer, (list, tuple)):
-            return len(answer) > 0
-        return isinstance(answer, str) and bool(answer.strip())
+        return judged(entry, answer)
     return correct is True

@@ -1,6 +1,6 @@
 """Links that bring the course to a class on a JupyterHub with nbgitpuller, and open lesson 00.
 
-    python -m after_fukushima.class_links --hub https://hub.example.org --repo https://github.com/you/after-fukushima
+    python -m after_fukushima.teacher.class_links --hub https://hub.example.org --repo https://github.com/you/after-fukushima
     (or: make link HUB=... REPO=...)
 
 A student who follows the link gets the repository pulled into ``targetpath`` in their home folder (cloned the

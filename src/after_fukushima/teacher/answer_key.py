@@ -1,6 +1,6 @@
 """Write teacher/answer_key.md from the question banks, so the key never drifts from the questions.
 
-python -m after_fukushima.answer_key          (or: make answer-key)
+python -m after_fukushima.teacher.answer_key          (or: make answer-key)
 """
 
 import sys
@@ -40,7 +40,8 @@ def render(banks: list[Bank]) -> str:
     lines = [
         "# Answer key",
         "",
-        "Generated from exercises/banks/ by `python -m after_fukushima.answer_key`; edit the banks, not this file.",
+        "Generated from exercises/banks/ by `python -m after_fukushima.teacher.answer_key`; edit the banks, not this "
+        "file.",
         "",
     ]
     for bank in banks:
