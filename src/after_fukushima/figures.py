@@ -315,7 +315,7 @@ NEED_LABELS = {"safety standards": "common international safety standards"}
 
 
 def need_label(need: str) -> str:
-    """The name a student sees for ``need``, one of ``datasets.curated.SAFETY_NEEDS`` (see ``NEED_LABELS``)."""
+    """The name a student sees for ``need``, one of ``vocabulary.SAFETY_NEEDS`` (see ``NEED_LABELS``)."""
     return NEED_LABELS.get(need, need)
 
 
