@@ -13,7 +13,7 @@ REPORT  ?= ../shared/reference/china_daily_2011-05-25.txt
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
 	@echo "make test         set up .venv, lint, and run every test (unit, data, browser, hub, strict nbval)"
-	@echo "make lint         check the code with ruff (style and common mistakes); make format rewrites it"
+	@echo "make lint         check the code: ruff (style, common mistakes) and import-linter (the package's rooms and layers)"
 	@echo "make format       format the code with ruff, and apply its safe fixes"
 	@echo "make execute      refresh the stored outputs of every notebook and worksheet"
 	@echo "make answer-key   rewrite teacher/answer_key.md from the question banks"
@@ -106,6 +106,7 @@ test: $(VENV)/.installed-test $(LAB_OVERRIDES) $(LAB_EXTENSION) lint
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed-test
 	$(BIN)/python -m ruff format .

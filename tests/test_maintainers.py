@@ -1,9 +1,13 @@
 """The maintainers' room (after_fukushima.maintainers): every `python -m` the Makefile runs exists, the notebook
-runner lists before it runs, and the rooms keep apart (the students' runtime imports none of the tools)."""
+runner lists before it runs, and the rooms keep apart: import-linter checks pyproject.toml's contracts (make lint)."""
 
 import ast
 import importlib.util
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,10 +16,6 @@ from after_fukushima.maintainers import execute_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "after_fukushima"
-# The teachers' and the maintainers' tools, by their package and by each module's name, old place included: what
-# no module of the students' runtime (every other module of the package) may import.
-TOOLS = {"teacher", "answer_key", "role_play", "class_report", "class_links"}
-TOOLS |= {"maintainers", "datasets", "build_data", "report_audit", "execute_notebooks", "benchmark", "hub_load"}
 
 
 def course_imports(path: Path) -> list[str]:
@@ -55,16 +55,37 @@ def test_the_notebook_runner_refuses_a_path_that_is_no_course_notebook(tmp_path,
         assert "is not a notebook of the course" in capsys.readouterr().err
 
 
-def test_the_students_runtime_imports_no_tool_of_another_room():
-    runtime = [p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0].removesuffix(".py") not in TOOLS]
-    assert PACKAGE / "plots.py" in runtime and PACKAGE / "vocabulary.py" in runtime
-    wrong = {
-        str(path.relative_to(PACKAGE)): name
-        for path in runtime
-        for name in course_imports(path)
-        if name.split(".")[1] in TOOLS
-    }
-    assert not wrong, f"students' runtime modules import tools of another room: {wrong}"
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    """import-linter's verdict on the package under ``root``/src with the contracts of ``root``/pyproject.toml, as
+    `make lint` runs it."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_rooms_and_layers_hold():
+    """Issue 22: pyproject.toml's import contracts (rooms, layers, the progress store's independence) are kept."""
+    verdict = lint_imports(ROOT)
+    assert verdict.returncode == 0, verdict.stdout[-3000:]
+    assert "3 kept, 0 broken" in verdict.stdout
+
+
+def test_a_students_module_importing_a_tool_breaks_the_lint_with_a_sentence(tmp_path):
+    """Issue 22: the contracts can fail. A copy of the package whose plots (students' runtime) imports a maintainers'
+    tool breaks the rooms contract, named, with the chain of imports that breaks it."""
+    shutil.copytree(PACKAGE, tmp_path / "src" / "after_fukushima", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    plots = tmp_path / "src" / "after_fukushima" / "plots.py"
+    plots.write_text(plots.read_text(encoding="utf-8") + "\nfrom after_fukushima.maintainers import benchmark\n")
+    verdict = lint_imports(tmp_path)
+    assert verdict.returncode != 0
+    assert "BROKEN" in verdict.stdout and "What students' notebooks import never reaches" in verdict.stdout
+    assert "after_fukushima.plots is not allowed to import after_fukushima.maintainers" in verdict.stdout
 
 
 def test_the_vocabulary_imports_nothing_of_the_course():
