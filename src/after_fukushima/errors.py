@@ -21,16 +21,11 @@ import sys
 import textwrap
 import traceback
 
+from after_fukushima.text import displayable
+
 
 class CourseError(Exception):
     """A problem with the course's files or a student's input, explained in words."""
-
-
-def displayable(text: str) -> str:
-    """``text`` as it can be sent to a browser and printed: a lone surrogate (half of an emoji, from a paste cut
-    short or a Python escape such as '\\ud800') becomes U+FFFD, the replacement character; a surrogate pair becomes
-    the character it stands for. UTF-8, and so JSON to the browser, cannot carry a lone surrogate."""
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 ADVICE = {

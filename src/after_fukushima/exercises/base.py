@@ -39,9 +39,9 @@ from time import monotonic
 import ipywidgets as widgets
 from traitlets import TraitError
 
-from after_fukushima.errors import displayable
 from after_fukushima.live import keep_one
 from after_fukushima.progress import ProgressStore
+from after_fukushima.text import displayable
 
 CORRECT, WRONG, INVALID, SAVED = "correct", "wrong", "invalid", "saved"
 # Symbols from fonts every system has (an emoji such as a raised hand shows as an empty box without an emoji font).
