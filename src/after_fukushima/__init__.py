@@ -1,15 +1,20 @@
 """After Fukushima: the code behind the course notebooks.
 
-Where things live:
+Where things live (CONTRIBUTING.md has the map; pyproject.toml's import contracts, checked by make lint, keep it):
 
-- ``data``       load a table from data/ by name, typed and checked by data/datapackage.json
-- ``plots``      one figure style: colour-blind-safe palette, titles with units, a source line
-- ``exercises``  widget exercises built from the question banks in exercises/banks/
-- ``progress``   every attempt saved to a per-user file, and a saved answer shown back
-- ``scorecard``  progress per lesson and the CSV export (above both progress and exercises)
-- ``models``     lesson 04's cooperation model and simulator
-- ``paths``      where the course folders are, from any working directory
-- ``errors``     CourseError: problems explained in one sentence, never a traceback
+Students' runtime, what lessons and worksheets import:
+
+- ``data``        load a table from data/ by name, typed and checked by data/datapackage.json
+- ``exercises``   widget exercises built from the question banks in exercises/banks/
+- ``progress``    every attempt saved to a per-user file, and a saved answer shown back (``lockfile``: its lock)
+- ``scorecard``   progress per lesson and the CSV export (above both progress and exercises)
+- ``plots``       one figure style; ``figures`` the static figures; ``explorers`` the interactive ones
+- ``models``      lesson 04's cooperation model and simulator
+- ``vocabulary``  the fixed categories of the course's tables
+- ``paths``, ``errors``, ``text``, ``live``   folders; errors as sentences; student text quoted; live widgets
+
+Teachers' tools: ``teacher`` (the class report, the answer key, role-play cards, class links).
+Maintainers' tools: ``maintainers`` (building data/, the report audit, executing notebooks, benchmarks, hub load).
 """
 
 import atexit
