@@ -13,47 +13,12 @@ import html
 import re
 
 import pytest
+from test_exercise_kinds import CHOOSE_ALL, MULTIPLE_CHOICE, NUMBER, ORDER, REFLECTION  # the same example specs
 
 from after_fukushima import load_bank
 from after_fukushima.exercises.base import COURSE_CSS, EXERCISE_SAVED_COPY, saved_copy_css
 from after_fukushima.exercises.kinds import KINDS
 from after_fukushima.scorecard import SAVED_COPY, Scorecard
-
-ORDER = {
-    "id": "steps",
-    "kind": "order",
-    "prompt": "Order these.",
-    "items": ["First", "Second", "Third"],
-    "feedback": {"First": "It starts.", "Second": "It is in the middle.", "Third": "It ends."},
-    "hints": ["Count."],
-}
-NUMBER = {
-    "id": "wave",
-    "kind": "number",
-    "prompt": "How high (m)?",
-    "answer": 13.1,
-    "tolerance": 0.5,
-    "unit": "m",
-    "too_low": "Higher than that.",
-    "too_high": "Lower than that.",
-}
-CHOOSE_ALL = {
-    "id": "gases",
-    "kind": "choose_all",
-    "prompt": "Which are noble gases?",
-    "options": ["Neon", "Argon", "Oxygen"],
-    "answers": ["Neon", "Argon"],
-    "feedback": {"Oxygen": "Oxygen reacts readily."},
-}
-MULTIPLE_CHOICE = {
-    "id": "capital",
-    "kind": "multiple_choice",
-    "prompt": "Which city hosts the IAEA?",
-    "options": ["Vienna", "Geneva", "Paris"],
-    "answer": "Vienna",
-    "feedback": {"Geneva": "Geneva hosts other UN bodies.", "Paris": "Paris hosts the OECD."},
-}
-REFLECTION = {"id": "think", "kind": "reflection", "prompt": "Why?", "min_words": 3}
 
 
 def text_of(widget_html: str) -> str:

@@ -40,13 +40,18 @@ def test_a_lesson_opened_without_running_it_is_not_modified(page, lab):
     assert page.evaluate(DIRTY) is False
 
 
-def test_a_reopened_interactive_figure_says_it_is_a_saved_copy(page, lab):
+def reopened_after_a_saved_run(page, lab) -> None:
+    """Lesson 05 as a student leaves it and finds it the next day: run, saved, its kernel stopped, the page reloaded."""
     open_and_run_all(page, lab, "lab/tree/notebooks/05_national_responses.ipynb", 3)
     page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
     page.wait_for_function(f"!{DIRTY}", timeout=30_000)
     page.evaluate("window.jupyterapp.serviceManager.sessions.shutdownAll()")
     page.reload()
     page.wait_for_function(IDLE, timeout=90_000)
+
+
+def test_a_reopened_interactive_figure_says_it_is_a_saved_copy(page, lab):
+    reopened_after_a_saved_run(page, lab)
     figure = page.locator(".af-figure.jupyter-widgets-disconnected").first
     figure.wait_for(timeout=30_000)
     said = figure.evaluate("node => getComputedStyle(node, '::before').content")
@@ -109,12 +114,7 @@ def test_a_reopened_notebook_is_modified_only_by_a_real_change(page, lab):
     that flag when the notebook's content has not changed. A run that changes outputs, or typing in a cell,
     still marks it modified.
     """
-    open_and_run_all(page, lab, "lab/tree/notebooks/05_national_responses.ipynb", 3)
-    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_function(f"!{DIRTY}", timeout=30_000)
-    page.evaluate("window.jupyterapp.serviceManager.sessions.shutdownAll()")
-    page.reload()
-    page.wait_for_function(IDLE, timeout=90_000)
+    reopened_after_a_saved_run(page, lab)
     page.locator(".af-figure.jupyter-widgets-disconnected").first.wait_for(timeout=30_000)  # widgets restored
     assert page.evaluate(SETTLED_DIRTY) is False
 
