@@ -29,21 +29,37 @@ help:
 	@echo "make clean        remove .venv, .venv-latest, .venv-oldest and caches"
 	@echo "make help         this list"
 
+# The venv gets uv, the installer (from PyPI, into the venv: nothing outside it changes), which installs the same
+# packages as pip with the same constraints in seconds instead of minutes. Where uv cannot be had, pip does the
+# work, and says that it will take longer.
+UV := $(BIN)/uv
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make lab PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "Getting uv, the installer, into $(VENV) (a few seconds)..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv || { \
+	  echo "uv could not be installed, so pip installs the course instead: this takes minutes rather than seconds."; \
+	  $(BIN)/python -m pip install --quiet --upgrade pip; }
 
-# The stamps re-install only when pyproject.toml changes.
+# $(call install,WHAT,SECONDS WITH UV,MINUTES WITH PIP): install WHAT into the venv with the tested versions.
 # constraints.txt holds the versions the tests passed with, so that a new release cannot break a class.
+define install
+	@if [ -x $(UV) ]; then \
+	  echo "Installing $(1) into $(VENV) with uv (about $(2) seconds the first time)..."; \
+	  $(UV) pip install --quiet --python $(BIN)/python -c constraints.txt -e "$(4)"; \
+	else \
+	  echo "Installing $(1) into $(VENV) with pip (about $(3) minutes the first time)..."; \
+	  $(BIN)/python -m pip install --quiet -c constraints.txt -e "$(4)"; \
+	fi
+endef
+
+# The stamps re-install only when pyproject.toml or constraints.txt changes.
 $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
-	@echo "Installing the course's packages into $(VENV) (about two minutes the first time)..."
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	$(call install,the course's packages,20,two,.)
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
-	@echo "Installing the course's packages and test tools into $(VENV) (about three minutes the first time)..."
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(call install,the course's packages and test tools,30,three,.[test])
 	@touch $(VENV)/.installed $@
 
 # The newest releases, without constraints, in a venv of their own: a breaking upgrade is found here first.
@@ -70,7 +86,7 @@ test-oldest:
 constraints: $(VENV)/.installed-test
 	@{ echo "# The versions every test passed with (python -m pip freeze of the test environment, Python 3.11, Linux)."; \
 	   echo "# make lab and make test install with these; make test-latest tries the newest releases; make constraints rewrites this file."; \
-	   $(BIN)/python -m pip freeze | grep -v -e '^-e' -e '^after-fukushima' -e '^#' | LC_ALL=C sort -f; } > constraints.txt
+	   $(BIN)/python -m pip freeze | grep -v -e '^-e' -e '^after-fukushima' -e '^#' -e '^uv==' | LC_ALL=C sort -f; } > constraints.txt
 
 # JupyterLab's defaults for this course: no news or update checks (no network at run time, and no pop-up
 # asking students about them); widget state saved with the notebook, so that a lesson reopened after its
