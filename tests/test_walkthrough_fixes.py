@@ -185,3 +185,18 @@ def test_radio_buttons_and_checkboxes_take_their_outline_from_the_theme():
     assert rule, "a rule for the exercises' radio buttons and checkboxes"
     assert "appearance: none" in rule.group(1)  # drawn by the course, not by the browser's dark grey
     assert "border: 2px solid var(--jp-ui-font-color2" in rule.group(1)
+
+
+def test_a_number_box_left_by_clicking_check_is_one_check_without_a_repeat_sentence(store):
+    """Re-walk of issue 21: typing a number and clicking Check sends the box's value first (checked on arrival),
+    then the click, which found that answer and said "You checked this answer already" on a first Check. The
+    click that follows its own value is the same Check: one attempt, the verdict, no sentence. A later click on
+    the same answer is a repeat, and says so."""
+    exercise = make(NUMBER, store)
+    exercise.entry.value = "13"  # the box left by the click: its value arrives first
+    exercise.check_button.click()  # then the click
+    shown = text_of(exercise.feedback.value)
+    assert "already" not in shown and "Correct" in shown
+    assert exercise.attempts == 1 and len(store.attempts("99_test", "wave")) == 1
+    exercise.check_button.click()  # a second click, with no value of its own: a repeat
+    assert "You checked this answer already" in text_of(exercise.feedback.value) and exercise.attempts == 1

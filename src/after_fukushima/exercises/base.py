@@ -183,6 +183,8 @@ class Exercise(widgets.VBox):
         self.hints_shown = 0
         self.solved = False
         self._saved_answer = _NOTHING  # the answer this widget saved last (or restored): not saved again
+        self._arrived_at = None  # when (monotonic) a value that checks itself on arrival was last checked
+        self._same_check = False  # while a click's Check finds the answer its own value's arrival just checked
         self._repeated = False  # whether the last Check found the answer saved last
         self._kept: Verdict | None = None  # the verdict of the answer saved last (or restored)
         self._late_value_until: float | None = None  # a Save's value may still arrive until then (monotonic s)
@@ -270,7 +272,7 @@ class Exercise(widgets.VBox):
         self._repeated = self.unchanged(answer)
         if self._repeated:  # nothing new to keep: no second attempt, and the verdict it had, said to be that
             kept = self._kept or verdict
-            self._show(kept, repeated=True)
+            self._show(kept, repeated=not self._same_check)
             return kept
         problem = self._save(answer, verdict)
         if problem:  # say first, plainly, that nothing was kept; the attempt does not count
@@ -323,9 +325,24 @@ class Exercise(widgets.VBox):
         that value if it comes within LATE_VALUE_SECONDS."""
         with self._checking:  # the value is read under the lock too: a value arriving now waits, then is checked
             self._repeated = False
-            verdict = self.submit(self.value())
+            arrived, self._arrived_at = self._arrived_at, None
+            # a number box left by this very click sent its value first, and it was checked on arrival: the
+            # click finds that answer, and is the same Check, not a repeat to point out
+            self._same_check = arrived is not None and monotonic() - arrived <= LATE_VALUE_SECONDS
+            try:
+                verdict = self.submit(self.value())
+            finally:
+                self._same_check = False
             waiting = self._repeated or verdict.status == INVALID  # the answer saved last, or none yet
             self._late_value_until = monotonic() + LATE_VALUE_SECONDS if waiting else None
+
+    def check_arrived(self, value) -> Verdict:
+        """Check a value that checks itself when it arrives (a number box's Enter, or the box left by a click on
+        Check); a Check click within LATE_VALUE_SECONDS that finds this answer is the same Check (see on_check)."""
+        with self._checking:
+            verdict = self.submit(value)
+            self._arrived_at = monotonic()
+            return verdict
 
     def value_arrived(self) -> None:
         """Called by a kind whose control's value does not check itself, when that value changes: the value a

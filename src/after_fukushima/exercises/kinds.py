@@ -328,7 +328,7 @@ class NumberAnswer(Exercise):
         """A new value from the browser (Enter, or the box left): check it, as Check would."""
         if self._restoring or not str(change["new"]).strip():
             return
-        self.submit(change["new"])
+        self.check_arrived(change["new"])
 
     def value(self):
         return self.entry.value
