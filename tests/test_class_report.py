@@ -1604,3 +1604,29 @@ def test_the_first_try_chart_counts_whole_students(tmp_path):
     figure.canvas.draw()
     ticks = [tick for tick in figure.axes[0].get_xticks() if 0 <= tick <= figure.axes[0].get_xlim()[1]]
     assert len(ticks) >= 2 and all(float(tick).is_integer() for tick in ticks), ticks
+
+
+def test_who_is_behind_uses_the_summarys_median_and_only_lessons_the_class_has_begun(attempts):
+    """Re-walk of issue 21: 'Who is behind' gave a class median of 2 where the lesson table said 4 (two medians
+    over different students), and listed as behind students in a lesson only one of three had begun."""
+    late = report.behind(attempts)
+    summary = report.lesson_summary(attempts).set_index("lesson")
+    assert len(late)
+    for lesson, median in late.groupby("lesson")["class_median"].first().items():
+        assert median == summary.loc[lesson, "median_done"], lesson
+    begun_by = attempts.groupby("lesson")["student"].nunique()
+    few = [lesson for lesson in begun_by.index if begun_by[lesson] < STUDENTS / 2]
+    assert few and not set(few) & set(late["lesson"])  # lesson 05, begun by a few students ahead
+    # Three students: two began lesson 04 (different amounts done), one has not. The median is over the two.
+    done = report.done_by_lesson(attempts)["04_the_obstacles"]
+    most, some = done.idxmax(), done[(done > 0) & (done < done.max())].index[0]
+    other = next(name for name in done.index if name not in (most, some))
+    three = attempts[attempts["student"].isin([most, some, other])]
+    three = three[~((three["student"] == other) & (three["lesson"] == "04_the_obstacles"))]
+    small = report.behind(three)
+    medians = small.groupby("lesson")["class_median"].first()
+    assert medians["04_the_obstacles"] == (done[most] + done[some]) / 2
+    assert (
+        medians["04_the_obstacles"]
+        == report.lesson_summary(three).set_index("lesson").loc["04_the_obstacles", "median_done"]
+    )

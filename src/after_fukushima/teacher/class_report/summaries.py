@@ -256,11 +256,13 @@ def behind(attempts: pd.DataFrame, banks: list[Bank] | None = None, share: float
     median student has done in a lesson the class has started.
 
     Columns: lesson, student, done, answered (exercises with at least one attempt), exercises (in the lesson)
-    and class_median (the median of done over the students ``_reference`` counts: those who have done at least a
-    quarter as many exercises in all as the student who has done most). Every student is compared with it; the
-    nearly empty hand-ins are only kept out of the median itself, so that a student who has barely begun, or a
-    flood of invented students with an answer or two each, cannot pull it down and hide who is behind. Sorted by
-    lesson, then fewest done first. Lessons whose median is 0 (not started by most of the class) are left out.
+    and class_median: lesson_summary's median_done, the median of done over the students who started the lesson
+    among those ``_reference`` counts (who have done at least a quarter as many exercises in all as the student
+    who has done most). Every student is compared with it; the nearly empty hand-ins are only kept out of the
+    median itself, so that a student who has barely begun, or a flood of invented students with an answer or two
+    each, cannot pull it down and hide who is behind. Only lessons that at least half of those students have
+    started (no one is behind in a lesson most of the class has not begun), and whose median is above 0. Sorted
+    by lesson, then fewest done first.
     """
     banks = banks if banks is not None else usable_banks()[0]
     table = done_by_lesson(attempts, banks)
@@ -269,7 +271,10 @@ def behind(attempts: pd.DataFrame, banks: list[Bank] | None = None, share: float
     rows = []
     for bank in banks:
         counts = table[bank.lesson]
-        median = float(counts[reference].median()) if len(reference) else 0.0
+        began = [student for student in reference if tried.get((student, bank.lesson), 0)]
+        if len(began) < len(reference) / 2:
+            continue
+        median = float(counts[began].median()) if began else 0.0
         if median <= 0:
             continue
         for student, done in counts[counts <= share * median].sort_values(kind="stable").items():
