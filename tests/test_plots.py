@@ -130,7 +130,9 @@ def test_a_text_table_aligns_numbers_right_and_shows_nothing_for_missing_values(
     )
     shown = TextTable(frame, formats={"share": "{:.0%}"})._repr_html_()
     cells = re.findall(r"<td [^>]*>(.*?)</td>", shown)
-    assert cells == ["03", "13%", "", "0.15", "04", "100%", "2011", "500"]
+    assert cells == ["03", "13%", "", "0.15", "04", "100%", "2011", "500.00"]  # one number of decimals a column
+    shares = TextTable(pd.DataFrame({"share_2010_pct": [30.0, 25.3, 76.2]}))._repr_html_()
+    assert re.findall(r"<td [^>]*>(.*?)</td>", shares) == ["30.0", "25.3", "76.2"]  # not '30' beside '25.3'
     assert "row_heading" not in shown  # no 0, 1 row numbers
     right = set(re.findall(r"\.col(\d) \{\s*text-align: right", shown))
     assert right == {"1", "2", "3"}  # share, year, weight: numbers; lesson (col0) stays left

@@ -216,9 +216,16 @@ class TextTable:
         self.formats = dict(formats or {})
         self.index = not isinstance(frame.index, pd.RangeIndex) if index is None else index
 
-    def _cell(self, column):
-        """The function that writes one cell of ``column`` as text (escaped later by the Styler)."""
+    def _cell(self, column, values: pd.Series):
+        """The function that writes one cell of ``column`` (its ``values``) as text, escaped later by the Styler.
+        A column of decimal numbers without a format gets one number of decimals for all its cells (the most any
+        needs, at most three), so that 30 and 25.3 read 30.0 and 25.3."""
         chosen = self.formats.get(column)
+        if chosen is None and pd.api.types.is_float_dtype(values.dtype):
+            shown = [_plain_number(v) for v in values if _plain_number(v) and "e" not in _plain_number(v)]
+            places = min(3, max((len(text.partition(".")[2]) for text in shown), default=0))
+            if places:
+                chosen = f"{{:.{places}f}}"
         if chosen is None:
             return _plain_number
         write = chosen.format if isinstance(chosen, str) else chosen
@@ -237,7 +244,8 @@ class TextTable:
         columns = list(frame.columns)
         numeric = [i for i in range(len(columns)) if pd.api.types.is_numeric_dtype(frame.dtypes.iloc[i])]
         cells = pd.DataFrame(  # every cell written as text first (by position: labels may repeat)
-            {i: frame.iloc[:, i].map(self._cell(columns[i])) for i in range(len(columns))}, index=frame.index
+            {i: frame.iloc[:, i].map(self._cell(columns[i], frame.iloc[:, i])) for i in range(len(columns))},
+            index=frame.index,
         )
         cells.columns = frame.columns
         left = [("vertical-align", "top"), ("text-align", "left")]
