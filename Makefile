@@ -8,7 +8,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 SOURCES ?= ../shared/sources
 REPORT  ?= ../shared/reference/china_daily_2011-05-25.txt
 
-.PHONY: lab test lint format test-latest test-oldest link constraints execute data answer-key cards bench load clean help labextension
+.PHONY: lab test lint format test-latest test-oldest link constraints execute data answer-key cards bench bench-browser load clean help labextension
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
@@ -20,6 +20,7 @@ help:
 	@echo "make cards        rewrite teacher/role_play_cards.md (lesson 04's role-play) from data/ and the model"
 	@echo "make data         rebuild data/ from the raw sources (SOURCES=$(SOURCES)) and the report's fingerprints (REPORT=$(REPORT))"
 	@echo "make bench        time loading each table, saving answers, the simulator and each notebook"
+	@echo "make bench-browser  time each interactive figure in Chromium, control change to redrawn pixels (test-artifacts/browser_bench.json)"
 	@echo "make load         load-test a hub: STUDENTS=30 start servers, run lesson 00 and its Checks (HUB=http://127.0.0.1:PORT for an existing one)"
 	@echo "make link         print the nbgitpuller link for a class: make link HUB=https://hub.example REPO=https://github.com/you/after-fukushima"
 	@echo "make test-latest  run every test against the newest releases of the dependencies (in .venv-latest)"
@@ -146,6 +147,10 @@ link: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m after_fukushima.maintainers.benchmark
+
+# JupyterLab and headless Chromium on a scratch copy of the lessons: click to redrawn figure, in the page.
+bench-browser: $(VENV)/.installed-test $(LAB_OVERRIDES) $(LAB_EXTENSION)
+	$(BIN)/python -m after_fukushima.maintainers.browser_bench
 
 # A class of STUDENTS (at most 60) on a hub: by default a local one (deploy/local/jupyterhub_config.py) in a scratch
 # folder on 127.0.0.1; with HUB, an existing hub on this machine (token in $$AFTER_FUKUSHIMA_HUB_TOKEN, course from REPO).
