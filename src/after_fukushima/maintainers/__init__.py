@@ -5,6 +5,8 @@
 - ``report_audit``       fingerprints of the report's wording, so tests catch a copied sentence (``make data``)
 - ``execute_notebooks``  refreshes every notebook's stored outputs the same way each time (``make execute``)
 - ``benchmark``          times what students wait for (``make bench``)
+- ``browser_bench``      click to redrawn figure, in JupyterLab in Chromium, per interactive figure
+                         (``make bench-browser``)
 - ``hub_load``           a bounded load test of a JupyterHub for a class (``make load``; tests/hub starts its hub)
 
 These tools may import the students' runtime; nothing in the students' or the teachers' code may import this
