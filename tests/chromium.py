@@ -4,7 +4,6 @@ found without downloading one, and a free port on 127.0.0.1."""
 import json
 import os
 import re
-import socket
 from pathlib import Path
 
 CANDIDATES = [
@@ -24,12 +23,6 @@ ARGUMENTS = [
     "--no-first-run",
     "--disable-extensions",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,6 +16,8 @@ is not saved again: the verdict that answer had stays, with the sentence "You ch
 change something, then Check." Pressing Check again on the same answer is not a new try (issue 21, fault 4: it
 inflated attempt counts and lowered the class report's first-try shares), so it brings sort, match and order no
 nearer their explanations either (``reveal_after`` counts saved tries); the Hint button is there for that.
+One click is not a repeat of itself: a number box left by a click on Check sends its value first, which is
+checked on arrival (``check_arrived``), and the click that follows finds that answer without the sentence.
 
 The kinds whose value and button can fire together (``once_per_answer``: number, code task, reflection and
 judgement) follow one more rule, which does not depend on the order the two arrive in:

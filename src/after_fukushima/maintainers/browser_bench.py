@@ -297,9 +297,12 @@ FIGURES = [
 
 
 class Lab:
-    """JupyterLab on 127.0.0.1 (token, free port) serving a scratch copy of the course; as tests/browser does."""
+    """JupyterLab on 127.0.0.1 (token, free port) serving a scratch copy of the course (notebooks, exercises,
+    data) in ``scratch``, with its own progress file (``progress``) and Jupyter folders, every cell rendered.
+    ``own_home``: give it a fresh home folder too. Used by this benchmark and by tests/browser. Raises
+    RuntimeError naming the server's log if it stops or does not answer within 90 s."""
 
-    def __init__(self, scratch: Path):
+    def __init__(self, scratch: Path, own_home: bool = True):
         self.root = scratch / "course"
         for folder in ("notebooks", "exercises", "data"):
             shutil.copytree(CHECKOUT / folder, self.root / folder)
@@ -308,10 +311,11 @@ class Lab:
             self.port = probe.getsockname()[1]
         self.token = secrets.token_hex(16)
         self.log_path = scratch / "jupyterlab.log"
+        self.progress = scratch / "progress.json"
         env = {
             **os.environ,
-            "HOME": str(scratch / "home"),
-            "AFTER_FUKUSHIMA_PROGRESS": str(scratch / "progress.json"),
+            **({"HOME": str(scratch / "home")} if own_home else {}),
+            "AFTER_FUKUSHIMA_PROGRESS": str(self.progress),
             "AFTER_FUKUSHIMA_ROOT": str(self.root),
             "JUPYTER_CONFIG_DIR": str(scratch / "config"),
             "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
@@ -345,14 +349,14 @@ class Lab:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"JupyterLab stopped at start-up; its log is {self.log_path}")
+                raise RuntimeError(f"JupyterLab stopped at start-up; its log is {self.log_path}")
             try:
                 with urllib.request.urlopen(self.url("api/status"), timeout=2):
                     return
             except OSError:
                 time.sleep(0.3)
         self.stop()
-        raise SystemExit(f"JupyterLab did not answer within 90 s; its log is {self.log_path}")
+        raise RuntimeError(f"JupyterLab did not answer within 90 s; its log is {self.log_path}")
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}/{path}?token={self.token}&reset"
@@ -412,7 +416,10 @@ def bench(runs: int, only: str = "") -> tuple[list[Row], dict]:
         raise SystemExit("No Chromium found: install the 'chromium' package, or set AFTER_FUKUSHIMA_CHROMIUM.")
     samples: dict[tuple[str, str, str], list[float | None]] = {}
     with tempfile.TemporaryDirectory(prefix="af-browser-bench-") as scratch:
-        lab = Lab(Path(scratch))
+        try:
+            lab = Lab(Path(scratch))
+        except RuntimeError as problem:
+            raise SystemExit(str(problem)) from None
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
