@@ -8,7 +8,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 SOURCES ?= ../shared/sources
 REPORT  ?= ../shared/reference/china_daily_2011-05-25.txt
 
-.PHONY: lab test lint format test-latest test-oldest link constraints execute data answer-key cards bench bench-browser load clean help labextension
+.PHONY: lab test lint format test-latest test-oldest link constraints execute data answer-key cards bench bench-browser load clean help labextension nbdime
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
@@ -27,6 +27,7 @@ help:
 	@echo "make test-oldest  run every test with the oldest versions pyproject.toml allows (in .venv-oldest)"
 	@echo "make constraints  record the versions in .venv as constraints.txt (after make test-latest passes)"
 	@echo "make labextension rebuild the course's JupyterLab extension in labextension/built (maintainers; needs Node.js and npm)"
+	@echo "make nbdime       make git diff show notebooks cell by cell with nbdime, in this clone (make test does it)"
 	@echo "make clean        remove .venv, .venv-latest, .venv-oldest and caches"
 	@echo "make help         this list"
 
@@ -61,7 +62,15 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(call install,the course's packages and test tools,30,three,.[test])
+	@$(MAKE) --no-print-directory nbdime
 	@touch $(VENV)/.installed $@
+
+# git diff shows a notebook cell by cell (nbdime) instead of as JSON: .gitattributes names the driver for *.ipynb,
+# and this sets the command in this clone's own .git/config (git never takes commands from committed files).
+nbdime: | $(BIN)/python
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config diff.jupyternotebook.command "$(abspath $(BIN))/git-nbdiffdriver diff" && \
+	  echo "git diff now shows notebooks cell by cell (nbdime), in this clone; see CONTRIBUTING.md."; fi
 
 # The newest releases, without constraints, in a venv of their own: a breaking upgrade is found here first.
 test-latest:
@@ -160,3 +169,4 @@ load: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .venv-latest .venv-oldest .pytest_cache
+	@git config --unset diff.jupyternotebook.command 2>/dev/null || true  # its command lived in .venv

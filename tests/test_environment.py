@@ -1,10 +1,12 @@
 """environment.yml (conda) and pyproject.toml (pip) must name the same packages with the same minimums."""
 
 import re
+import shutil
 import subprocess
 import tomllib
 from pathlib import Path
 
+import nbformat
 import yaml
 from packaging.specifiers import SpecifierSet
 
@@ -13,7 +15,8 @@ CONDA_ONLY = {"python", "pip"}
 
 
 def _split(requirement: str) -> tuple[str, str]:
-    name, version = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*(>=\s*[\w.]+(?:\s*,\s*<\s*[\w.]+)?)?", requirement.strip()).groups()
+    versions = r"(>=\s*[\w.]+(?:\s*,\s*<\s*[\w.]+)?)?"  # a minimum, and for a few an upper bound
+    name, version = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*" + versions, requirement.strip()).groups()
     return name.lower().replace("_", "-"), (version or "").replace(" ", "")
 
 
@@ -110,3 +113,29 @@ def test_a_fresh_venv_installs_with_uv_and_the_tested_versions_or_with_pip_sayin
         assert f"if [ -x {tmp_path}/venv/bin/uv ]" in steps
         assert f"{uv} {extras}" in steps and f"{pip} {extras}" in steps
         assert re.search(r"with uv \(about \d+ seconds", steps) and re.search(r"with pip \(about \w+ minutes", steps)
+
+
+def test_git_diff_shows_a_changed_figure_in_a_notebook_in_lines_not_kilobytes(tmp_path):
+    """Issue 24, item 4: notebooks store their outputs, so a changed figure is a new base64 image: about 100 KB of
+    JSON in a plain git diff. With .gitattributes and make nbdime's driver, git diff shows it cell by cell."""
+    lesson = "01_fukushima_accident.ipynb"
+    shutil.copy(ROOT / ".gitattributes", tmp_path)
+    shutil.copy(ROOT / "notebooks" / lesson, tmp_path)
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=Course", "-c", "user.email=course@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "lesson"], check=True)
+    venv = ROOT / ".venv"
+    make = ["make", "-s", "-C", str(tmp_path), "-f", str(ROOT / "Makefile"), f"VENV={venv}", "nbdime"]
+    subprocess.run(make, check=True)
+
+    notebook = nbformat.read(tmp_path / lesson, as_version=4)
+    figures = [o for c in notebook.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(figures) >= 2, "the lesson should draw at least two figures"
+    figures[0]["data"] = dict(figures[1]["data"])  # one figure redrawn differently, as a changed argument would
+    nbformat.write(notebook, tmp_path / lesson)
+
+    plain = subprocess.run([*git, "diff", "--no-ext-diff"], capture_output=True, check=True).stdout
+    cell_by_cell = subprocess.run([*git, "diff"], capture_output=True, check=True).stdout
+    assert len(plain) > 20_000, len(plain)
+    assert b"nbdiff" in cell_by_cell and len(cell_by_cell) < 2_000, cell_by_cell[:3000].decode(errors="replace")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from after_fukushima.maintainers import execute_notebooks
@@ -90,3 +91,27 @@ def test_a_students_module_importing_a_tool_breaks_the_lint_with_a_sentence(tmp_
 
 def test_the_vocabulary_imports_nothing_of_the_course():
     assert course_imports(PACKAGE / "vocabulary.py") == []
+
+
+def test_a_lesson_copied_from_the_template_gets_new_cell_ids_and_keeps_them(tmp_path, monkeypatch):
+    """CONTRIBUTING's Recipe 2 copies the template; make execute then renews the ids the copy shares."""
+    for folder in ("data", "exercises/banks", "notebooks", "templates"):
+        (tmp_path / folder).mkdir(parents=True)
+    shutil.copy(ROOT / "templates" / "lesson_template.ipynb", tmp_path / "templates")
+    shutil.copy(ROOT / "notebooks" / "00_start_here.ipynb", tmp_path / "notebooks")
+    copy = tmp_path / "notebooks" / "07_your_lesson.ipynb"
+    shutil.copy(ROOT / "templates" / "lesson_template.ipynb", copy)
+    monkeypatch.setenv("AFTER_FUKUSHIMA_ROOT", str(tmp_path))
+
+    notebook = nbformat.read(copy, as_version=4)
+    template_ids = [cell.id for cell in notebook.cells]
+    execute_notebooks.renew_copied_ids(notebook, copy)
+    renewed = [cell.id for cell in notebook.cells]
+    assert not set(renewed) & set(template_ids) and len(set(renewed)) == len(renewed)
+    assert all(re.fullmatch(r"[0-9a-f]{8}", cell_id) for cell_id in renewed)
+    nbformat.validate(notebook)
+
+    nbformat.write(notebook, copy)
+    again = nbformat.read(copy, as_version=4)
+    execute_notebooks.renew_copied_ids(again, copy)
+    assert [cell.id for cell in again.cells] == renewed  # nothing shared any more: nothing changes

@@ -153,3 +153,20 @@ def test_every_lesson_has_a_teachers_plan_and_a_row_in_the_readme(path):
     """CONTRIBUTING.md's 'add a lesson' asks for both; without a test, forgetting either would be silent."""
     assert (ROOT / "teacher" / f"{path.stem}_plan.md").exists(), f"no teacher/{path.stem}_plan.md"
     assert f"`notebooks/{path.name}`" in (ROOT / "README.md").read_text(encoding="utf-8"), "no row in README"
+
+
+EVERY_NOTEBOOK = sorted([*NOTEBOOKS, *ROOT.glob("teacher/*.ipynb"), TEMPLATE])
+
+
+def test_every_cell_id_is_unique_across_the_course():
+    """A cell copied from another notebook keeps its id; nbdime, JupyterLab's collaboration and the website's
+    anchors then confuse the two. (Worksheets 03-06 shared three ids, copied from one another.)"""
+    where = {}
+    for path in EVERY_NOTEBOOK:
+        for cell in read(path).cells:
+            here = f"{path.relative_to(ROOT)}: {cell.source.splitlines()[0][:50] if cell.source else '(empty cell)'}"
+            assert cell.id not in where, (
+                f"cell id {cell.id} is in both {where[cell.id]!r} and {here!r}: `make execute` gives a copied "
+                "notebook's cells new ids"
+            )
+            where[cell.id] = here

@@ -12,6 +12,7 @@ benchmark (`make bench`) and tests/test_every_figure.py use its ``execute_copy``
 """
 
 import argparse
+import hashlib
 import os
 import sys
 import tempfile
@@ -59,9 +60,30 @@ def execute_copy(path: Path):
     return notebook
 
 
+def ids_elsewhere(path: Path) -> set[str]:
+    """The cell ids of every other notebook of the course (lessons, worksheets, teacher/, templates/)."""
+    root = course_root()
+    others = {*course_notebooks(), *root.glob("teacher/*.ipynb"), *root.glob("templates/*.ipynb")} - {path}
+    return {cell.id for other in others for cell in nbformat.read(other, as_version=4).cells}
+
+
+def renew_copied_ids(notebook, path: Path) -> None:
+    """Give, in place, a new id to each cell whose id another course notebook has (a notebook copied from the
+    template or from another lesson keeps its cells' ids, which confuses nbdime and the website's anchors). The new
+    id is eight hex digits from the notebook's path and the old id, so running it again changes nothing."""
+    taken = ids_elsewhere(path)
+    name = path.relative_to(course_root()).as_posix()
+    for cell in notebook.cells:
+        if cell.id in taken:
+            cell.id = hashlib.sha1(f"{name}:{cell.id}".encode()).hexdigest()[:8]
+
+
 def execute(path: Path) -> None:
-    """Run the notebook at `path` as execute_copy does and write it back with its new outputs."""
-    nbformat.write(execute_copy(path), path)
+    """Run the notebook at `path` as execute_copy does and write it back with its new outputs (and, for cells
+    copied from another notebook of the course, new ids: renew_copied_ids)."""
+    notebook = execute_copy(path)
+    renew_copied_ids(notebook, path)
+    nbformat.write(notebook, path)
 
 
 def main(argv=None) -> int:
