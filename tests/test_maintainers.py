@@ -3,6 +3,7 @@ runner lists before it runs, and the rooms keep apart: import-linter checks pypr
 
 import ast
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -115,3 +116,34 @@ def test_a_lesson_copied_from_the_template_gets_new_cell_ids_and_keeps_them(tmp_
     again = nbformat.read(copy, as_version=4)
     execute_notebooks.renew_copied_ids(again, copy)
     assert [cell.id for cell in again.cells] == renewed  # nothing shared any more: nothing changes
+
+
+def test_the_speed_table_reads_the_browser_and_suite_timings_or_says_which_command_makes_them(tmp_path, monkeypatch):
+    from after_fukushima.maintainers import benchmark
+
+    monkeypatch.setattr(benchmark, "ARTIFACTS", tmp_path)
+    assert benchmark.browser_rows() == [
+        ("interactive figures in Chromium", "not measured: run make bench-browser", "≤ 250 ms median")
+    ]
+    assert benchmark.suite_row()[1] == "not measured: run make test"
+    (tmp_path / "suite_time.json").write_text("{damaged", encoding="utf-8")
+    assert benchmark.suite_row()[1] == "not measured: run make test"
+
+    rows = [
+        {"figure": "simulator (lesson 04)", "control": "depth buttons", "what": "figure ms", "median": 181.4},
+        {"figure": "simulator (lesson 04)", "control": "depth buttons", "what": "words ms", "median": 60.0},
+    ]
+    rows[0] |= {"min": 150.2, "max": 260.9}
+    (tmp_path / "browser_bench.json").write_text(json.dumps({"rows": rows, "note": "load 1.0"}), encoding="utf-8")
+    (tmp_path / "suite_time.json").write_text(json.dumps({"seconds": 171.6}), encoding="utf-8")
+    figure, when = benchmark.browser_rows()
+    assert figure == ("simulator (lesson 04): depth buttons", "181 ms (150-261)", "≤ 250 ms")
+    assert "load 1.0" in when[1]
+    assert benchmark.suite_row()[1].startswith("2 min 52 s (")
+
+
+def test_the_setup_benchmark_times_jupyterlab_until_it_serves_lesson_00():
+    from after_fukushima.maintainers import benchmark
+
+    seconds = benchmark.served_lesson_seconds(Path(sys.executable))
+    assert 0 < seconds < 120
