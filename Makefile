@@ -8,7 +8,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 SOURCES ?= ../shared/sources
 REPORT  ?= ../shared/reference/china_daily_2011-05-25.txt
 
-.PHONY: lab test lint format test-latest test-oldest link constraints execute data answer-key cards bench bench-browser load clean help labextension nbdime
+.PHONY: lab test lint format test-latest test-oldest link constraints execute data answer-key cards bench bench-browser load clean help labextension site nbdime
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
@@ -19,6 +19,7 @@ help:
 	@echo "make answer-key   rewrite teacher/answer_key.md from the question banks"
 	@echo "make cards        rewrite teacher/role_play_cards.md (lesson 04's role-play) from data/ and the model"
 	@echo "make data         rebuild data/ from the raw sources (SOURCES=$(SOURCES)) and the report's fingerprints (REPORT=$(REPORT))"
+	@echo "make site         build the course website in _site/html from the stored outputs (HUB=, REPO= for its launch links)"
 	@echo "make bench        time loading each table, saving answers, the simulator and each notebook"
 	@echo "make bench-browser  time each interactive figure in Chromium, control change to redrawn pixels (test-artifacts/browser_bench.json)"
 	@echo "make load         load-test a hub: STUDENTS=30 start servers, run lesson 00 and its Checks (HUB=http://127.0.0.1:PORT for an existing one)"
@@ -126,7 +127,7 @@ PORT ?= 8888
 lab: $(VENV)/.installed $(LAB_OVERRIDES) $(LAB_EXTENSION)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.port=$(PORT) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
-test: $(VENV)/.installed-test $(LAB_OVERRIDES) $(LAB_EXTENSION) lint
+test: $(VENV)/.installed-test $(LAB_OVERRIDES) $(LAB_EXTENSION) lint site
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
@@ -153,6 +154,11 @@ cards: $(VENV)/.installed
 
 link: $(VENV)/.installed
 	@$(BIN)/python -m after_fukushima.teacher.class_links --hub "$(HUB)" --repo "$(REPO)"
+
+# The course as a website in _site/html (Jupyter Book 1, from the stored outputs: no notebook is run; offline).
+# The launch links' repository and hub are set in site/_config.yml, or for one build: make site REPO=... HUB=...
+site: $(VENV)/.installed-test
+	$(BIN)/python -m after_fukushima.maintainers.site $(if $(REPO),--repo "$(REPO)") $(if $(HUB),--hub "$(HUB)")
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m after_fukushima.maintainers.benchmark

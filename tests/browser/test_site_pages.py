@@ -1,0 +1,136 @@
+"""The course website (make site) in Chromium: every page, served on 127.0.0.1, asks nothing of another host,
+links only to pages and anchors that exist, and logs no console error.
+
+The site is the one `make site` built in _site/html when it is newer than everything it is built from (so
+`make test`, which builds it first, does not build it twice); otherwise it is built once per session in a
+scratch folder. AFTER_FUKUSHIMA_SITE=<folder> tests another build (for example one made with a remote asset on,
+to see this test fail).
+"""
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+import pytest
+
+from after_fukushima.maintainers import site
+
+NOTEBOOK_PAGES = ("notebooks/", "exercises/", "teacher/class_report.html")
+IDS = re.compile(r"""\s(?:id|name)=["']([^"']+)["']""")
+
+
+def newest_input() -> float:
+    """The latest change to anything the site is built from (pages, site/, the build script)."""
+    inputs = [site.source_of(page) for page in site.pages()]
+    inputs += [site.CHECKOUT / name for name in site.ALSO]
+    inputs += [path for path in site.SITE.rglob("*") if path.is_file()]
+    inputs.append(Path(site.__file__))
+    return max(path.stat().st_mtime for path in inputs)
+
+
+@pytest.fixture(scope="session")
+def site_html(tmp_path_factory) -> Path:
+    chosen = os.environ.get("AFTER_FUKUSHIMA_SITE")
+    if chosen:
+        return Path(chosen)
+    built = site.BUILD / "html"
+    if (built / "index.html").is_file() and (built / "index.html").stat().st_mtime > newest_input():
+        return built
+    return site.build(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
+def served(site_html):
+    """The built site on http://127.0.0.1:<free port>/, from a thread of this process."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=site_html))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def site_pages(html: Path) -> list[str]:
+    """Every HTML page of the site, as paths under its root (Sphinx's own templates in _static left out)."""
+    return sorted(
+        path.relative_to(html).as_posix()
+        for path in html.rglob("*.html")
+        if not path.relative_to(html).parts[0].startswith(("_static", "_sources"))
+    )
+
+
+@functools.cache
+def anchors_in(file: Path) -> frozenset[str]:
+    return frozenset(IDS.findall(file.read_text(encoding="utf-8", errors="replace")))
+
+
+def link_problem(html: Path, page: str, href: str) -> str | None:
+    """Why ``href`` on ``page`` (both under the site root ``html``) leads nowhere, or None if it leads somewhere."""
+    address, anchor = urldefrag(href)
+    path = unquote(urlsplit(address).path)
+    target = (html / page).parent / path if address else html / page
+    target = target.resolve()
+    if target.is_dir():
+        target = target / "index.html"
+    if not target.is_relative_to(html.resolve()):
+        return f"{href}: outside the site"
+    if not target.is_file():
+        return f"{href}: no such file"
+    if anchor and target.suffix == ".html" and unquote(anchor) not in anchors_in(target):
+        return f"{href}: no #{anchor} on {target.relative_to(html.resolve())}"
+    return None
+
+
+def test_every_page_loads_only_from_the_host_links_only_to_what_exists_and_logs_no_error(browser, served, site_html):
+    pages = site_pages(site_html)
+    assert len(pages) > 30, f"only {len(pages)} pages in {site_html}: is it the whole course?"
+    host = urlsplit(served).netloc
+    problems: list[str] = []
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, service_workers="block")
+    page = context.new_page()
+    current = {"name": ""}
+
+    def route(request_route):
+        url = request_route.request.url
+        if urlsplit(url).netloc != host and not url.startswith(("data:", "blob:", "about:")):
+            problems.append(f"{current['name']}: asked another host for {url}")
+            request_route.abort()
+        else:
+            request_route.continue_()
+
+    context.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and problems.append(f"{current['name']}: console: {m.text}"))
+    page.on("pageerror", lambda error: problems.append(f"{current['name']}: script error: {error}"))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and problems.append(f"{current['name']}: {r.status} for {r.url}"),
+    )
+    try:
+        for name in pages:
+            current["name"] = name
+            page.goto(f"{served}/{name}", wait_until="load")
+            page.wait_for_load_state("networkidle")
+            name = current["name"] = urlsplit(page.url).path.lstrip("/")  # index.html sends the reader to README
+            if name.startswith(NOTEBOOK_PAGES) and page.locator(".af-run a[download]").count() != 1:
+                problems.append(f"{name}: no 'Run this lesson for real' box with the notebook to download")
+            hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+            for href in hrefs:
+                if urlsplit(href).scheme or href.startswith("//"):
+                    continue  # a link to another site is the reader's choice, not a request of the page
+                problem = link_problem(site_html, name, href)
+                if problem:
+                    problems.append(f"{name}: broken link {problem}")
+    finally:
+        context.close()
+    assert not problems, f"{len(problems)} problems on the site in {site_html}:\n" + "\n".join(sorted(set(problems)))
