@@ -4,10 +4,12 @@ Loaded inside a notebook's kernel by tests/test_every_figure.py: `watch()` (firs
 and, each time a figure is drawn, the text it actually drew (tick labels out of view are not drawn, so they are
 not counted); `report()` (last cell) draws every figure once more as saving it does and prints, as JSON, the
 problems found: text cut by the figure's edge, two texts overlapping, and a legend covering another text or a
-data marker.
+data marker; and, for a figure shown as a picture, its description and the alt text of the <img> in its HTML.
 """
 
+import html
 import json
+import re
 import weakref
 
 import numpy as np
@@ -171,11 +173,26 @@ def _title(figure: Figure) -> str:
     return figure.get_suptitle() or next((t for t in titles if t), "(untitled)")
 
 
+def described(figure: Figure) -> dict:
+    """A figure shown as a picture (not ipympl's canvas): its description, and the alt text of the <img> in the
+    HTML it shows itself as (unescaped: what a screen reader reads), None where either is missing."""
+    if type(figure.canvas).__module__.startswith("ipympl"):
+        return {"interactive": True}
+    bundle = figure._repr_mimebundle_() if hasattr(figure, "_repr_mimebundle_") else {}
+    found = re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="([^"]*)">', bundle.get("text/html", ""))
+    return {
+        "interactive": False,
+        "description": getattr(figure, "description", None) or None,
+        "alt": html.unescape(found.group(1)) if found else None,
+        "png_too": "image/png" in bundle,
+    }
+
+
 def report() -> None:
     """Print, as one JSON line, each figure still alive with its problems."""
     figures = [f() for f in _figures]
     seen = [f for f in figures if f is not None and f.axes]
-    print(json.dumps([{"figure": _title(f), "problems": problems(f), **sizes(f)} for f in seen]))
+    print(json.dumps([{"figure": _title(f), "problems": problems(f), **sizes(f), **described(f)} for f in seen]))
 
 
 def sizes(figure: Figure) -> dict:

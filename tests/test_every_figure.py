@@ -5,10 +5,14 @@ watching every figure it makes; at the end every figure is laid out as saving it
 by the figure's edge, each two texts that overlap and each legend that covers text or a data marker is a failure,
 and so is text smaller than the course's smallest size for a static figure (issue 21: the class report's heat map
 had 6 pt exercise names, 5 px on a 1024x768 projector).
+
+Issue 24, item 2: every figure shown as a picture has a description, one sentence that is not its title, and
+shows itself as HTML whose <img> has that description as its alt text (escaped), beside the PNG.
 """
 
 import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -50,6 +54,19 @@ def test_no_figure_has_text_on_text_or_cut_off(path, tmp_path, monkeypatch):
     assert found == {}
     small = {f["figure"]: f["smallest_pt"] for f in drawn if f["smallest_pt"] < SMALLEST_STATIC_TEXT_PT}
     assert small == {}, f"text under {SMALLEST_STATIC_TEXT_PT} pt (11 px at full size): {small}"
+    pictures = [f for f in drawn if not f["interactive"]]
+    undescribed = [f["figure"] for f in pictures if not f["description"]]
+    assert undescribed == [], "figures without a description (CourseFigure.describe)"
+    for figure in pictures:
+        description = figure["description"]
+        assert one_sentence(description), description
+        assert description.strip(" .") != figure["figure"].strip(" .") and figure["figure"] not in description
+        assert figure["alt"] == description and figure["png_too"], figure["figure"]
+
+
+def one_sentence(text: str) -> bool:
+    """One plain sentence: a capital first, a full stop last, no other sentence begun inside, one line."""
+    return bool(re.fullmatch(r"[A-Z0-9][^\n]*[.!?]", text)) and not re.search(r"[.!?] [A-Z]", text)
 
 
 def test_the_check_finds_text_on_text_a_cut_title_and_legend_markers_that_touch():

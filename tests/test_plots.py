@@ -143,3 +143,96 @@ def test_a_text_table_aligns_numbers_right_and_shows_nothing_for_missing_values(
     assert re.search(r'id="(T_[^"]+)"', shown).group(1) != re.search(r'id="(T_[^"]+)"', other).group(1), (
         "two tables that align different columns share a style sheet on the page: their ids must differ"
     )
+
+
+def test_a_described_figure_shows_itself_as_an_image_with_its_description_as_alt_text():
+    """Issue 24, item 2: JupyterLab shows a PNG output as an <img> with no alt text. A described figure's output
+    is HTML (which JupyterLab and Jupyter Book prefer to a PNG) whose <img> carries the description, escaped, and
+    the same PNG; the PNG stays in the output for every other reader, and the plain text gives the description."""
+    import base64
+    import html
+
+    fig, _ = new_figure("A title", ylabel="y", source="Source: test")
+    assert "text/html" not in fig._repr_mimebundle_()  # not described: nothing to say, as before
+    said = 'Bars for 3 "countries" & <others>: the first is <b>tallest</b>.'
+    assert fig.describe(said) is fig and fig.description == said
+    bundle = fig._repr_mimebundle_()
+    png = bundle["image/png"]
+    assert base64.b64decode(png).startswith(b"\x89PNG")
+    assert bundle["text/html"] == f'<img src="data:image/png;base64,{png}" alt="{html.escape(said, quote=True)}">'
+    assert "<b>" not in bundle["text/html"] and "&quot;countries&quot; &amp; &lt;others&gt;" in bundle["text/html"]
+    assert bundle["text/plain"] == "<Figure: A title>\n" + said
+
+
+@pytest.mark.parametrize(
+    "wrong", ["", "bars for 3 countries.", "Bars for 3 countries", "Bars for 3 countries. The first is tallest."]
+)
+def test_a_description_is_one_sentence(wrong):
+    fig, _ = new_figure("A title", ylabel="y", source="Source: test")
+    with pytest.raises(ValueError, match="one sentence"):
+        fig.describe(wrong)
+
+
+def test_the_nbval_sanitize_file_leaves_the_png_out_and_the_alt_text_in():
+    """Strict nbval compares text/html: with tests/nbval_sanitize.cfg it compares a figure's HTML without its PNG
+    (as it skips the image/png output), so that a pixel drawn differently elsewhere fails nothing, but a changed
+    description does."""
+    import re
+    from pathlib import Path
+
+    from nbval.plugin import get_sanitize_patterns
+
+    patterns = get_sanitize_patterns((Path(__file__).parent / "nbval_sanitize.cfg").read_text(encoding="utf-8"))
+    assert len(patterns) == 1
+
+    def compared(fig) -> str:
+        text = fig._repr_mimebundle_()["text/html"]
+        for regex, replace in patterns:
+            text = re.sub(regex, replace, text)
+        return text
+
+    one, _ = new_figure("One", ylabel="y", source="Source: test")
+    other, ax = new_figure("Other", ylabel="y", source="Source: test")
+    ax.plot([0, 1], [1, 0])
+    assert compared(one.describe("A line.")) == compared(other.describe("A line.")) != compared(one.describe("Dots."))
+    assert "base64" in compared(one) and 'alt="Dots."' in compared(one) and len(compared(one)) < 100
+
+
+def test_an_interactive_figure_carries_its_description_above_its_controls_and_in_its_saved_copy():
+    """Issue 24, item 2: an interactive figure (FigureBox) gets a one-sentence description, shown as a line of
+    text before its controls (a canvas has no text for a screen reader) and in the HTML a saved copy shows."""
+    import ipywidgets as widgets
+
+    from after_fukushima.plots import FigureBox
+
+    control = widgets.Button(description="Next")
+    box = FigureBox(children=[control])
+    assert box.children == (box.caption, control) and box.caption.layout.display == "none" and box.description == ""
+    box.set_description("Dots for 5 events & <more>, one at a time.")
+    assert box.caption.layout.display is None
+    assert "Dots for 5 events &amp; &lt;more&gt;, one at a time." in box.caption.value
+    saved = box._repr_mimebundle_()["text/html"]
+    assert saved.index("Dots for 5 events &amp; &lt;more&gt;") < saved.index("A saved copy")
+    assert FigureBox(children=[], description="A line.").description == "A line."
+    with pytest.raises(ValueError):
+        box.set_description("two. Sentences.")
+
+
+def test_a_text_table_puts_the_row_labels_name_in_the_top_left_heading():
+    """Issue 24, item 2: a table with named row labels had two rows of headings, the second an empty heading over
+    every column (each column read as its name and an empty heading by a screen reader); now one row of headings,
+    the row labels' name first, and every row label a heading of its row."""
+    import re
+
+    import pandas as pd
+
+    from after_fukushima.plots import TextTable
+
+    frame = pd.DataFrame({"speaker": ["Caplan", "Chen"], "claim": ["a", "b"]}, index=pd.Index([3, 4], name="order"))
+    shown = TextTable(frame)._repr_html_()
+    head = shown.split("<thead>")[1].split("</thead>")[0]
+    assert head.count("<tr>") == 1
+    assert re.findall(r"<th [^>]*>(.*?)</th>", head) == ["order", "speaker", "claim"]
+    assert re.findall(r"<th [^>]*row_heading[^>]*>(.*?)</th>", shown) == ["3", "4"]
+    plain = TextTable(frame.reset_index())._repr_html_()  # no row labels shown: the headings are the columns'
+    assert re.findall(r"<th [^>]*>(.*?)</th>", plain) == ["order", "speaker", "claim"]

@@ -26,6 +26,27 @@ def row_sources(rows: pd.DataFrame) -> str:
     return "Source: " + "; ".join(names)
 
 
+def listed(items) -> str:
+    """'a', 'a and b', 'a, b and c': items in a sentence."""
+    items = [str(item) for item in items]
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
+def the(country: str) -> str:
+    """A country's name as a sentence has it: 'the United States', 'France'."""
+    return f"the {country}" if country.startswith("United ") or country in ("Netherlands", "Philippines") else country
+
+
+def metres(low: float, high: float) -> str:
+    """'5.7 m' or, for a range, '14-15 m'."""
+    return f"{low:g} m" if high == low else f"{low:g}-{high:g} m"
+
+
+def trend(start: float, end: float) -> str:
+    """'rose', 'fell' or 'stayed': how a value went from ``start`` to ``end``, in one word for a sentence."""
+    return "rose" if end > start else "fell" if end < start else "stayed"
+
+
 def tsunami_against_design(accident: pd.DataFrame):
     rows = accident.set_index("quantity").loc[["design_basis", "wave_simulated", "inundation"]]
     fig, ax = new_figure(
@@ -46,7 +67,11 @@ def tsunami_against_design(accident: pd.DataFrame):
     ax.set_yticks(range(3), labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 17)
-    return fig
+    design, wave, flood = (metres(row["low"], row["high"]) for _, row in rows.iterrows())
+    return fig.describe(
+        f"Three bars in metres: the plant was designed for a tsunami of {design}, the wave was {wave} high in "
+        f"TEPCO's simulation, and the flooding at the plant reached {flood}."
+    )
 
 
 def earthquake_energy(quakes: pd.DataFrame, reference: str = "Tōhoku"):
@@ -69,7 +94,12 @@ def earthquake_energy(quakes: pd.DataFrame, reference: str = "Tōhoku"):
     ax.barh(labels, ratio, color=colours)
     for n, value in enumerate(ratio):
         ax.text(value + 0.05, n, f"{value:.2g}×", va="center")
-    return fig
+    big, small = quakes.index[ratio.argmax()], quakes.index[ratio.argmin()]
+    return fig.describe(
+        f"Bars for {len(quakes)} earthquakes: {labels[quakes.index.get_loc(big)]} released about "
+        f"{ratio[big]:.2g} times the energy of {reference} 2011, and {labels[quakes.index.get_loc(small)]} about "
+        f"{ratio[small]:.2g} times."
+    )
 
 
 def ines_levels(accidents: pd.DataFrame):
@@ -97,7 +127,15 @@ def ines_levels(accidents: pd.DataFrame):
     ax.set_xticks(range(8))
     ax.invert_yaxis()
     ax.set_xlim(0, 7.6)
-    return fig
+    top = accidents["ines_level"].max()
+    at_top = accidents[accidents["ines_level"] == top]
+    highest = [f"{event} ({date.year})" for event, date in zip(at_top["event"], at_top["date"])]
+    others = accidents[accidents["ines_level"] < top]["ines_level"]
+    rest = f"; the other {len(others)} are at levels {others.min()}-{others.max()}" if len(others) else ""
+    return fig.describe(
+        f"Bars for {len(accidents)} accidents from {accidents['date'].min().year} to {accidents['date'].max().year}: "
+        f"{listed(highest)} {'is' if len(highest) == 1 else 'are'} at level {top}{rest}."
+    )
 
 
 def panels(title: str, source: str, rows: int, columns: int, figsize) -> tuple:
@@ -151,7 +189,16 @@ def release_estimates(accident: pd.DataFrame):
         axes.set_yticks(range(len(names)), [two_lines(rows.loc[name, "label"].split(", ", 1)[1]) for name in names])
         axes.invert_yaxis()
         axes.set_title(title, loc="left", fontsize=10)
-    return fig
+    said = []
+    for (_, names), unit in zip(groups, ("PBq of iodine-131 equivalent", "PBq of caesium-137")):
+        ours = rows.loc[[name for name in names if "chernobyl" not in name]]
+        theirs = rows.loc[[name for name in names if "chernobyl" in name], "high"]
+        said.append(
+            f"{ours['low'].min():,g} to {ours['high'].max():,g} {unit} against {listed(f'{v:,g}' for v in theirs)}"
+        )
+    return fig.describe(
+        f"Two panels of bars: the estimates for Fukushima run from {said[0]} for Chernobyl, and from {said[1]}."
+    )
 
 
 TOLL = {  # quantity in accident_figures -> bar label and colour: what killed people, kept apart
@@ -183,7 +230,13 @@ def human_toll(accident: pd.DataFrame):
     ax.set_yticks(range(len(TOLL)), [label for label, _ in TOLL.values()])
     ax.invert_yaxis()
     ax.set_xlim(0, rows["high"].max() * 1.15)
-    return fig
+    count = {quantity: f"{rows.loc[quantity, 'high']:,.0f}" for quantity in TOLL}
+    return fig.describe(
+        f"Five separate bars: {count['deaths_quake_tsunami']} dead and {count['missing_quake_tsunami']} missing from "
+        f"the earthquake and tsunami, {count['disaster_related_deaths']} evacuees' disaster-related deaths, "
+        f"{count['acute_radiation_deaths']} acute radiation deaths and {count['radiation_death_recognised']} "
+        "cancer death recognised as from radiation."
+    )
 
 
 def opinion_2011(survey: pd.DataFrame):
@@ -201,7 +254,14 @@ def opinion_2011(survey: pd.DataFrame):
     ax.barh(labels, survey["support_pct"], color=colours)
     ax.axvline(50, color=GREY, linestyle="--")
     ax.set_xlim(0, 100)
-    return fig
+    countries = survey[survey["country"] != "World"]
+    low, high = countries.iloc[0], countries.iloc[-1]
+    average = survey.loc[survey["country"] == "World", "support_pct"]
+    beside = f" and their average ({average.iloc[0]}%)" if len(average) else ""
+    return fig.describe(
+        f"Bars for {len(countries)} countries{beside}: support runs from {low['support_pct']}% in "
+        f"{low['country']} to {high['support_pct']}% in {high['country']}, with a dashed line at 50%."
+    )
 
 
 SITE_COLOURS = {"in service": PALETTE["blue"], "under construction": PALETTE["orange"], "shut down": GREY}
@@ -252,7 +312,12 @@ def sites_map(outlines: dict, sites: pd.DataFrame):
     as_map(ax, (-180, 180), (-60, 85))
     # In the South Pacific, clear of South America: tests/test_figure_layout.py checks that no map legend covers land.
     ax.legend(loc="lower left", frameon=False, title="Site on 11 March 2011\n(area: capacity)", alignment="left")
-    return fig
+    counts = [f"{(sites['status_2011'] == status).sum()} {status}" for status in SITE_COLOURS]
+    most = sites.groupby("country").size().sort_values(ascending=False, kind="stable")
+    return fig.describe(
+        f"A world map with a dot for each of {len(sites)} nuclear power plant sites ({listed(counts)}); "
+        f"{the(most.index[0])} has the most ({most.iloc[0]}), then {the(most.index[1])} ({most.iloc[1]})."
+    )
 
 
 def largest_fleets(fleet: pd.DataFrame, year: int = 2010, top: int = 15):
@@ -268,7 +333,15 @@ def largest_fleets(fleet: pd.DataFrame, year: int = 2010, top: int = 15):
     ax.barh(chosen["country"], chosen["reactors"], color=PALETTE["blue"])
     for n, count in enumerate(chosen["reactors"]):
         ax.text(count + 1, n, str(count), va="center")
-    return fig
+    first, *next_ones = (
+        f"{the(row['country'])} ({row['reactors']})" for _, row in chosen.iloc[::-1].head(3).iterrows()
+    )
+    smallest = chosen.iloc[0]
+    return fig.describe(
+        f"Bars for {len(chosen)} countries: {first} has the most reactors in service at the end of {year}"
+        + (f", then {listed(next_ones)}" if next_ones else "")
+        + f"; the smallest shown, {the(smallest['country'])}, has {smallest['reactors']}."
+    )
 
 
 def world_buildout(fleet: pd.DataFrame):
@@ -292,7 +365,13 @@ def world_buildout(fleet: pd.DataFrame):
             fontsize=9,
         )
     ax.set_ylim(0, world["reactors"].max() * 1.15)
-    return fig
+    first, last = world.iloc[0], world.iloc[-1]
+    peak = world.loc[world["reactors"].idxmax()]
+    return fig.describe(
+        f"A line of the world's reactors in service from {first['reactors']} in {first['year']} to "
+        f"{last['reactors']} in {last['year']} (the most, {peak['reactors']}, in {peak['year']}), with Three Mile "
+        "Island, Chernobyl and Fukushima marked."
+    )
 
 
 def in_use_on(instruments: pd.DataFrame, day: str) -> pd.DataFrame:
@@ -376,7 +455,27 @@ def needs_addressed(instruments: pd.DataFrame, day: str = "2011-05-25"):
         [], [], marker="s", color="white", edgecolor=PALETTE["blue"], linewidth=2, label="addresses it, obliges no one"
     )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=2, frameon=False, fontsize=9)
-    return fig
+    return fig.describe(needs_sentence(rows, day))
+
+
+def needs_sentence(rows: pd.DataFrame, day: str) -> str:
+    """needs_addressed's figure in one sentence: how many squares of each kind, and the needs no one obliges."""
+    from after_fukushima.vocabulary import SAFETY_NEEDS
+
+    filled = hollow = 0
+    obliging = set()
+    for _, row in rows.iterrows():
+        addressed = set(row["addresses"].split("; ")) if pd.notna(row["addresses"]) else set()
+        obliged = set(row["obliges"].split("; ")) if pd.notna(row["obliges"]) and row["binding"] == "yes" else set()
+        for need in addressed & set(SAFETY_NEEDS):
+            filled, hollow = (filled + 1, hollow) if need in obliged else (filled, hollow + 1)
+            obliging |= {need} & obliged
+    unbound = [need_label(need) for need in SAFETY_NEEDS if need not in obliging]
+    rest = f"; none obliges states on {' or '.join(unbound)}" if unbound else ""
+    return (
+        f"A grid of {len(rows)} instruments ({pd.Timestamp(day):%d %B %Y}) by {len(SAFETY_NEEDS)} safety needs: "
+        f"{filled} filled squares where a text obliges states, {hollow} hollow{rest}."
+    )
 
 
 def years_to_force(instruments: pd.DataFrame):
@@ -396,7 +495,11 @@ def years_to_force(instruments: pd.DataFrame):
         ax.text(years + 0.05, n, f"{years:.1f} (adopted {adopted.year})", va="center", fontsize=9)
     ax.set_yticks(range(len(rows)), rows["short_name"], fontsize=9)
     ax.set_xlim(0, rows["years"].max() * 1.45)
-    return fig
+    quick, slow = rows.iloc[0], rows.iloc[-1]
+    return fig.describe(
+        f"Bars for {len(rows)} instruments: from adoption to entry into force took from {quick['years']:.1f} years "
+        f"({quick['short_name']}) to {slow['years']:.1f} years ({slow['short_name']})."
+    )
 
 
 def designed_abroad(units: pd.DataFrame, vendors: pd.DataFrame, day: str = "2011-03-11") -> pd.DataFrame:
@@ -431,7 +534,15 @@ def foreign_designs(units: pd.DataFrame, vendors: pd.DataFrame, day: str = "2011
     for n, (count, countries) in enumerate(zip(by_vendor["units"], by_vendor["countries"])):
         ax.text(count + 0.8, n, f"{count} in {countries} {'country' if countries == 1 else 'countries'}", va="center")
     ax.set_xlim(0, by_vendor["units"].max() * 1.35)
-    return fig
+    leaders = [
+        f"designs from {the(vendor)} run {row['units']} in {row['countries']} "
+        f"{'country' if row['countries'] == 1 else 'countries'}"
+        for vendor, row in by_vendor.iloc[::-1].head(2).iterrows()
+    ]
+    return fig.describe(
+        f"Bars for {len(by_vendor)} vendor countries, {by_vendor['units'].sum()} reactors running abroad in all: "
+        f"{listed(leaders)}."
+    )
 
 
 POSITION_COLOURS = {
@@ -488,7 +599,12 @@ def pushers_and_draggers(positions: pd.DataFrame, stances: pd.DataFrame):
     ax.axhline(positions["vulnerability"].median(), color=GREY, linestyle=":")
     ax.set_ylim(-0.05, 1.05)
     ax.legend(loc="upper right", fontsize=8, frameon=False, labelspacing=1.2)  # room for the large markers
-    return fig
+    counts = [f"{(positions['position'] == p).sum()} {p}s" for p in POSITION_COLOURS]
+    named = positions.index.isin(stance.index).sum()
+    return fig.describe(
+        f"Dots for {len(positions)} countries by cost of a binding commitment (across) and vulnerability (up): "
+        f"{', '.join(counts)}; the {named} with a reported 2011 stance are named."
+    )
 
 
 MIX_LINES = {
@@ -519,7 +635,18 @@ def what_replaced_nuclear(mix: pd.DataFrame, countries=("Germany", "Japan"), fir
         axes.set_title(country, loc="left", fontsize=11)
         axes.set_ylabel("% of electricity generated" if n == 0 else "")
     panes[0].legend(loc="upper left", fontsize=8, frameon=True, framealpha=0.9)
-    return fig
+    said = []
+    for country in countries:
+        rows = mix[(mix["country"] == country) & mix["year"].between(first, last)].set_index("year")
+        start = 2010 if 2010 in rows.index else rows.index.min()  # the last year before the accident
+        before, after = rows.loc[start, "nuclear_share_pct"], rows.loc[rows.index.max(), "nuclear_share_pct"]
+        said.append(
+            f"{trend(before, after)} from {before:.0f}% ({start}) to {after:.0f}% ({rows.index.max()}) in {country}"
+        )
+    return fig.describe(
+        "Lines of the nuclear, fossil and renewable shares of electricity, one panel a country: nuclear "
+        f"{listed(said)}."
+    )
 
 
 def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = False):
@@ -575,7 +702,10 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
             )
     as_map(ax, (-160, 150), (-40, 72))  # room in the Pacific for a legend of up to seven kinds
     ax.legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
-    return fig
+    counts = [
+        f"{category} ({(pick == category).sum()})" for category in RESPONSE_CATEGORIES if (pick == category).any()
+    ]
+    return fig.describe(f"A world map with {len(pick)} countries coloured by their {when}: {', '.join(counts)}.")
 
 
 def responses_map_categories(responses: pd.DataFrame, *, latest: bool = False) -> pd.Series:
@@ -617,4 +747,13 @@ def after_2011(shares: pd.DataFrame, fleet: pd.DataFrame, countries=("China", "G
     right.set_title("Reactors in service at each year end", loc="left", fontsize=10)
     for axes in (left, right):
         axes.axvline(2011, color=GREY, linestyle=":")
-    return fig
+    share = world.set_index("year")["nuclear_share_pct"]
+    fleets = []
+    for country in countries:
+        rows = fleet[(fleet["country"] == country) & (fleet["year"] >= 2011)].set_index("year")["reactors"]
+        fleets.append(f"{country} {rows.iloc[0]} to {rows.iloc[-1]}")
+    return fig.describe(
+        f"Two panels of lines: the world's nuclear share {trend(share[2011], share.iloc[-1])} from {share[2011]:.1f}% "
+        f"in 2011 to {share.iloc[-1]:.1f}% in {share.index[-1]}; reactors in service from 2011 to "
+        f"{fleet['year'].max()}: {', '.join(fleets)}."
+    )

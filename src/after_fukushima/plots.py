@@ -8,8 +8,10 @@ is a saved copy when reopened) and TextTable (a table of text as a reader expect
 course.
 """
 
+import base64
 import html
 import io
+import re
 import warnings
 
 import ipywidgets as widgets
@@ -61,13 +63,45 @@ def use_course_style() -> None:
     plt.rcParams.update(STYLE)
 
 
+def _sentence(description: str) -> str:
+    """``description`` on one line, checked to be one sentence; a ValueError says what is wrong (a slip in the
+    code that draws a figure: descriptions are written by the course, never by a student)."""
+    text = " ".join(str(description).split())
+    if not text or text[0].islower() or text[-1] not in ".!?" or re.search(r"[.!?] [A-Z]", text):
+        raise ValueError(f"A figure's description is one sentence, capitalised and ending in a full stop: {text!r}")
+    return text
+
+
 class CourseFigure(Figure):
-    """A figure that shows itself when a notebook cell returns it, whatever matplotlib backend is active."""
+    """A figure that shows itself when a notebook cell returns it, whatever matplotlib backend is active.
+
+    ``description`` is one sentence saying what a sighted reader sees (not the title): set it where the figure is
+    drawn, from the data drawn. A described figure shows itself as HTML, ``<img alt="description">`` with the PNG
+    inside (JupyterLab and Jupyter Book prefer HTML to PNG, and show a PNG output with no alt text), beside the PNG
+    itself for every other reader (nbconvert, PDF); its plain text is its ``repr`` and the description.
+    """
+
+    description = ""
+
+    def describe(self, description: str) -> "CourseFigure":
+        """Set the figure's description (one sentence, see the class) and return the figure."""
+        self.description = _sentence(description)
+        return self
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", metadata={"Software": None})
         return buffer.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        png = base64.b64encode(self._repr_png_()).decode("ascii")
+        bundle = {"image/png": png, "text/plain": repr(self)}
+        if self.description:
+            bundle["text/plain"] += "\n" + self.description
+            bundle["text/html"] = (
+                f'<img src="data:image/png;base64,{png}" alt="{html.escape(self.description, quote=True)}">'
+            )
+        return bundle
 
     def __repr__(self) -> str:
         titles = [ax.get_title(loc="left") for ax in self.axes if ax.get_title(loc="left")]
@@ -147,14 +181,34 @@ FIGURE_CSS = (
 class FigureBox(widgets.VBox):
     """A box holding an interactive figure and its controls (the explorers, the timelines, the simulator).
 
-    Where the widget cannot be shown (a notebook saved without its widgets and reopened, GitHub, nbviewer) the
-    output shows, in HTML, the sentence SAVED_COPY and the figure's ``repr`` instead of a dead figure.
+    ``description`` (keyword, or ``set_description`` later) is one sentence saying what the figure shows, as for a
+    static figure (``CourseFigure``): it is shown as a line of text above the controls, where a screen reader
+    reads it before the figure (a canvas has no text of its own) and a reader with a magnifier sees it too.
+
+    Where the widget cannot be shown (a notebook saved without its widgets and reopened, GitHub, nbviewer, the
+    course's website) the output shows, in HTML, the description, the sentence SAVED_COPY and the figure's
+    ``repr`` instead of a dead figure.
     """
+
+    def __init__(self, children=(), *, description: str = "", **kwargs):
+        self.caption = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.caption.add_class("af-description")
+        super().__init__(children=[self.caption, *children], **kwargs)
+        self.description = ""
+        if description:
+            self.set_description(description)
+
+    def set_description(self, description: str) -> None:
+        """Set the sentence saying what the figure shows (see the class); shown above the figure's controls."""
+        self.description = _sentence(description)
+        self.caption.value = f"<p style='margin:0 0 4px 0'>{html.escape(self.description)}</p>"
+        self.caption.layout.display = None
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is not None:
-            bundle["text/html"] = (
+            described = f"<p style='margin:0 0 4px 0'>{html.escape(self.description)}</p>" if self.description else ""
+            bundle["text/html"] = described + (
                 "<div class='af-saved-copy' style='border-left:4px solid #E69F00;padding:4px 8px;"
                 f"font-weight:600'>{html.escape(SAVED_COPY)}<br>"
                 f"<code style='font-weight:normal'>{html.escape(repr(self))}</code></div>"
@@ -241,6 +295,10 @@ class TextTable:
             for axis in ("index", "columns")
         }
         frame = self.frame.rename_axis(**names)
+        if self.index and frame.index.nlevels == frame.columns.nlevels == 1 and frame.columns.name is None:
+            # The row labels' name in the top-left heading, as a spreadsheet has it: the Styler would give it a
+            # second header row of its own, with an empty heading over every column (empty to a screen reader).
+            frame = frame.rename_axis(index=None, columns=frame.index.name)
         columns = list(frame.columns)
         numeric = [i for i in range(len(columns)) if pd.api.types.is_numeric_dtype(frame.dtypes.iloc[i])]
         cells = pd.DataFrame(  # every cell written as text first (by position: labels may repeat)

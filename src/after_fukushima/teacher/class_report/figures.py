@@ -130,7 +130,23 @@ def heat_map(attempts: pd.DataFrame, banks: list[Bank] | None = None, lesson: st
     )  # above the lessons' names
     if not n_students:
         ax.text(0.5, 0.5, "No hand-ins yet", transform=ax.transAxes, ha="center", va="center")
-    return _as_written(fig)
+    return _as_written(fig).describe(heat_map_sentence(table))
+
+
+IN_WORDS = {3: "right at the first try", 2: "right after retrying", 1: "not yet right", 4: "saved", 0: "not tried"}
+
+
+def heat_map_sentence(table: pd.DataFrame) -> str:
+    """The heat map in one sentence: its size, and how many of its squares are in each state (``states``)."""
+    n_students, n_exercises = table.shape
+    if not n_students:
+        return f"An empty grid of {n_exercises} exercises: no hand-ins yet."
+    counts = pd.Series(table.to_numpy().ravel()).value_counts()
+    said = [f"{counts.get(state, 0)} {name}" for state, name in IN_WORDS.items()]
+    return (
+        f"A grid of {n_students} {'student' if n_students == 1 else 'students'} by {n_exercises} exercises, a "
+        f"square each, coloured by how it went: {', '.join(said[:-1])} and {said[-1]}."
+    )
 
 
 NAME_SHOWN = 32  # characters of a student's name a figure shows; a longer name ends in '…'
@@ -184,4 +200,18 @@ def first_try_chart(
     if n:
         _lesson_bands(ax, list(summary["lesson"]), "y")
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1), ncols=3, frameon=False, fontsize=8)
-    return _as_written(fig)
+    return _as_written(fig).describe(first_try_sentence(summary))
+
+
+def first_try_sentence(summary: pd.DataFrame) -> str:
+    """first_try_chart's figure in one sentence: the graded exercises tried, and the lowest and highest share of
+    students right at the first try (``summary``: the chart's rows of ``exercise_summary``)."""
+    if not len(summary):
+        return "No bars: no graded exercise has been tried yet."
+    share = summary["right_first_try"] / summary["tried"]
+    low, high = summary.loc[share.idxmin()], summary.loc[share.idxmax()]
+    return (
+        f"Bars for {len(summary)} graded exercises, split by how the students who tried did; fewest right at the "
+        f"first try: {low['exercise']} ({low['right_first_try']} of {low['tried']}), most: {high['exercise']} "
+        f"({high['right_first_try']} of {high['tried']})."
+    )
