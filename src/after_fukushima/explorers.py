@@ -25,6 +25,7 @@ from after_fukushima.plots import (
     fitting,
     interactive_figure,
 )
+from after_fukushima.redraw import Blitter
 from after_fukushima.vocabulary import TIMELINE_CATEGORIES
 
 # The colours of the country explorer's lines, in the order they are given out: the Okabe-Ito palette without
@@ -108,6 +109,9 @@ class CountryExplorer(FigureBox):
         self.axes.set_position((0.1, 0.22, 0.65, 0.69))  # left, bottom, width, height: figure fractions
         self.axes.set_xlim(self.first_year - (self.first_year == self.last_year), self.last_year)
         self.axes.set_ylim(0, self.top)
+        # The countries' lines and the legend are all a change alters (the scale is fixed): they are drawn over a
+        # saved picture of the rest (see after_fukushima.redraw).
+        self.blitter = Blitter(self.figure)
         super().__init__(
             children=[
                 widgets.HBox([self.picker, self.add_button]),
@@ -186,7 +190,9 @@ class CountryExplorer(FigureBox):
 
     def redraw(self) -> None:
         for country in [c for c in self.lines if c not in self.chosen]:
-            self.lines.pop(country).remove()
+            line = self.lines.pop(country)
+            line.remove()
+            self.blitter.discard(line)
         for country in self.chosen:  # a country keeps its colour while it is shown
             if country not in self.lines:
                 taken = {line.get_color() for line in self.lines.values()}
@@ -200,14 +206,17 @@ class CountryExplorer(FigureBox):
                     label=country,
                     clip_on=False,
                 )
+                self.blitter.add(self.lines[country])
         handles = [self.lines[country] for country in self.chosen]
-        self.axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+        if self.axes.get_legend() is not None:
+            self.blitter.discard(self.axes.get_legend())
+        self.blitter.add(self.axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False))
         for country in [c for c in self.chip_of if c not in self.chosen]:
             close_all(self.chip_of.pop(country))  # with its style and layout
         chips = [self.chip_of.get(country) or self._chip(country) for country in self.chosen]
         self.chips.children = [self.chip_label, *chips]  # the label always held, so that closing closes it
         self.chip_label.layout.display = None if chips else "none"
-        self.figure.canvas.draw_idle()
+        self.blitter.update()
         self.summary.value = self.describe()
 
     def _chip(self, country: str) -> widgets.Button:
@@ -322,6 +331,7 @@ class TimelineExplorer(FigureBox):
         labels = [_label(moment, day) for moment, day in zip(events["time"], events["date"])]
         self.slider, self.previous, self.next, buttons = stepper(labels, "Event", self.show)
         self.text = widgets.HTML()
+        self.blitter = Blitter(self.figure, [self.marker])  # only the marker moves (see after_fukushima.redraw)
         super().__init__(children=[buttons, self.slider, *fitting(self.figure.canvas), self.text])
         keep_one(("TimelineExplorer", until), self)
         self.show(0)
@@ -332,7 +342,7 @@ class TimelineExplorer(FigureBox):
     def show(self, n: int) -> None:
         row = self.events.iloc[n]
         self.marker.set_data([self.hours[n]], [self.lane_of[row["category"]]])
-        self.figure.canvas.draw_idle()
+        self.blitter.update()
         when = _label(row["time"], row["date"])
         sure = "" if row["confidence"] == "verified" else " Sources differ on the exact time or detail."
         where = "whole site" if row["unit"] == "site" else f"unit {row['unit']}"
@@ -470,6 +480,7 @@ class InstrumentTimeline(FigureBox):
         ]
         self.slider, self.previous, self.next, buttons = stepper(labels, "Instrument", self.show)
         self.text = widgets.HTML()
+        self.blitter = Blitter(self.figure, [self.marker])  # only the ring moves (see after_fukushima.redraw)
         super().__init__(children=[buttons, self.slider, *fitting(self.figure.canvas), self.text])
         keep_one(("InstrumentTimeline", until, start), self)
         self.show(0)
@@ -482,7 +493,7 @@ class InstrumentTimeline(FigureBox):
             self.marker.set_data([self.x_of[n]], [self.y_of[n]])
         else:
             self.marker.set_data([], [])
-        self.figure.canvas.draw_idle()
+        self.blitter.update()
         founded = "founded" if row["kind"] == "organisation" else "adopted"
         dates = [
             f"{founded} {_day(row['adopted'])}" if pd.notna(row["adopted"]) else "",
