@@ -165,7 +165,7 @@ def test_a_described_figure_shows_itself_as_an_image_with_its_description_as_alt
 
 
 @pytest.mark.parametrize(
-    "wrong", ["", "bars for 3 countries.", "Bars for 3 countries", "Bars for 3 countries. The first is tallest."]
+    "wrong", ["", "  ", "bars for 3 countries.", "Bars for 3 countries", "(Bars for 3 countries.)"]
 )
 def test_a_description_is_one_sentence(wrong):
     fig, _ = new_figure("A title", ylabel="y", source="Source: test")

@@ -64,10 +64,12 @@ def use_course_style() -> None:
 
 
 def _sentence(description: str) -> str:
-    """``description`` on one line, checked to be one sentence; a ValueError says what is wrong (a slip in the
-    code that draws a figure: descriptions are written by the course, never by a student)."""
+    """``description`` on one line, checked to read as a sentence (a capital or a digit first, a full stop last); a
+    ValueError says what is wrong (a slip in the code that draws a figure: descriptions are written by the course,
+    never by a student). That it is one sentence only is left to the tests: a name in the data may hold a full
+    stop ('St. Lucie'), and a lesson must not stop for it."""
     text = " ".join(str(description).split())
-    if not text or text[0].islower() or text[-1] not in ".!?" or re.search(r"[.!?] [A-Z]", text):
+    if not re.fullmatch(r"[A-Z0-9].*[.!?]", text):
         raise ValueError(f"A figure's description is one sentence, capitalised and ending in a full stop: {text!r}")
     return text
 
