@@ -113,7 +113,11 @@ def test_unset_addresses_are_said_not_linked():
         hub="",
     )
     assert "mybinder.org" not in placeholder and "git-pull" not in placeholder
-    assert "not set in this copy of the website" in placeholder
-    assert 'href="../_sources/x.ipynb" download="01_fukushima_accident.ipynb"' in placeholder
+    assert "No JupyterHub or Binder link: this copy of the website was built without its addresses" in placeholder
+    assert '<a href="../_sources/x.ipynb" download="01_fukushima_accident.ipynb">Download' in placeholder
     no_hub = site.run_box("notebooks/01_fukushima_accident.ipynb", "x", repo="https://github.com/s/c", hub="")
-    assert "https://mybinder.org/v2/gh/s/c/main" in no_hub and "its JupyterHub is not set" in no_hub
+    assert "https://mybinder.org/v2/gh/s/c/main" in no_hub and "No JupyterHub link: " in no_hub
+    both = site.run_box(
+        "notebooks/01_fukushima_accident.ipynb", "x", repo="https://github.com/s/c", hub="https://h.example"
+    )
+    assert "git-pull" in both and "mybinder.org" in both and "No " not in both

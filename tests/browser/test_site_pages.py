@@ -134,3 +134,21 @@ def test_every_page_loads_only_from_the_host_links_only_to_what_exists_and_logs_
     finally:
         context.close()
     assert not problems, f"{len(problems)} problems on the site in {site_html}:\n" + "\n".join(sorted(set(problems)))
+
+
+def test_no_page_is_wider_than_a_phone(browser, served, site_html):
+    """At 390 px wide, long inline code, addresses and lesson tables wrap: no page scrolls sideways."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, service_workers="block")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(served) else r.abort())
+    page = context.new_page()
+    too_wide = {}
+    try:
+        for name in site_pages(site_html):
+            page.goto(f"{served}/{name}", wait_until="load")
+            page.wait_for_load_state("networkidle")  # index.html has sent the reader on to README.html
+            extra = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if extra > 0:
+                too_wide[name] = extra
+    finally:
+        context.close()
+    assert not too_wide, f"pages wider than a 390 px phone (extra px): {too_wide}"

@@ -181,32 +181,34 @@ def run_links(path: str, *, repo: str, hub: str, branch: str = "main") -> dict[s
 
 
 def run_box(path: str, download: str, *, repo: str, hub: str, branch: str = "main") -> str:
-    """The HTML of the box that says how to run the notebook at ``path``; ``download`` is its file's URL."""
+    """The HTML of the box that says how to run the notebook at ``path``; ``download`` is its file's URL.
+
+    The download link always works; a JupyterHub or Binder link is given only where its address is set, and
+    otherwise the box says, in one line, that this copy of the website has none (never a link that goes nowhere).
+    """
     links = run_links(path, repo=repo, hub=hub, branch=branch)
     name = path.rsplit("/", 1)[-1]
-    if links["jupyterhub"]:
-        hub_item = f'<a href="{escape(links["jupyterhub"])}">Open it on your class\'s JupyterHub</a> (nbgitpuller)'
-    else:
-        missing = "the course's repository and its JupyterHub are" if is_placeholder(repo) else "its JupyterHub is"
-        hub_item = (
-            f"On your class's JupyterHub: ask your teacher for the class link ({missing} not set in this copy of "
-            "the website: site/_config.yml)"
-        )
-    if links["binder"]:
-        binder_item = f'<a href="{escape(links["binder"])}">Open it on Binder</a> (nothing kept after you close it)'
-    else:
-        binder_item = "On Binder: not set in this copy of the website (site/_config.yml has no repository address)"
     items = [
-        hub_item,
-        binder_item,
-        f'<a href="{escape(download)}" download="{escape(name)}">Download this notebook ({escape(name)})</a> '
-        "and open it in the course's JupyterLab (<code>make lab</code>)",
+        f'<a href="{escape(download)}" download="{escape(name)}">Download this notebook</a> ({escape(name)}) and '
+        "open it in the course's JupyterLab (<code>make lab</code>)"
     ]
+    if links["jupyterhub"]:
+        items.append(f'<a href="{escape(links["jupyterhub"])}">Open it on your class\'s JupyterHub</a>')
+    if links["binder"]:
+        items.append(f'<a href="{escape(links["binder"])}">Open it on Binder</a> (nothing is kept after you close it)')
+    unset = [label for label, link in (("JupyterHub", links["jupyterhub"]), ("Binder", links["binder"])) if not link]
+    note = ""
+    if unset:
+        note = (
+            f'<p class="af-run-note">No {" or ".join(unset)} link: this copy of the website was built without '
+            f"{'its addresses' if len(unset) > 1 else 'that address'} (site/_config.yml). On a class's JupyterHub, "
+            "ask your teacher for the class link.</p>"
+        )
     rows = "".join(f"<li>{item}</li>" for item in items)
     return (
         '<div class="admonition tip af-run"><p class="admonition-title">Run this lesson for real</p>'
         "<p>This page shows the notebook as it was last run; its exercises answer only in JupyterLab.</p>"
-        f"<ul>{rows}</ul></div>"
+        f"<ul>{rows}</ul>{note}</div>"
     )
 
 
