@@ -37,9 +37,10 @@ def course_copy(tmp_path, monkeypatch) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """The system's Chromium, driven by Playwright (never a downloaded browser), for tests/browser and tests/hub."""
+    """The system's Chromium, driven by Playwright (never a downloaded browser), for tests/browser and tests/hub:
+    one per test process (each test opens its own context, with its own cookies and storage)."""
     from chromium import ARGUMENTS, CHROMIUM, NO_BROWSER
     from playwright.sync_api import sync_playwright
 

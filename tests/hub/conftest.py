@@ -110,7 +110,7 @@ def pytest_runtest_makereport(item, call):
     if report.when != "call" or not report.failed or not _here(item) or "hub" not in item.funcargs:
         return
     ARTIFACTS.mkdir(exist_ok=True)
-    stem = ARTIFACTS / re.sub(r"[^\w.-]", "_", item.name)
+    stem = ARTIFACTS / re.sub(r"[^\w.-]", "_", f"{item.path.stem}.{item.name}")  # unique across modules
     from playwright.sync_api import Error as PlaywrightError
 
     saved = [f"{stem}.jupyterhub.log"]
