@@ -121,3 +121,22 @@ def test_unset_addresses_are_said_not_linked():
         "notebooks/01_fukushima_accident.ipynb", "x", repo="https://github.com/s/c", hub="https://h.example"
     )
     assert "git-pull" in both and "mybinder.org" in both and "No " not in both
+
+
+def test_the_readmes_placeholder_links_point_at_the_repository_set_for_the_site():
+    from types import SimpleNamespace
+
+    from docutils import nodes
+
+    tree = nodes.section()
+    tree += nodes.reference(refuri="https://OWNER.github.io/REPOSITORY/")
+    tree += nodes.reference(refuri="https://mybinder.org/v2/gh/OWNER/REPOSITORY/main?urlpath=lab")
+    unset = SimpleNamespace(config=SimpleNamespace(after_fukushima_repository="https://github.com/OWNER/REPOSITORY"))
+    site._fill_addresses(unset, tree, "README")
+    assert [ref["refuri"] for ref in tree.findall(nodes.reference)][0] == "https://OWNER.github.io/REPOSITORY/"
+    chosen = SimpleNamespace(config=SimpleNamespace(after_fukushima_repository="https://github.com/school/course"))
+    site._fill_addresses(chosen, tree, "README")
+    assert [ref["refuri"] for ref in tree.findall(nodes.reference)] == [
+        "https://school.github.io/course/",
+        "https://mybinder.org/v2/gh/school/course/main?urlpath=lab",
+    ]
