@@ -1,4 +1,5 @@
-// After Fukushima's JupyterLab extension: a notebook nobody changed is not marked modified.
+// After Fukushima's JupyterLab extension: a notebook nobody changed is not marked modified, and a figure's
+// description is its image's alt text.
 //
 // The course saves widget state with each notebook (lab-overrides.json, saveState), so that a lesson reopened
 // without a kernel still shows its exercises. The widget manager then marks the notebook modified whenever it
@@ -7,6 +8,10 @@
 // notebook (cells, sources, outputs, metadata) has changed since it was loaded or last saved; after any real
 // change the flag stays as JupyterLab set it.
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry, RenderedImage } from '@jupyterlab/rendermime';
+
+// The image types whose outputs may carry a description: the course's figures are PNG.
+const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif'];
 
 /**
  * Keep one notebook's "modified" flag honest.
@@ -60,4 +65,35 @@ const plugin = {
   }
 };
 
-export default plugin;
+/**
+ * An output image whose description is its alt text. The course's figures put a one-sentence description of
+ * what they show in the output's metadata, under the image's type (metadata['image/png'].alt, beside the
+ * width and height JupyterLab already reads there); JupyterLab's own image renderer shows no alt text at all.
+ */
+class DescribedImage extends RenderedImage {
+  async render(model) {
+    await super.render(model);
+    const metadata = model.metadata[this.mimeType];
+    const alt = metadata && typeof metadata.alt === 'string' ? metadata.alt : '';
+    const image = this.node.querySelector('img');
+    if (image && alt) {
+      image.alt = alt;
+    }
+  }
+}
+
+const descriptions = {
+  id: 'after-fukushima-lab:figure-descriptions',
+  description: "Shows a figure's description (its output metadata's alt) as the image's alt text.",
+  autoStart: true,
+  requires: [IRenderMimeRegistry],
+  activate: (app, rendermime) => {
+    // The same rank as JupyterLab's image renderer, which this one replaces for these types.
+    rendermime.addFactory(
+      { safe: true, mimeTypes: IMAGE_TYPES, defaultRank: 90, createRenderer: options => new DescribedImage(options) },
+      90
+    );
+  }
+};
+
+export default [plugin, descriptions];
