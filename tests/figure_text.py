@@ -178,13 +178,13 @@ def described(figure: Figure) -> dict:
     HTML it shows itself as (unescaped: what a screen reader reads), None where either is missing."""
     if type(figure.canvas).__module__.startswith("ipympl"):
         return {"interactive": True}
-    bundle = figure._repr_mimebundle_() if hasattr(figure, "_repr_mimebundle_") else {}
+    bundle, metadata = figure._repr_mimebundle_() if hasattr(figure, "_repr_mimebundle_") else ({}, {})
     found = re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="([^"]*)">', bundle.get("text/html", ""))
     return {
         "interactive": False,
         "description": getattr(figure, "description", None) or None,
         "alt": html.unescape(found.group(1)) if found else None,
-        "png_too": "image/png" in bundle,
+        "png_too": "image/png" in bundle and metadata.get("image/png", {}).get("alt") == figure.description,
     }
 
 

@@ -153,10 +153,11 @@ def test_a_described_figure_shows_itself_as_an_image_with_its_description_as_alt
     import html
 
     fig, _ = new_figure("A title", ylabel="y", source="Source: test")
-    assert "text/html" not in fig._repr_mimebundle_()  # not described: nothing to say, as before
+    assert "text/html" not in fig._repr_mimebundle_()[0]  # not described: nothing to say, as before
     said = 'Bars for 3 "countries" & <others>: the first is <b>tallest</b>.'
     assert fig.describe(said) is fig and fig.description == said
-    bundle = fig._repr_mimebundle_()
+    bundle, metadata = fig._repr_mimebundle_()
+    assert metadata == {"image/png": {"alt": said}}  # for the course's JupyterLab extension
     png = bundle["image/png"]
     assert base64.b64decode(png).startswith(b"\x89PNG")
     assert bundle["text/html"] == f'<img src="data:image/png;base64,{png}" alt="{html.escape(said, quote=True)}">'
@@ -186,7 +187,7 @@ def test_the_nbval_sanitize_file_leaves_the_png_out_and_the_alt_text_in():
     assert len(patterns) == 1
 
     def compared(fig) -> str:
-        text = fig._repr_mimebundle_()["text/html"]
+        text = fig._repr_mimebundle_()[0]["text/html"]
         for regex, replace in patterns:
             text = re.sub(regex, replace, text)
         return text

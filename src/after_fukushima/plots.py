@@ -95,15 +95,18 @@ class CourseFigure(Figure):
         self.savefig(buffer, format="png", metadata={"Software": None})
         return buffer.getvalue()
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        """(data, metadata): the PNG, the plain text and, if described, the HTML; the description is also the
+        PNG's metadata 'alt' (which the course's JupyterLab extension gives the image as alt text)."""
         png = base64.b64encode(self._repr_png_()).decode("ascii")
-        bundle = {"image/png": png, "text/plain": repr(self)}
+        bundle, metadata = {"image/png": png, "text/plain": repr(self)}, {}
         if self.description:
             bundle["text/plain"] += "\n" + self.description
             bundle["text/html"] = (
                 f'<img src="data:image/png;base64,{png}" alt="{html.escape(self.description, quote=True)}">'
             )
-        return bundle
+            metadata["image/png"] = {"alt": self.description}
+        return bundle, metadata
 
     def __repr__(self) -> str:
         titles = [ax.get_title(loc="left") for ax in self.axes if ax.get_title(loc="left")]
