@@ -4,12 +4,10 @@ Loaded inside a notebook's kernel by tests/test_every_figure.py: `watch()` (firs
 and, each time a figure is drawn, the text it actually drew (tick labels out of view are not drawn, so they are
 not counted); `report()` (last cell) draws every figure once more as saving it does and prints, as JSON, the
 problems found: text cut by the figure's edge, two texts overlapping, and a legend covering another text or a
-data marker; and, for a figure shown as a picture, its description and the alt text of the <img> in its HTML.
+data marker; and, for a figure shown as a picture, its description and the alt text its PNG output carries.
 """
 
-import html
 import json
-import re
 import weakref
 
 import numpy as np
@@ -174,17 +172,16 @@ def _title(figure: Figure) -> str:
 
 
 def described(figure: Figure) -> dict:
-    """A figure shown as a picture (not ipympl's canvas): its description, and the alt text of the <img> in the
-    HTML it shows itself as (unescaped: what a screen reader reads), None where either is missing."""
+    """A figure shown as a picture (not ipympl's canvas): its description, and the alt text its PNG output
+    carries in its metadata (what the course's JupyterLab extension and the website give the <img>), None where
+    either is missing."""
     if type(figure.canvas).__module__.startswith("ipympl"):
         return {"interactive": True}
     bundle, metadata = figure._repr_mimebundle_() if hasattr(figure, "_repr_mimebundle_") else ({}, {})
-    found = re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="([^"]*)">', bundle.get("text/html", ""))
     return {
         "interactive": False,
         "description": getattr(figure, "description", None) or None,
-        "alt": html.unescape(found.group(1)) if found else None,
-        "png_too": "image/png" in bundle and metadata.get("image/png", {}).get("alt") == figure.description,
+        "alt": metadata.get("image/png", {}).get("alt") if "image/png" in bundle else None,
     }
 
 

@@ -154,12 +154,6 @@ def interactive_figures():
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 24: the lead wires FigureBox.set_description into explorers.py and models/simulator.py "
-    "(helper A's files)"
-    " with the sentences in helper D's report; then this passes and this marker must go",
-)
 @pytest.mark.parametrize(
     "name", ["CooperationSimulator", "CountryExplorer", "TimelineExplorer", "InstrumentTimeline", "ResponseExplorer"]
 )

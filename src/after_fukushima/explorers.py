@@ -118,7 +118,9 @@ class CountryExplorer(FigureBox):
                 self.chips,
                 *fitting(self.figure.canvas),
                 self.summary,
-            ]
+            ],
+            description=f"One line per country chosen (up to {self.most}): {ylabel} by year, {self.first_year}-"
+            f"{self.last_year}, on one scale from 0 to {self.top:.0f}{unit} for every country.",
         )
         keep_one(("CountryExplorer", title), self)  # re-running the cell closes the copy made before
         self.show(start)
@@ -332,7 +334,12 @@ class TimelineExplorer(FigureBox):
         self.slider, self.previous, self.next, buttons = stepper(labels, "Event", self.show)
         self.text = widgets.HTML()
         self.blitter = Blitter(self.figure, [self.marker])  # only the marker moves (see after_fukushima.redraw)
-        super().__init__(children=[buttons, self.slider, *fitting(self.figure.canvas), self.text])
+        super().__init__(
+            children=[buttons, self.slider, *fitting(self.figure.canvas), self.text],
+            description=f"A dot for each of {len(events)} events from {_day(events['date'].iloc[0])} to "
+            f"{_day(events['date'].iloc[-1])}, placed by hours after the earthquake (across) in lanes by kind of "
+            "event; a large red dot marks the event chosen.",
+        )
         keep_one(("TimelineExplorer", until), self)
         self.show(0)
 
@@ -481,7 +488,12 @@ class InstrumentTimeline(FigureBox):
         self.slider, self.previous, self.next, buttons = stepper(labels, "Instrument", self.show)
         self.text = widgets.HTML()
         self.blitter = Blitter(self.figure, [self.marker])  # only the ring moves (see after_fukushima.redraw)
-        super().__init__(children=[buttons, self.slider, *fitting(self.figure.canvas), self.text])
+        super().__init__(
+            children=[buttons, self.slider, *fitting(self.figure.canvas), self.text],
+            description=f"A dot for each of {len(placed)} instruments by the year it began to work, "
+            f"{int(placed['since'].min())}-{int(placed['since'].max())}, in lanes by kind: colour for scope, filled "
+            "if it binds states; dashed red lines mark crises, a black ring the instrument chosen.",
+        )
         keep_one(("InstrumentTimeline", until, start), self)
         self.show(0)
         if start is not None:  # open at one instrument (its short name), for example the first after an event
@@ -572,7 +584,12 @@ class ResponseExplorer(FigureBox):
         )
         self.summary = widgets.HTML()
         self.picker.observe(lambda change: self.show(change["new"]), names="value")
-        super().__init__(children=[self.picker, *fitting(self.figure.canvas), self.summary])
+        super().__init__(
+            children=[self.picker, *fitting(self.figure.canvas), self.summary],
+            description="For the country chosen: bars of reactors in service at each year end (left scale), a line "
+            "of nuclear share of electricity (right scale, 0-100%) and a coloured vertical line per decision after "
+            "March 2011.",
+        )
         keep_one(("ResponseExplorer", first_year), self)
         self.show(start)
 

@@ -78,9 +78,11 @@ class CourseFigure(Figure):
     """A figure that shows itself when a notebook cell returns it, whatever matplotlib backend is active.
 
     ``description`` is one sentence saying what a sighted reader sees (not the title): set it where the figure is
-    drawn, from the data drawn. A described figure shows itself as HTML, ``<img alt="description">`` with the PNG
-    inside (JupyterLab and Jupyter Book prefer HTML to PNG, and show a PNG output with no alt text), beside the PNG
-    itself for every other reader (nbconvert, PDF); its plain text is its ``repr`` and the description.
+    drawn, from the data drawn. A described figure's PNG output carries it as metadata, ``{"image/png": {"alt":
+    description}}`` (beside the width and height JupyterLab reads there): the course's JupyterLab extension
+    (labextension/) makes it the image's alt text, and `make site` the website's. Its plain text is its ``repr``
+    and the description. (The PNG is not repeated inside an HTML <img>: that doubled every stored figure and made
+    a changed figure 100 KB of git diff again, where nbdime shows a PNG as its checksum.)
     """
 
     description = ""
@@ -96,17 +98,13 @@ class CourseFigure(Figure):
         return buffer.getvalue()
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
-        """(data, metadata): the PNG, the plain text and, if described, the HTML; the description is also the
-        PNG's metadata 'alt' (which the course's JupyterLab extension gives the image as alt text)."""
-        png = base64.b64encode(self._repr_png_()).decode("ascii")
-        bundle, metadata = {"image/png": png, "text/plain": repr(self)}, {}
-        if self.description:
-            bundle["text/plain"] += "\n" + self.description
-            bundle["text/html"] = (
-                f'<img src="data:image/png;base64,{png}" alt="{html.escape(self.description, quote=True)}">'
-            )
-            metadata["image/png"] = {"alt": self.description}
-        return bundle, metadata
+        """(data, metadata): the PNG (base64) and the plain text; if described, the description is the PNG's
+        metadata 'alt' and the plain text's second line."""
+        bundle = {"image/png": base64.b64encode(self._repr_png_()).decode("ascii"), "text/plain": repr(self)}
+        if not self.description:
+            return bundle, {}
+        bundle["text/plain"] += "\n" + self.description
+        return bundle, {"image/png": {"alt": self.description}}
 
     def __repr__(self) -> str:
         titles = [ax.get_title(loc="left") for ax in self.axes if ax.get_title(loc="left")]

@@ -228,7 +228,10 @@ class CooperationSimulator(FigureBox):
                 self.cost_rule,
                 *fitting(self.figure.canvas),
                 self.summary,
-            ]
+            ],
+            description="Left: coverage and protection (% of reactors in service) against depth of commitment, 0 to "
+            f"1; right: a bar for each of the {len(attrs)} countries, its net gain of joining, coloured by whether "
+            "it joins.",
         )
         keep_one(("CooperationSimulator", repr(design), repr(self.weights)), self)  # a re-run closes the copy before
         self.update()
