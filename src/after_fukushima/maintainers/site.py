@@ -270,7 +270,7 @@ def main(argv=None) -> int:
         return 2
     files = [path for path in html.rglob("*") if path.is_file()]
     size = sum(path.stat().st_size for path in files) / 1e6
-    page_count = sum(1 for path in files if path.suffix == ".html")
+    page_count = sum(1 for path in files if path.suffix == ".html" and "_static" not in path.relative_to(html).parts)
     print(
         f"The website: {html}/index.html ({page_count} pages, {size:.1f} MB, built in "
         f"{time.perf_counter() - started:.0f} s). Serve it with: python -m http.server -d {html}"
