@@ -2,7 +2,7 @@
 ~/.after_fukushima/progress.sqlite; each notebook that nbval runs starts with an empty one, as under
 `make execute`, so that stored outputs compare exactly.
 
-The suite runs in parallel with pytest-xdist (``-n auto --dist loadgroup`` in pyproject.toml's addopts; ``-n 0``
+The suite runs in parallel with pytest-xdist (``-n auto --dist loadfile`` in pyproject.toml's addopts; ``-n 0``
 runs it in one process). Each worker is a process of its own, with its own temporary folders and progress files.
 Tests that must run in one process, one after the other, share an xdist group (see ``group_of``); every other test
 may run in any worker."""

@@ -37,10 +37,11 @@ def course_copy(tmp_path, monkeypatch) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """The system's Chromium, driven by Playwright (never a downloaded browser), for tests/browser and tests/hub:
-    one per test process (each test opens its own context, with its own cookies and storage)."""
+    """The system's Chromium, driven by Playwright (never a downloaded browser), for tests/browser and tests/hub.
+    Module scope, not session: Playwright's sync API keeps an asyncio loop running in the main thread while it is
+    started, and a later test of the same worker that calls asyncio.run() would then fail."""
     from chromium import ARGUMENTS, CHROMIUM, NO_BROWSER
     from playwright.sync_api import sync_playwright
 

@@ -2,8 +2,8 @@
 
 The root conftest.py gives each test an xdist group (group_of): a notebook's cells share one kernel and run in order,
 a browser module's tests share one JupyterLab and run in order, and the JupyterHub tests run one after the other.
-pyproject.toml's addopts must ask for --dist loadgroup, or the groups are ignored and a notebook's cells are spread
-over workers (each cell then runs in a kernel that never ran the cells above it)."""
+pyproject.toml's addopts must ask for --dist loadfile (xdist's loadgroup did not keep nbval's cells together), or a
+notebook's cells are spread over workers (each cell then runs in a kernel that never ran the cells above it)."""
 
 import importlib.util
 import shlex
@@ -48,4 +48,4 @@ def test_a_notebook_outside_the_checkout_still_runs_in_one_group():
 def test_the_suite_asks_xdist_to_keep_the_groups():
     options = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
     words = shlex.split(options["addopts"])
-    assert "-n" in words and words[words.index("--dist") + 1] == "loadgroup", words
+    assert "-n" in words and words[words.index("--dist") + 1] == "loadfile", words
