@@ -174,5 +174,5 @@ load: $(VENV)/.installed-test
 	$(BIN)/python -m after_fukushima.maintainers.hub_load --students $(STUDENTS) $(if $(HUB),--hub "$(HUB)") $(if $(REPO),--repo "$(REPO)")
 
 clean:
-	rm -rf $(VENV) .venv-latest .venv-oldest .pytest_cache
+	rm -rf $(VENV) .venv-latest .venv-oldest .pytest_cache tests/browser/axe/node_modules
 	@git config --unset diff.jupyternotebook.command 2>/dev/null || true  # its command lived in .venv

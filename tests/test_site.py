@@ -140,3 +140,36 @@ def test_the_readmes_placeholder_links_point_at_the_repository_set_for_the_site(
         "https://school.github.io/course/",
         "https://mybinder.org/v2/gh/school/course/main?urlpath=lab",
     ]
+
+
+def test_a_described_figure_gets_its_description_as_the_websites_alt_text(tmp_path):
+    """Issue 24, item 2: a figure's description lives in its PNG output's metadata; myst-nb reads alt text only from
+    the cell's metadata, so the book's copy of the notebook has it there (the original is not changed)."""
+    import nbformat
+
+    figure = nbformat.v4.new_output(
+        "display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}, metadata={}
+    )
+    described = nbformat.from_dict({**figure, "metadata": {"image/png": {"alt": "Bars for 3 countries."}}})
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# A lesson"), nbformat.v4.new_code_cell("f()", outputs=[described])]
+    )
+    source, target = tmp_path / "lesson.ipynb", tmp_path / "book" / "lesson.ipynb"
+    target.parent.mkdir()
+    nbformat.write(notebook, source)
+    before = source.read_bytes()
+    assert site.with_alt_text(source, target) is True
+    copy = nbformat.read(target, as_version=4)
+    assert copy.cells[1].metadata["mystnb"]["image"]["alt"] == "Bars for 3 countries."
+    assert source.read_bytes() == before
+
+    plain = tmp_path / "plain.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("f()", outputs=[figure])]), plain)
+    assert site.with_alt_text(plain, tmp_path / "book" / "plain.ipynb") is False
+    assert not (tmp_path / "book" / "plain.ipynb").exists()
+
+    other = nbformat.from_dict({**figure, "metadata": {"image/png": {"alt": "Dots for 2 years."}}})
+    notebook.cells[1].outputs.append(other)
+    nbformat.write(notebook, source)
+    with pytest.raises(CourseError, match="draw each figure in a cell of its own"):
+        site.with_alt_text(source, target)

@@ -124,6 +124,11 @@ def test_every_page_loads_only_from_the_host_links_only_to_what_exists_and_logs_
             name = current["name"] = urlsplit(page.url).path.lstrip("/")  # index.html sends the reader to README
             if name.startswith(NOTEBOOK_PAGES) and page.locator(".af-run a[download]").count() != 1:
                 problems.append(f"{name}: no 'Run this lesson for real' box with the notebook to download")
+            unnamed = page.eval_on_selector_all(
+                "article img", "images => images.filter(i => !i.alt || /\\.(png|svg|jpe?g)$/.test(i.alt)).length"
+            )
+            if unnamed:
+                problems.append(f"{name}: {unnamed} images whose alt text is missing or a file name")
             hidden = page.eval_on_selector_all(
                 "article thead", "heads => heads.filter(h => h.textContent.trim() && !h.checkVisibility()).length"
             )

@@ -6,7 +6,8 @@
 Jupyter Book 1 reads only files under its book folder, and the course's files live where the course needs them
 (README.md, notebooks/, exercises/, teacher/, ...). So ``assemble`` makes a scratch book in ``_site/book``: the
 configuration and index pages of ``site/`` copied, and each page ``site/_toc.yml`` names linked (a symbolic link)
-from the checkout at the same relative path, so that the course's own relative links keep working. ``build``
+from the checkout at the same relative path, so that the course's own relative links keep working; a notebook
+whose figures are described is copied instead, with each description where myst-nb reads alt text. ``build``
 then writes the website to ``_site/html`` with Sphinx, without running a notebook (nbval already did).
 
 This module is also the Sphinx extension the book loads (``setup``): it puts a "Run this lesson" box under the
@@ -23,6 +24,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
+import nbformat
 import yaml
 from docutils import nodes
 
@@ -104,7 +106,8 @@ def assemble(
     for source in [*linked, *(checkout / name for name in ALSO)]:
         target = book / source.relative_to(checkout)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.symlink_to(source)
+        if source.suffix != ".ipynb" or not with_alt_text(source, target):
+            target.symlink_to(source)
     if repo or hub:
         config_path = book / "_config.yml"
         config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
@@ -114,6 +117,36 @@ def assemble(
             config["sphinx"]["config"]["after_fukushima_hub"] = hub
         config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return linked
+
+
+def with_alt_text(source: Path, target: Path) -> bool:
+    """Write to ``target`` a copy of the notebook ``source`` whose figures carry their descriptions as the website's
+    alt text, and return True; return False (nothing written) if no output of it is described.
+
+    A course figure stores its description in its PNG output's metadata (``metadata['image/png']['alt']``, from
+    after_fukushima.plots.CourseFigure), which JupyterLab's course extension reads; myst-nb takes an image's alt
+    text only from its cell's metadata (``mystnb.image.alt``), so the copy puts it there. Raises CourseError for a
+    cell with two differently described figures, which one cell-level alt text could not tell apart.
+    """
+    notebook = nbformat.read(source, as_version=4)
+    described = False
+    for number, cell in enumerate(notebook.cells):
+        alts = {
+            output.get("metadata", {}).get("image/png", {}).get("alt")
+            for output in cell.get("outputs", [])
+            if "image/png" in output.get("data", {})
+        } - {None}
+        if len(alts) > 1:
+            raise CourseError(
+                f"Cell {number + 1} of {source.name} shows {len(alts)} described figures: the website gives a cell "
+                "one alt text, so draw each figure in a cell of its own."
+            )
+        if alts:
+            cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alts.pop()
+            described = True
+    if described:
+        nbformat.write(notebook, target)
+    return described
 
 
 def build(out: Path = BUILD, *, repo: str | None = None, hub: str | None = None) -> Path:
