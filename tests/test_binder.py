@@ -41,9 +41,13 @@ def test_the_binder_install_steps_give_a_working_lesson_00(tmp_path):
     python = environment / "bin" / "python"
     # What Binder installs from environment.yml that the lesson needs: the course's runtime packages.
     runtime = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "-c", str(ROOT / "constraints.txt"), *runtime], check=True
-    )
+    # Binder installs them with conda; here uv (beside this Python, as make test installs it) or pip stands in.
+    uv = Path(sys.executable).with_name("uv")
+    if uv.exists():
+        installer = [str(uv), "pip", "install", "--python", str(python)]
+    else:
+        installer = [str(python), "-m", "pip", "install"]
+    subprocess.run([*installer, "--quiet", "-c", str(ROOT / "constraints.txt"), *runtime], check=True)
     shell = {"PATH": f"{environment / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path / "home")}
     subprocess.run(["bash", "postBuild"], cwd=checkout, env=shell, check=True)
     settings = environment / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
