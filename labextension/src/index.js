@@ -1,5 +1,6 @@
-// After Fukushima's JupyterLab extension: a notebook nobody changed is not marked modified, and a figure's
-// description is its image's alt text.
+// After Fukushima's JupyterLab extension: a notebook nobody changed is not marked modified, a figure's
+// description is its image's alt text, a slider's handle is named by its label, and links in a lesson's text
+// are underlined (style/index.css).
 //
 // The course saves widget state with each notebook (lab-overrides.json, saveState), so that a lesson reopened
 // without a kernel still shows its exercises. The widget manager then marks the notebook modified whenever it
@@ -96,4 +97,40 @@ const descriptions = {
   }
 };
 
-export default [plugin, descriptions];
+/**
+ * Name each slider's handle after its label. ipywidgets draws a slider's handle (noUiSlider) as role=slider
+ * with no accessible name, so a screen reader announces "slider" only; its visible label (the widget's
+ * description, "Event", "Vendor duty") sits beside it. Sliders appear whenever a cell runs, so new ones are
+ * looked for on every change of the page (cheap: a query over the slider widgets only).
+ */
+function nameSliders(root) {
+  for (const slider of root.querySelectorAll('.widget-slider')) {
+    const label = slider.querySelector(':scope > .widget-label');
+    const name = label ? label.textContent.trim() : '';
+    for (const handle of slider.querySelectorAll('[role="slider"]')) {
+      if (name && handle.getAttribute('aria-label') !== name) {
+        handle.setAttribute('aria-label', name);
+      }
+    }
+  }
+}
+
+const sliderNames = {
+  id: 'after-fukushima-lab:slider-names',
+  description: "Gives each ipywidgets slider's handle its label as an accessible name.",
+  autoStart: true,
+  activate: () => {
+    let queued = false;
+    new MutationObserver(() => {
+      if (!queued) {
+        queued = true;
+        requestAnimationFrame(() => {
+          queued = false;
+          nameSliders(document.body);
+        });
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+};
+
+export default [plugin, descriptions, sliderNames];
