@@ -102,7 +102,12 @@ def test_a_trend_word_follows_the_data():
     rising = mix.copy()
     germany = rising["country"] == "Germany"
     rising.loc[germany & (rising["year"] == 2024), "nuclear_share_pct"] = 40.0
-    assert "nuclear rose from 23% (2010) to 40% (2024) in Germany" in figures.what_replaced_nuclear(rising).description
+    said = figures.what_replaced_nuclear(rising).description
+    assert "nuclear in Germany fell from 22.5% (2010) to 1% (2023), then rose to 40% (2024)" in said
+    assert "in Japan fell from 25.3% (2010) to 0% (2014), then rose to 8% (2024)" in said
+    steady = mix.copy()
+    steady.loc[steady["country"] == "Germany", "nuclear_share_pct"] = 30.0
+    assert "nuclear in Germany stayed at 30.0% from 2010 to 2024" in figures.what_replaced_nuclear(steady).description
 
 
 def test_the_maps_count_what_they_colour():
@@ -113,8 +118,13 @@ def test_the_maps_count_what_they_colour():
         assert f"{category} ({count})" in said
     sites = load_table("reactor_sites")
     said = figures.sites_map(load_geojson("country_outlines"), sites).description
-    assert f"{len(sites)} nuclear power plant sites" in said
+    drawn = sites[sites["status_2011"].notna()]  # a site with nothing built by 11 March 2011 has no dot
+    assert f"{len(drawn)} nuclear power plant sites" in said and len(drawn) < len(sites)
     assert f"{(sites['status_2011'] == 'in service').sum()} in service" in said
+    per_country = drawn["country"].value_counts()
+    second = sorted(set(per_country), reverse=True)[1]
+    tied = sorted(per_country[per_country == second].index)
+    assert f"then {' and '.join(tied)} ({second}{' each' if len(tied) > 1 else ''})" in said
 
 
 def test_the_class_reports_sentences_count_its_squares_and_bars(tmp_path):
@@ -130,7 +140,11 @@ def test_the_class_reports_sentences_count_its_squares_and_bars(tmp_path):
         {"exercise": ["a-hard-one", "an-easy-one"], "right_first_try": [1, 5], "tried": [6, 5]}, index=[0, 1]
     )
     said = first_try_sentence(summary)
-    assert "fewest right at the first try: a-hard-one (1 of 6), most: an-easy-one (5 of 5)" in said
+    assert "lowest share right at the first try: a-hard-one (1 of 6), highest: an-easy-one (5 of 5)." in said
+    tied = pd.concat([summary, summary.assign(exercise=["b-hard-one", "b-easy-one"])], ignore_index=True)
+    assert "a-hard-one (1 of 6, with 1 more at 17%), highest: an-easy-one (5 of 5, with 1 more at 100%)" in (
+        first_try_sentence(tied)
+    )
     assert first_try_sentence(summary.iloc[:0]) == "No bars: no graded exercise has been tried yet."
     assert one_sentence(report.first_try_chart(attempts, source="Source: test").description)
 

@@ -119,8 +119,8 @@ class CountryExplorer(FigureBox):
                 *fitting(self.figure.canvas),
                 self.summary,
             ],
-            description=f"One line per country chosen (up to {self.most}): {ylabel} by year, {self.first_year}-"
-            f"{self.last_year}, on one scale from 0 to {self.top:.0f}{unit} for every country.",
+            description=f"One line per country chosen (up to {self.most}): {title[:1].lower() + title[1:]} by year, "
+            f"{self.first_year}-{self.last_year}, on one scale from 0 to {self.top:.0f}{unit} for every country.",
         )
         keep_one(("CountryExplorer", title), self)  # re-running the cell closes the copy made before
         self.show(start)
@@ -587,8 +587,8 @@ class ResponseExplorer(FigureBox):
         super().__init__(
             children=[self.picker, *fitting(self.figure.canvas), self.summary],
             description="For the country chosen: bars of reactors in service at each year end (left scale), a line "
-            "of nuclear share of electricity (right scale, 0-100%) and a coloured vertical line per decision after "
-            "March 2011.",
+            "of nuclear share of electricity (right scale, 0-100%) and a vertical line per decision or proposal after "
+            "March 2011, coloured by kind (dashed: a proposed reversal; dotted: no return).",
         )
         keep_one(("ResponseExplorer", first_year), self)
         self.show(start)

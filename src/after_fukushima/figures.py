@@ -128,13 +128,22 @@ def ines_levels(accidents: pd.DataFrame):
     ax.invert_yaxis()
     ax.set_xlim(0, 7.6)
     top = accidents["ines_level"].max()
-    at_top = accidents[accidents["ines_level"] == top]
-    highest = [f"{event} ({date.year})" for event, date in zip(at_top["event"], at_top["date"])]
-    others = accidents[accidents["ines_level"] < top]["ines_level"]
-    rest = f"; the other {len(others)} are at levels {others.min()}-{others.max()}" if len(others) else ""
+    highest = [label for label, level in zip(labels, accidents["ines_level"]) if level == top]
+    others = accidents[accidents["ines_level"] < top]
+    rest = (
+        f"; the other {len(others)} are at levels {others['ines_level'].min()}-{others['ines_level'].max()}"
+        if len(others)
+        else ""
+    )
+    unofficial = [
+        f"{event}'s {level} ({date.year})"
+        for event, date, level, rating in zip(others["event"], others["date"], others["ines_level"], others["rating"])
+        if rating == "unofficial"
+    ]
+    given = f" ({listed(unofficial)}: unofficial, rated afterwards)" if unofficial else ""
     return fig.describe(
         f"Bars for {len(accidents)} accidents from {accidents['date'].min().year} to {accidents['date'].max().year}: "
-        f"{listed(highest)} {'is' if len(highest) == 1 else 'are'} at level {top}{rest}."
+        f"{listed(highest)} {'is' if len(highest) == 1 else 'are'} at level {top}{rest}{given}."
     )
 
 
@@ -232,10 +241,10 @@ def human_toll(accident: pd.DataFrame):
     ax.set_xlim(0, rows["high"].max() * 1.15)
     count = {quantity: f"{rows.loc[quantity, 'high']:,.0f}" for quantity in TOLL}
     return fig.describe(
-        f"Five separate bars: {count['deaths_quake_tsunami']} dead and {count['missing_quake_tsunami']} missing from "
-        f"the earthquake and tsunami, {count['disaster_related_deaths']} evacuees' disaster-related deaths, "
-        f"{count['acute_radiation_deaths']} acute radiation deaths and {count['radiation_death_recognised']} "
-        "cancer death recognised as from radiation."
+        f"Five separate bars: {count['deaths_quake_tsunami']} dead and {count['missing_quake_tsunami']} missing "
+        f"(earthquake and tsunami), {count['disaster_related_deaths']} disaster-related deaths of Fukushima "
+        f"evacuees, {count['acute_radiation_deaths']} acute radiation deaths and {count['radiation_death_recognised']} "
+        "worker's cancer death recognised for compensation as from radiation."
     )
 
 
@@ -312,11 +321,19 @@ def sites_map(outlines: dict, sites: pd.DataFrame):
     as_map(ax, (-180, 180), (-60, 85))
     # In the South Pacific, clear of South America: tests/test_figure_layout.py checks that no map legend covers land.
     ax.legend(loc="lower left", frameon=False, title="Site on 11 March 2011\n(area: capacity)", alignment="left")
-    counts = [f"{(sites['status_2011'] == status).sum()} {status}" for status in SITE_COLOURS]
-    most = sites.groupby("country").size().sort_values(ascending=False, kind="stable")
+    drawn = sites[sites["status_2011"].isin(list(SITE_COLOURS))]  # a site with nothing built by then has no dot
+    counts = [f"{(drawn['status_2011'] == status).sum()} {status}" for status in SITE_COLOURS]
+    per_country = drawn.groupby("country").size()
+    first, second = sorted(set(per_country), reverse=True)[:2]
+
+    def having(count: int) -> str:
+        named = [the(country) for country in sorted(per_country[per_country == count].index)]
+        return f"{listed(named)} ({count}{' each' if len(named) > 1 else ''})"
+
     return fig.describe(
-        f"A world map with a dot for each of {len(sites)} nuclear power plant sites ({listed(counts)}); "
-        f"{the(most.index[0])} has the most ({most.iloc[0]}), then {the(most.index[1])} ({most.iloc[1]})."
+        f"A world map with a dot for each of {len(drawn)} nuclear power plant sites on 11 March 2011 "
+        f"({listed(counts)}); {having(first)} {'has' if (per_country == first).sum() == 1 else 'have'} the most, "
+        f"then {having(second)}."
     )
 
 
@@ -337,10 +354,13 @@ def largest_fleets(fleet: pd.DataFrame, year: int = 2010, top: int = 15):
         f"{the(row['country'])} ({row['reactors']})" for _, row in chosen.iloc[::-1].head(3).iterrows()
     )
     smallest = chosen.iloc[0]
+    that_year = fleet[(fleet["year"] == year) & (fleet["country"] != "World")]
+    tied = that_year[(that_year["reactors"] == smallest["reactors"]) & ~that_year["country"].isin(chosen["country"])]
+    also = f", as {'does' if len(tied) == 1 else 'do'} {listed(map(the, sorted(tied['country'])))} (not shown)"
     return fig.describe(
         f"Bars for {len(chosen)} countries: {first} has the most reactors in service at the end of {year}"
         + (f", then {listed(next_ones)}" if next_ones else "")
-        + f"; the smallest shown, {the(smallest['country'])}, has {smallest['reactors']}."
+        + f"; the smallest shown, {the(smallest['country'])}, has {smallest['reactors']}{also if len(tied) else ''}."
     )
 
 
@@ -369,8 +389,8 @@ def world_buildout(fleet: pd.DataFrame):
     peak = world.loc[world["reactors"].idxmax()]
     return fig.describe(
         f"A line of the world's reactors in service from {first['reactors']} in {first['year']} to "
-        f"{last['reactors']} in {last['year']} (the most, {peak['reactors']}, in {peak['year']}), with Three Mile "
-        "Island, Chernobyl and Fukushima marked."
+        f"{last['reactors']} in {last['year']} (the most up to {last['year']}, {peak['reactors']}, in {peak['year']}), "
+        "with Three Mile Island, Chernobyl and Fukushima marked."
     )
 
 
@@ -640,9 +660,15 @@ def what_replaced_nuclear(mix: pd.DataFrame, countries=("Germany", "Japan"), fir
         rows = mix[(mix["country"] == country) & mix["year"].between(first, last)].set_index("year")
         start = 2010 if 2010 in rows.index else rows.index.min()  # the last year before the accident
         before, after = rows.loc[start, "nuclear_share_pct"], rows.loc[rows.index.max(), "nuclear_share_pct"]
-        said.append(
-            f"{trend(before, after)} from {before:.0f}% ({start}) to {after:.0f}% ({rows.index.max()}) in {country}"
-        )
+        low = rows.loc[start:, "nuclear_share_pct"].idxmin()  # a fall and a recovery: say both
+        if rows.loc[low, "nuclear_share_pct"] < min(before, after) - 1:
+            went = f"fell from {before:.1f}% ({start}) to {rows.loc[low, 'nuclear_share_pct']:.0f}% ({low}), then rose"
+        elif before == after:
+            went = f"stayed at {before:.1f}% from {start}"
+        else:
+            went = f"{trend(before, after)} from {before:.1f}% ({start})"
+        end = f"{after:.0f}% ({rows.index.max()})" if before != after else str(rows.index.max())
+        said.append(f"in {country} {went} to {end}")
     return fig.describe(
         "Lines of the nuclear, fossil and renewable shares of electricity, one panel a country: nuclear "
         f"{listed(said)}."
@@ -650,7 +676,7 @@ def what_replaced_nuclear(mix: pd.DataFrame, countries=("Germany", "Japan"), fir
 
 
 def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = False):
-    """The countries of national_responses coloured by their first decision after March 2011 (or their latest).
+    """The countries of national_responses coloured by their earliest decision in the table (or their latest).
 
     The legend lists the categories in the order of RESPONSE_CATEGORIES with the number of countries in each
     (``responses_map_categories`` gives the same counts as a table). A 'proposed reversal' (a government's
@@ -661,7 +687,7 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
 
     hatched = {"proposed reversal"}
     pick = responses_map_categories(responses, latest=latest)
-    when = "latest decision in the course table" if latest else "first decision after March 2011"
+    when = "latest decision in the course table" if latest else "earliest decision in the course table"
     fig, ax = new_figure(
         f"National responses: each country's {when}",
         ylabel="",
@@ -705,7 +731,11 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
     counts = [
         f"{category} ({(pick == category).sum()})" for category in RESPONSE_CATEGORIES if (pick == category).any()
     ]
-    return fig.describe(f"A world map with {len(pick)} countries coloured by their {when}: {', '.join(counts)}.")
+    # The table begins in March 2011, but not every country's first row is of 2011: say which, with its year.
+    years = responses.sort_values(["year", "date"], na_position="last").groupby("country")["year"].first()
+    later = [f"{the(country)}'s of {year}" for country, year in years.items() if year > 2011 and not latest]
+    note = f" ({listed(later)}: the table has no earlier row for them)" if later else ""
+    return fig.describe(f"A world map with {len(pick)} countries coloured by their {when}: {', '.join(counts)}{note}.")
 
 
 def responses_map_categories(responses: pd.DataFrame, *, latest: bool = False) -> pd.Series:

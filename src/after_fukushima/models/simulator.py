@@ -229,9 +229,10 @@ class CooperationSimulator(FigureBox):
                 *fitting(self.figure.canvas),
                 self.summary,
             ],
-            description="Left: coverage and protection (% of reactors in service) against depth of commitment, 0 to "
-            f"1; right: a bar for each of the {len(attrs)} countries, its net gain of joining, coloured by whether "
-            "it joins.",
+            description="Left: coverage (% of reactors in service held by members) and protection (depth × "
+            "coverage, on the same 0-100 scale) against depth of commitment, 0 to 1, dashed where the outcome "
+            f"starting from nobody differs; right: a bar for each of the {len(attrs)} countries, its net gain of "
+            "joining, blue if it joins, orange if it joins only when all start in, grey if it stays out.",
         )
         keep_one(("CooperationSimulator", repr(design), repr(self.weights)), self)  # a re-run closes the copy before
         self.update()

@@ -210,8 +210,13 @@ def first_try_sentence(summary: pd.DataFrame) -> str:
         return "No bars: no graded exercise has been tried yet."
     share = summary["right_first_try"] / summary["tried"]
     low, high = summary.loc[share.idxmin()], summary.loc[share.idxmax()]
+
+    def more(at: float) -> str:
+        others = int((share == at).sum()) - 1
+        return f", with {others} more at {at:.0%}" if others else ""
+
     return (
-        f"Bars for {len(summary)} graded exercises, split by how the students who tried did; fewest right at the "
-        f"first try: {low['exercise']} ({low['right_first_try']} of {low['tried']}), most: {high['exercise']} "
-        f"({high['right_first_try']} of {high['tried']})."
+        f"Bars for {len(summary)} graded exercises, split by how the students who tried did; lowest share right at "
+        f"the first try: {low['exercise']} ({low['right_first_try']} of {low['tried']}{more(share.min())}), "
+        f"highest: {high['exercise']} ({high['right_first_try']} of {high['tried']}{more(share.max())})."
     )
