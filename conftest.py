@@ -7,8 +7,10 @@ runs it in one process). Each worker is a process of its own, with its own tempo
 Tests that must run in one process, one after the other, share an xdist group (see ``group_of``); every other test
 may run in any worker."""
 
+import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ _scratch = Path(tempfile.mkdtemp(prefix="after-fukushima-test-"))
 
 
 def pytest_configure(config):
+    config.started = time.monotonic()
     os.environ[VARIABLE] = str(_scratch / "progress.sqlite")
     # Kernels started by nbval inherit this: a warning that would reach a student as stderr fails strict nbval.
     os.environ.setdefault("PYTHONWARNINGS", "default")
@@ -58,3 +61,16 @@ def pytest_runtest_setup(item):
         fresh = _scratch / f"{item.path.stem}.progress.sqlite"
         if os.environ.get(VARIABLE) != str(fresh):
             os.environ[VARIABLE] = str(fresh)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """After a whole run (no paths given, as make test runs it), write its time to test-artifacts/suite_time.json
+    for make bench's speed table; xdist's workers and partial runs write nothing."""
+    config = session.config
+    given = config.args_source == pytest.Config.ArgsSource.ARGS  # paths named on the command line
+    if hasattr(config, "workerinput") or given or not hasattr(config, "started"):
+        return
+    artifacts = config.rootpath / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    timing = {"seconds": round(time.monotonic() - config.started, 3), "tests": session.testscollected}
+    (artifacts / "suite_time.json").write_text(json.dumps(timing | {"exit": int(exitstatus)}) + "\n", encoding="utf-8")

@@ -6,7 +6,11 @@ pyproject.toml's addopts must ask for --dist loadfile (xdist's loadgroup did not
 notebook's cells are spread over workers (each cell then runs in a kernel that never ran the cells above it)."""
 
 import importlib.util
+import json
 import shlex
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -49,3 +53,14 @@ def test_the_suite_asks_xdist_to_keep_the_groups():
     options = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
     words = shlex.split(options["addopts"])
     assert "-n" in words and words[words.index("--dist") + 1] == "loadfile", words
+
+
+def test_a_whole_run_writes_its_time_for_make_bench_and_a_partial_run_does_not(tmp_path):
+    shutil.copy(ROOT / "conftest.py", tmp_path)
+    (tmp_path / "test_one.py").write_text("def test_one():\n    assert 1 + 1 == 2\n", encoding="utf-8")
+    run = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    subprocess.run([*run, "test_one.py"], cwd=tmp_path, check=True, capture_output=True)
+    assert not (tmp_path / "test-artifacts" / "suite_time.json").exists()
+    subprocess.run(run, cwd=tmp_path, check=True, capture_output=True)
+    written = json.loads((tmp_path / "test-artifacts" / "suite_time.json").read_text(encoding="utf-8"))
+    assert written["tests"] == 1 and written["exit"] == 0 and written["seconds"] > 0
