@@ -127,8 +127,15 @@ PORT ?= 8888
 lab: $(VENV)/.installed $(LAB_OVERRIDES) $(LAB_EXTENSION)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.port=$(PORT) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
+# The suite in two parts (see pyproject.toml's pytest options): in parallel, then the browser and hub tests in one
+# process; its time goes to test-artifacts/suite_time.json for make bench's speed table.
+SERIAL_TESTS := tests/browser tests/hub
 test: $(VENV)/.installed-test $(LAB_OVERRIDES) $(LAB_EXTENSION) lint site
-	$(BIN)/python -m pytest
+	@mkdir -p test-artifacts; start=$$(date +%s); \
+	$(BIN)/python -m pytest -n auto --dist loadfile $(addprefix --ignore=,$(SERIAL_TESTS)) && \
+	$(BIN)/python -m pytest $(SERIAL_TESTS); status=$$?; \
+	echo "{\"seconds\": $$(( $$(date +%s) - start )), \"exit\": $$status}" > test-artifacts/suite_time.json; \
+	exit $$status
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check .
