@@ -9,10 +9,10 @@ against the sentences in the notebook file.
 from pathlib import Path
 
 import nbformat
+from test_lesson00_in_jupyterlab import IDLE
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = "notebooks/01_fukushima_accident.ipynb"
-IDLE = "window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
 
 
 def stored_descriptions(path: Path) -> list[str]:

@@ -33,6 +33,27 @@ def open_and_run_all(page, lab, notebook=NOTEBOOK, exercises=EXERCISES):
     assert page.get_by_text("Error displaying widget").count() == 0
 
 
+IDLE = "window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
+
+
+def save(page) -> None:
+    """Save the open notebook once its kernel is idle, and return when the server has written the file.
+
+    The save command's promise is awaited: waiting for the "modified" flag to clear is no proof, since a notebook
+    JupyterLab autosaved a moment before is not modified while its save is still on the way.
+    """
+    page.wait_for_function(IDLE, timeout=60_000)
+    page.evaluate("async () => { await window.jupyterapp.commands.execute('docmanager:save'); }")
+
+
+def save_and_stop_kernels(page) -> None:
+    """Save the open notebook (``save``), stop every kernel and wait until they are stopped, then reload the page:
+    the notebook as a student finds it the next day."""
+    save(page)
+    page.evaluate("async () => { await window.jupyterapp.serviceManager.sessions.shutdownAll(); }")
+    page.reload()
+
+
 def exercise(page, ident):
     return page.locator(f".af-exercise-{ident}")
 

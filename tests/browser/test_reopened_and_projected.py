@@ -8,11 +8,10 @@ keeps its track.
 """
 
 import pytest
-from test_lesson00_in_jupyterlab import open_and_run_all
+from test_lesson00_in_jupyterlab import IDLE, open_and_run_all, save, save_and_stop_kernels
 
 from after_fukushima.plots import SAVED_COPY
 
-IDLE = "window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
 DIRTY = "window.jupyterapp.shell.currentWidget.context.model.dirty"
 
 
@@ -43,10 +42,7 @@ def test_a_lesson_opened_without_running_it_is_not_modified(page, lab):
 def reopened_after_a_saved_run(page, lab) -> None:
     """Lesson 05 as a student leaves it and finds it the next day: run, saved, its kernel stopped, the page reloaded."""
     open_and_run_all(page, lab, "lab/tree/notebooks/05_national_responses.ipynb", 3)
-    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_function(f"!{DIRTY}", timeout=30_000)
-    page.evaluate("window.jupyterapp.serviceManager.sessions.shutdownAll()")
-    page.reload()
+    save_and_stop_kernels(page)
     page.wait_for_function(IDLE, timeout=90_000)
 
 
@@ -127,8 +123,8 @@ def test_a_reopened_notebook_is_modified_only_by_a_real_change(page, lab):
     assert page.evaluate(f"{cells}.model.cells.get(7).executionCount") == 2
     assert page.evaluate(SETTLED_DIRTY) is True
 
-    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_function(f"!{DIRTY}", timeout=30_000)
+    save(page)
+    assert page.evaluate(DIRTY) is False
     # Typing in a cell.
     page.locator(".jp-Notebook .jp-CodeCell").nth(3).locator(".cm-content").click()
     page.keyboard.type("# a note")

@@ -15,7 +15,7 @@ from pathlib import Path
 from chromium import exercises_in
 from PIL import Image
 from playwright.sync_api import expect
-from test_lesson00_in_jupyterlab import choose, exercise, open_and_run_all
+from test_lesson00_in_jupyterlab import choose, exercise, open_and_run_all, save_and_stop_kernels
 from test_reopened_and_projected import IDLE, contrast
 
 from after_fukushima import load_bank
@@ -24,7 +24,6 @@ from after_fukushima.scorecard import SAVED_COPY
 
 WORKSHEET = "exercises/03_worksheet_the_proposal.ipynb"
 FIGURES = Path(__file__).resolve().parents[2] / "test-artifacts" / "radio_contrast.json"  # for the notes
-DIRTY = "window.jupyterapp.shell.currentWidget.context.model.dirty"
 
 
 def run_worksheet(page, lab):
@@ -34,10 +33,7 @@ def run_worksheet(page, lab):
 
 def test_a_reopened_scorecard_says_it_is_a_saved_copy(page, lab):
     run_worksheet(page, lab)
-    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_function(f"!{DIRTY}", timeout=30_000)
-    page.evaluate("window.jupyterapp.serviceManager.sessions.shutdownAll()")
-    page.reload()
+    save_and_stop_kernels(page)
     page.wait_for_function(IDLE, timeout=90_000)
     card = page.locator(".af-scorecard-box.jupyter-widgets-disconnected")
     card.wait_for(timeout=60_000)

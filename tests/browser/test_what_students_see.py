@@ -5,7 +5,7 @@ the chosen category of a sort exercise marked unmistakably."""
 import json
 from pathlib import Path
 
-from test_lesson00_in_jupyterlab import check, exercise, hint, open_and_run_all
+from test_lesson00_in_jupyterlab import check, exercise, hint, open_and_run_all, save_and_stop_kernels
 
 CONTRAST_FIGURES = Path(__file__).resolve().parents[2] / "test-artifacts" / "contrast.json"  # for the notes
 
@@ -116,10 +116,7 @@ def test_a_lesson_reopened_after_its_kernel_stopped_still_shows_its_exercises(pa
     mc = exercise(page, "summit-place")
     mc.get_by_role("radio", name="Deauville, France").check()
     check(mc, "✔ Correct.")
-    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_function("!window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000)
-    page.evaluate("window.jupyterapp.serviceManager.sessions.shutdownAll()")
-    page.reload()
+    save_and_stop_kernels(page)
     page.wait_for_function("window.jupyterapp?.shell.currentWidget?.context?.isReady", timeout=90_000)
     page.locator(".af-exercise-summit-place").wait_for(timeout=60_000)
     page.wait_for_timeout(2000)
