@@ -7,7 +7,7 @@ import pytest
 
 from after_fukushima import explorers
 from after_fukushima.data import load_table
-from after_fukushima.explorers import CountryExplorer, InstrumentTimeline, TimelineExplorer
+from after_fukushima.explorers import CountryExplorer, InstrumentTimeline, ResponseExplorer, TimelineExplorer
 from after_fukushima.models import simulator as simulator_module
 from after_fukushima.models.cooperation import Design, Weights, course_attributes, net_gain, stable_memberships
 from after_fukushima.models.simulator import CooperationSimulator, gain_reach
@@ -80,6 +80,14 @@ FIGURES = {
     "instrument timeline": (
         lambda: InstrumentTimeline(load_table("safety_instruments"), load_table("nuclear_accidents"), source="test"),
         [slide(3), slide(10), slide(-1), slide(0)],  # -1: the last row, which may have no place on the axis
+    ),
+    "response explorer": (
+        lambda: ResponseExplorer(
+            load_table("reactor_fleet"), load_table("nuclear_share"), load_table("national_responses"), source="test"
+        ),
+        # Japan first, then fleets from two to three digits wide and back, and a country with a proposal
+        [setting("picker", "United States"), setting("picker", "Germany"), setting("picker", "Italy")]
+        + [setting("picker", "Taiwan"), setting("picker", "Japan")],
     ),
     "fukushima timeline": (
         lambda: TimelineExplorer(load_table("fukushima_timeline"), source="test"),

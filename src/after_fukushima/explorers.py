@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from after_fukushima.live import close_all, keep_one
 from after_fukushima.plots import (
@@ -567,12 +568,21 @@ class ResponseExplorer(FigureBox):
         self.share_axes = self.axes.twinx()
         self.share_axes.set_ylabel("nuclear share of electricity (%)")
         self.share_axes.set_ylim(0, 100)
-        self.share_axes.spines["right"].set_visible(True)
+        for side, spine in self.share_axes.spines.items():  # its right spine only: the others are the left axes'
+            spine.set_visible(side == "right")
         self.axes.set_xlim(first_year - 0.5, last_year + 1.5)  # room for decisions late in the last year
+        self.axes.set_axisbelow(True)  # the year grid under the bars
+        # The left scale changes with the country. Its tick labels all take three digits' width (padded with figure
+        # spaces), so that the layout made at the first draw fits every country; then a change redraws only the
+        # left axis, its spines, the bars, the share line and the decisions, over a saved picture of the rest (see
+        # after_fukushima.redraw), instead of the whole figure.
+        self.axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        self.axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f}".rjust(3, "\u2007")))
         self.first_year = first_year
         self.bars = None
         (self.line,) = self.share_axes.plot([], [], color=PALETTE["black"], marker=".", label="nuclear share (%)")
         self.marks = []
+        self.blitter = Blitter(self.figure, [self.axes.yaxis, *self.axes.spines.values(), self.line])
         handles = [
             Line2D([], [], color=colour, linewidth=2, linestyle=RESPONSE_LINESTYLES.get(category, "-"), label=category)
             for category, colour in RESPONSE_COLOURS.items()
@@ -603,8 +613,10 @@ class ResponseExplorer(FigureBox):
         decisions = self.responses[self.responses["country"] == country].sort_values(["year", "date"])
         if self.bars is not None:
             self.bars.remove()
+            self.blitter.discard(*self.bars)
         for mark in self.marks:
             mark.remove()
+        self.blitter.discard(*self.marks)
         self.bars = self.axes.bar(fleet["year"], fleet["reactors"], color=PALETTE["blue"], alpha=0.5, width=0.8)
         self.axes.set_ylim(0, max(5, int(fleet["reactors"].max() if len(fleet) else 0) * 1.75))
         self.line.set_data(shares["year"].astype(float), shares["nuclear_share_pct"])
@@ -617,7 +629,8 @@ class ResponseExplorer(FigureBox):
             )
             for day, year, category in zip(decisions["date"], decisions["year"], decisions["category"])
         ]
-        self.figure.canvas.draw_idle()
+        self.blitter.add(*self.bars, *self.marks)
+        self.blitter.update()
         self.summary.value = self.describe(country, fleet, shares, decisions)
 
     def describe(self, country, fleet, shares, decisions) -> str:
