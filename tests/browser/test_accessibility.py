@@ -1,4 +1,5 @@
-"""axe-core's WCAG 2.x A and AA rules over every lesson and worksheet, opened in JupyterLab after Run All.
+"""Every lesson and worksheet run in JupyterLab (Run All: every exercise shown, no error output, no JavaScript error),
+then checked with axe-core's WCAG 2.x A and AA rules.
 
 A violation in the course's own content (a notebook's outputs, its rendered markdown and the course's widgets,
 all of which live in ``.jp-OutputArea-output`` or ``.jp-RenderedMarkdown``) fails the test; a violation in
@@ -7,8 +8,9 @@ course cannot fix it. The counts per page, by rule and by where the node is, go 
 
 axe-core comes from npm, pinned in tests/browser/axe/package.json and package-lock.json; when
 tests/browser/axe/node_modules holds no copy of that version, the fixture installs it with
-``npm ci --prefix tests/browser/axe``. Without npm, or when npm ci fails (offline), the tests are skipped with a
-sentence saying so, unless AFTER_FUKUSHIMA_REQUIRE_BROWSER=1 (CI), which makes that a failure.
+``npm ci --prefix tests/browser/axe``. Without npm, or when npm ci fails (offline), the accessibility checks are
+skipped with a sentence saying so (after each notebook's run and its checks), unless AFTER_FUKUSHIMA_REQUIRE_BROWSER=1
+(CI), which makes that a failure.
 
 The same rules run over every page of the course's website (tests/browser/test_site_pages.py builds and serves it):
 a violation in a page's article fails, one in the theme's header, side bars, search or footer is listed.
@@ -57,9 +59,10 @@ def installed_version() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def axe_script() -> Path:
+def axe_script() -> Path | str:
     """tests/browser/axe/node_modules/axe-core/axe.min.js, installed with npm ci if it is missing or not the
-    pinned version."""
+    pinned version; or, when it cannot be had, a sentence saying why (``need_axe`` turns it into a skip, or a failure
+    in CI)."""
     if AXE_JS.is_file() and installed_version() == pinned_version():
         return AXE_JS
     npm = shutil.which("npm")
@@ -78,18 +81,26 @@ def axe_script() -> Path:
         )
         if done.returncode or not AXE_JS.is_file():
             problem = f"`npm ci --prefix tests/browser/axe` failed (exit {done.returncode}): {done.stderr[-1500:]}"
-    if problem:
-        if REQUIRED:
-            pytest.fail(f"AFTER_FUKUSHIMA_REQUIRE_BROWSER=1 but {problem}")
-        pytest.skip(f"accessibility tests skipped: {problem}")
-    return AXE_JS
+    return problem or AXE_JS
+
+
+def need_axe(script: Path | str) -> Path:
+    """The axe-core script, or a skip saying why there is none (a failure under AFTER_FUKUSHIMA_REQUIRE_BROWSER=1)."""
+    if isinstance(script, Path):
+        return script
+    if REQUIRED:
+        pytest.fail(f"AFTER_FUKUSHIMA_REQUIRE_BROWSER=1 but {script}")
+    pytest.skip(f"accessibility checks skipped: {script}")
 
 
 @pytest.fixture(scope="module")
 def page(browser, lab):
-    """One page for every notebook (one browser context), in THEME."""
+    """One page for every notebook (one browser context), in THEME; JavaScript errors go to page.js_errors."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and page.js_errors.append(message.text))
     page.goto(lab.url("lab"))
     page.wait_for_function(  # the themes are loaded and the command that changes them is there
         "document.body.dataset.jpThemeName && window.jupyterapp?.commands.hasCommand('apputils:change-theme')",
@@ -175,10 +186,16 @@ def described(node: dict) -> str:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_no_accessibility_violation_in_the_course(page, lab, axe_script, counts, notebook):
+def test_each_notebook_runs_without_error_or_accessibility_violation(page, lab, axe_script, counts, notebook):
+    """Run All in JupyterLab shows every exercise, no error output and no JavaScript error; then axe-core finds no
+    violation in the course's content. (One run of each notebook for both checks: the browser tests' longest part.)"""
+    page.js_errors.clear()
     open_and_run_all(page, lab, f"lab/tree/{notebook}", exercises_in(notebook))
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.js_errors == [], f"{notebook}: JavaScript errors after Run All: {page.js_errors}"
+    script = need_axe(axe_script)
     assert page.evaluate("document.body.dataset.jpThemeName") == THEME
-    nodes = axe_violations(page, axe_script)
+    nodes = axe_violations(page, script)
     page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")  # one kernel at a time
     course = [node for node in nodes if node["course"]]
     chrome = [node for node in nodes if not node["course"]]
@@ -195,6 +212,7 @@ def test_no_accessibility_violation_in_the_course(page, lab, axe_script, counts,
 
 def test_no_accessibility_violation_on_the_website(browser, served, site_html, axe_script, counts):  # noqa: F811
     """Every page of the website, in one browser context, in the light mode (or dark, with THEME's Dark)."""
+    axe_script = need_axe(axe_script)
     context = browser.new_context(viewport={"width": 1366, "height": 900}, service_workers="block")
     mode = "dark" if "Dark" in THEME else "light"
     context.add_init_script(f"localStorage.setItem('mode', '{mode}')")  # the theme's own switch keeps it there

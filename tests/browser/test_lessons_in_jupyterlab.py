@@ -1,26 +1,9 @@
-"""Every lesson after 00 and every worksheet open, run and show their widgets in JupyterLab without errors."""
+"""The interactive figures of lessons 01-05 answer their controls in JupyterLab. (That every lesson and worksheet
+runs in the browser without an error is checked with its accessibility, in test_accessibility.py: one Run All each.)"""
 
-import pytest
-from chromium import ROOT, exercises_in
 from test_lesson00_in_jupyterlab import open_and_run_all
 
 from after_fukushima import load_table
-
-# Every lesson after 00 and every worksheet, with the number of exercises each shows (a new lesson is included
-# without editing this file).
-LATER = [*ROOT.glob("notebooks/[0-9][0-9]_*.ipynb"), *ROOT.glob("exercises/*.ipynb")]
-NOTEBOOKS = [
-    (str(path.relative_to(ROOT)), exercises_in(str(path.relative_to(ROOT))))
-    for path in sorted(LATER, key=lambda path: (path.name[:2], path.parent.name != "notebooks"))
-    if path.name != "00_start_here.ipynb"  # lesson 00 has tests of its own
-]
-
-
-@pytest.mark.parametrize("notebook, exercises", NOTEBOOKS, ids=[path for path, _ in NOTEBOOKS])
-def test_notebook_runs_in_the_browser(page, lab, notebook, exercises):
-    open_and_run_all(page, lab, f"lab/tree/{notebook}", exercises)
-    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
-    assert page.js_errors == []
 
 
 def redraws(panel, act, expected: str) -> bool:
