@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from chromium import REQUIRED, ROOT, exercises_in
 from test_lesson00_in_jupyterlab import open_and_run_all
-from test_site_pages import served, site_html, site_pages  # noqa: F401 (the built site and its server: fixtures)
+from test_site_pages import site_pages
 
 AXE = Path(__file__).resolve().parent / "axe"
 AXE_JS = AXE / "node_modules" / "axe-core" / "axe.min.js"
@@ -210,7 +210,7 @@ def test_each_notebook_runs_without_error_or_accessibility_violation(page, lab, 
     )
 
 
-def test_no_accessibility_violation_on_the_website(browser, served, site_html, axe_script, counts):  # noqa: F811
+def test_no_accessibility_violation_on_the_website(browser, served, site_html, axe_script, counts):
     """Every page of the website, in one browser context, in the light mode (or dark, with THEME's Dark)."""
     axe_script = need_axe(axe_script)
     context = browser.new_context(viewport={"width": 1366, "height": 900}, service_workers="block")

@@ -1,64 +1,16 @@
 """The course website (make site) in Chromium: every page, served on 127.0.0.1, asks nothing of another host,
 links only to pages and anchors that exist, and logs no console error.
 
-The site is the one `make site` built in _site/html when it is newer than everything it is built from (so
-`make test`, which builds it first, does not build it twice); otherwise it is built once per session in a
-scratch folder. AFTER_FUKUSHIMA_SITE=<folder> tests another build (for example one made with a remote asset on,
-to see this test fail).
+The site and its server are conftest.py's fixtures ``site_html`` and ``served``, shared with test_accessibility.py.
 """
 
 import functools
-import http.server
-import os
 import re
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
-import pytest
-
-from after_fukushima.maintainers import site
-
 NOTEBOOK_PAGES = ("notebooks/", "exercises/", "teacher/class_report.html")
 IDS = re.compile(r"""\s(?:id|name)=["']([^"']+)["']""")
-
-
-def newest_input() -> float:
-    """The latest change to anything the site is built from (pages, site/, the build script)."""
-    inputs = [site.source_of(page) for page in site.pages()]
-    inputs += [site.CHECKOUT / name for name in site.ALSO]
-    inputs += [path for path in site.SITE.rglob("*") if path.is_file()]
-    inputs.append(Path(site.__file__))
-    return max(path.stat().st_mtime for path in inputs)
-
-
-@pytest.fixture(scope="session")
-def site_html(tmp_path_factory) -> Path:
-    chosen = os.environ.get("AFTER_FUKUSHIMA_SITE")
-    if chosen:
-        return Path(chosen)
-    built = site.BUILD / "html"
-    if (built / "index.html").is_file() and (built / "index.html").stat().st_mtime > newest_input():
-        return built
-    return site.build(tmp_path_factory.mktemp("site"))
-
-
-@pytest.fixture(scope="session")
-def served(site_html):
-    """The built site on http://127.0.0.1:<free port>/, from a thread of this process."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=site_html))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def site_pages(html: Path) -> list[str]:
