@@ -15,8 +15,10 @@ from pathlib import Path
 
 import matplotlib
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from after_fukushima import figures, load_bank, load_table
 from after_fukushima.data import load_geojson
@@ -159,6 +161,16 @@ def test_the_maps_show_the_tables_categories(responses, latest):
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     counts = Counter(expected.values())
     assert labels == [f"{c} ({counts[c]})" for c in RESPONSE_CATEGORIES if counts[c]]
+    # a proposal is hatched in the legend as on the map, so that it differs from a reversal of the same colour
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())
+    height = pixels.shape[0]
+    for label, swatch in zip(labels, fig.axes[0].get_legend().get_patches()):
+        box = swatch.get_window_extent()  # display pixels, origin bottom left
+        inside = pixels[height - int(box.y1) + 2 : height - int(box.y0) - 2, int(box.x0) + 2 : int(box.x1) - 2, :3]
+        colours = {tuple(colour) for colour in inside.reshape(-1, 3)}
+        assert (len(colours) > 1) == label.startswith("proposed reversal"), f"{label}: {len(colours)} colours drawn"
 
 
 def test_the_lesson_describes_the_first_map_as_the_table_has_it(responses):
@@ -289,11 +301,17 @@ def test_the_explorer_draws_every_country(responses):
 
     for category in RESPONSE_CATEGORIES:
         RESPONSE_COLOURS[category]  # noqa: B018 (a KeyError names the category without a colour)
-    explorer = ResponseExplorer(
-        load_table("reactor_fleet"), load_table("nuclear_share"), responses, source="test", start="Japan"
-    )
-    for country in sorted(responses["country"].unique()):
-        explorer.show(country)
+    shares = load_table("nuclear_share")
+    # as the lesson calls it (without the preliminary 2025 shares), and with every year
+    for table in (shares.query("year <= 2024"), shares):
+        explorer = ResponseExplorer(load_table("reactor_fleet"), table, responses, source="test", start="Japan")
+        left, right = explorer.axes.get_xlim()
+        for country in sorted(responses["country"].unique()):
+            explorer.show(country)
+            decisions = responses[responses["country"] == country]
+            assert len(explorer.marks) == len(decisions)
+            places = [mark.get_xdata()[0] for mark in explorer.marks]
+            assert all(left < place < right for place in places), f"{country}: a decision off the chart: {places}"
 
 
 # --- what the data show (sections 2 and 3, the maps' closing sentence) ---------------------------------------------

@@ -558,7 +558,9 @@ class ResponseExplorer(FigureBox):
         self.fleet, self.shares, self.responses = fleet, shares, responses
         countries = sorted(responses["country"].unique())
         self.picker = widgets.Dropdown(options=countries, value=start, description="Country")
-        last_year = int(max(fleet["year"].max(), shares["year"].max()))
+        # The axis runs to the last year of the data or of a decision, whichever is later: lesson 05 leaves out the
+        # preliminary 2025 shares, yet Taiwan decided twice after mid-2025.
+        last_year = int(max(fleet["year"].max(), shares["year"].max(), responses["year"].max()))
         self.figure, self.axes = interactive_figure(
             "Reactors in service, nuclear share, decisions",
             ylabel="reactors in service",

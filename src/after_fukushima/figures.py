@@ -8,6 +8,7 @@ import re
 import textwrap
 
 import pandas as pd
+from matplotlib.patches import Patch
 
 from after_fukushima.data import source_line
 from after_fukushima.plots import PALETTE, new_figure
@@ -715,19 +716,21 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
                     edgecolor="white",
                     linewidth=0,
                 )
-    for category in RESPONSE_CATEGORIES:
-        count = int((pick == category).sum())
-        if count:
-            ax.fill(
-                [],
-                [],
-                color=RESPONSE_COLOURS[category],
-                hatch="////" if category in hatched else None,
-                edgecolor="white",
-                label=f"{category} ({count})",
-            )
+    # The legend's swatches drawn as the map draws the countries, hatching included (a swatch made by ax.fill lost
+    # its hatch: 'reversal' and 'proposed reversal' looked the same).
+    swatches = [
+        Patch(
+            facecolor=RESPONSE_COLOURS[category],
+            edgecolor="white",
+            linewidth=0,
+            hatch="////" if category in hatched else None,
+            label=f"{category} ({(pick == category).sum()})",
+        )
+        for category in RESPONSE_CATEGORIES
+        if (pick == category).any()
+    ]
     as_map(ax, (-160, 150), (-40, 72))  # room in the Pacific for a legend of up to seven kinds
-    ax.legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
+    ax.legend(handles=swatches, loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
     counts = [
         f"{category} ({(pick == category).sum()})" for category in RESPONSE_CATEGORIES if (pick == category).any()
     ]
