@@ -406,3 +406,27 @@ def test_lesson_01_the_opinion_chart_calls_the_world_row_an_average():
     ax = figures.opinion_2011(load_table("public_opinion_2011")).axes[0]
     labels = [label.get_text() for label in ax.get_yticklabels()]
     assert "Average of the 24" in labels and "World" not in labels and len(labels) == 25
+
+
+def test_lesson_01_the_evacuation_table_shows_the_column_its_text_names(figures):
+    """The text says that where sources differ on the minute the row says so (`confidence`): the table shows it."""
+    assert "the row says so (`confidence`)" in markdown("notebooks/01_fukushima_accident.ipynb")
+    shown = stored_output("notebooks/01_fukushima_accident.ipynb", "quantity.str.startswith('evacuation')")
+    header = shown.splitlines()[0].split()
+    assert "confidence" in header
+    zones = figures[figures.index.str.startswith(("evacuation", "shelter"))]
+    assert set(zones["confidence"]) > {"verified"}  # some rows do differ: the column is worth showing
+
+
+def test_lesson_01_the_timeline_covers_the_days_its_title_and_text_say(timeline):
+    """The explorer shows the events to 16 March: their first and last days are the title's and the prose's."""
+    from after_fukushima.explorers import TimelineExplorer
+
+    explorer = TimelineExplorer(timeline, source="test")
+    days = explorer.events["date"]
+    first, last = days.iloc[0], days.iloc[-1]
+    span = f"{first.day}-{last.day} March 2011"
+    assert explorer.axes.get_title(loc="left") == f"Fukushima Daiichi, {span}"
+    text = markdown("notebooks/01_fukushima_accident.ipynb")
+    count = {5: "five", 6: "six"}[(last - first).days + 1]
+    assert f"through {span};" in text and f"Now step through the first {count} days." in text

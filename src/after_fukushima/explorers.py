@@ -309,7 +309,7 @@ class TimelineExplorer(FigureBox):
             for moment, day in zip(events["time"], events["date"])
         ]
         self.figure, self.axes = interactive_figure(
-            "Fukushima Daiichi, 11-16 March 2011",
+            f"Fukushima Daiichi, {_days(events['date'].iloc[0], events['date'].iloc[-1])}",
             ylabel="",
             xlabel="hours after the earthquake (14:46 JST, 11 March)",
             source=source,
@@ -368,6 +368,13 @@ class TimelineExplorer(FigureBox):
 def _day(moment) -> str:
     """'5 September 1997': a day without a leading zero."""
     return f"{moment.day} {moment:%B %Y}"
+
+
+def _days(first, last) -> str:
+    """'11-15 March 2011', or '28 February 2011 to 2 March 2011' across months: the days a timeline covers."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}-{_day(last)}" if first.day != last.day else _day(last)
+    return f"{_day(first)} to {_day(last)}"
 
 
 def _noon(day, like):
