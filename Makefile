@@ -132,9 +132,11 @@ lab: $(VENV)/.installed $(LAB_OVERRIDES) $(LAB_EXTENSION)
 SERIAL_TESTS := tests/browser tests/hub
 test: $(VENV)/.installed-test $(LAB_OVERRIDES) $(LAB_EXTENSION) lint site
 	@mkdir -p test-artifacts; start=$$(date +%s); \
-	$(BIN)/python -m pytest -n auto --dist loadfile $(addprefix --ignore=,$(SERIAL_TESTS)) && \
-	$(BIN)/python -m pytest $(SERIAL_TESTS); status=$$?; \
-	echo "{\"seconds\": $$(( $$(date +%s) - start )), \"exit\": $$status}" > test-artifacts/suite_time.json; \
+	$(BIN)/python -m pytest -n auto --dist loadfile $(addprefix --ignore=,$(SERIAL_TESTS)); status=$$?; \
+	middle=$$(date +%s); \
+	if [ $$status -eq 0 ]; then $(BIN)/python -m pytest $(SERIAL_TESTS); status=$$?; fi; \
+	end=$$(date +%s); \
+	echo "{\"seconds\": $$((end - start)), \"parallel_seconds\": $$((middle - start)), \"serial_seconds\": $$((end - middle)), \"exit\": $$status}" > test-artifacts/suite_time.json; \
 	exit $$status
 
 lint: $(VENV)/.installed-test

@@ -140,6 +140,11 @@ def test_the_speed_table_reads_the_browser_and_suite_timings_or_says_which_comma
     assert figure == ("simulator (lesson 04): depth buttons", "181 ms (150-261)", "≤ 250 ms")
     assert "load 1.0" in when[1]
     assert benchmark.suite_row()[1].startswith("2 min 52 s (")
+    parts = {"seconds": 1000, "parallel_seconds": 200, "serial_seconds": 800, "exit": 0}
+    (tmp_path / "suite_time.json").write_text(json.dumps(parts), encoding="utf-8")
+    assert benchmark.suite_row()[1].startswith("16 min 40 s: 3 min 20 s in parallel, 13 min 20 s of browser and hub")
+    (tmp_path / "suite_time.json").write_text(json.dumps({**parts, "exit": 2}), encoding="utf-8")
+    assert benchmark.suite_row()[1].startswith("FAILED (exit 2) after 16 min 40 s")
 
 
 def test_the_setup_benchmark_times_jupyterlab_until_it_serves_lesson_00():

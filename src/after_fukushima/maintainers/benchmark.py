@@ -211,8 +211,20 @@ def suite_row() -> tuple[str, str, str]:
     found = artifact("suite_time.json")
     if found is None:
         return ("the whole suite (make test)", "not measured: run make test", "≤ 3 min of tests")
-    minutes, seconds = divmod(round(found["seconds"]), 60)
-    return ("the whole suite (make test)", f"{minutes} min {seconds:02d} s ({found['written']})", "≤ 3 min of tests")
+    took = _minutes(found["seconds"])
+    if {"parallel_seconds", "serial_seconds"} <= found.keys():
+        took += (
+            f": {_minutes(found['parallel_seconds'])} in parallel, "
+            f"{_minutes(found['serial_seconds'])} of browser and hub tests"
+        )
+    if found.get("exit"):
+        took = f"FAILED (exit {found['exit']}) after {took}"
+    return ("the whole suite (make test)", f"{took} ({found['written']})", "≤ 3 min of tests")
+
+
+def _minutes(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes} min {seconds:02d} s"
 
 
 def main(argv: list[str] | None = None) -> int:
