@@ -177,7 +177,9 @@ FIGURE_CSS = (
     "color: #000000; box-shadow: inset 0 0 0 2px #ffffff; } "
     f"{_FIGURE_BOX} .widget-hslider {{ flex-wrap: wrap; height: auto; }} "
     f"{_FIGURE_BOX} .widget-hslider > .widget-label {{ white-space: normal; max-width: 100%; height: auto; }} "
-    f"{_FIGURE_BOX} .widget-hslider > .slider-container {{ flex: 1 1 12em; min-width: 12em; }}</style>"
+    f"{_FIGURE_BOX} .widget-hslider > .slider-container {{ flex: 1 1 12em; min-width: 12em; }} "
+    # a timeline's readout names the event or instrument chosen: whole, not cut at ipywidgets' 148 px
+    f"{_FIGURE_BOX} .widget-hslider > .widget-readout {{ max-width: none; }}</style>"
 )
 
 

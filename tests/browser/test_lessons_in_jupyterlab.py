@@ -1,6 +1,7 @@
 """The interactive figures of lessons 01-05 answer their controls in JupyterLab. (That every lesson and worksheet
 runs in the browser without an error is checked with its accessibility, in test_accessibility.py: one Run All each.)"""
 
+from playwright.sync_api import expect
 from test_lesson00_in_jupyterlab import open_and_run_all
 
 from after_fukushima import load_table
@@ -16,6 +17,20 @@ def redraws(panel, act, expected: str) -> bool:
     return canvas.screenshot() != before
 
 
+def cut_labels(timeline, button: str) -> list[str]:
+    """Press ``button`` until it is disabled, each time waiting for the slider's readout to change (so labels must
+    differ from one step to the next); return the labels the readout showed cut."""
+    readout, cut = timeline.locator(".widget-readout").first, []
+    press = timeline.get_by_role("button", name=button)
+    while not press.is_disabled():
+        before = readout.inner_text()
+        press.click()
+        expect(readout).not_to_have_text(before)
+        if readout.evaluate("node => node.scrollWidth > node.clientWidth"):
+            cut.append(readout.inner_text())
+    return cut
+
+
 def test_the_timeline_steps_through_the_accident(page, lab):
     open_and_run_all(page, lab, "lab/tree/notebooks/01_fukushima_accident.ipynb", 3)
     timeline = page.locator(".widget-vbox").filter(has=page.get_by_role("button", name="Next")).last
@@ -27,6 +42,16 @@ def test_the_timeline_steps_through_the_accident(page, lab):
     next_event.click()
     timeline.get_by_text(second).first.wait_for(timeout=15_000)
     assert redraws(timeline, next_event.click, third)
+    # Every event's label fits the slider's readout (ipywidgets cuts it at about 150 px: "12 March (time not giv").
+    events = load_table("fukushima_timeline").query("date <= '2011-03-16'")["event"]
+    readout = timeline.locator(".widget-readout").first
+    cut = []
+    for event in events.iloc[3:]:
+        next_event.click()
+        timeline.get_by_text(" ".join(event.split()[:5])).first.wait_for(timeout=15_000)
+        if readout.evaluate("node => node.scrollWidth > node.clientWidth"):
+            cut.append(readout.inner_text())
+    assert next_event.is_disabled() and cut == [], f"labels cut in the slider's readout: {cut}"
     assert page.js_errors == []
 
 
@@ -34,6 +59,10 @@ def test_the_instrument_timeline_steps_through_the_toolbox(page, lab):
     open_and_run_all(page, lab, "lab/tree/notebooks/03_the_proposal.ipynb", 4)
     timeline = page.locator(".widget-vbox").filter(has=page.get_by_role("button", name="Next")).last
     timeline.get_by_text("International Atomic Energy Agency (IAEA)").first.wait_for(timeout=15_000)
+    # Every instrument's label fits the slider's readout ('1996 Convention on Nuclear Safety (CNS)' was cut).
+    cut = cut_labels(timeline, "Next")
+    assert cut == [], f"labels cut in the slider's readout: {cut}"
+    cut_labels(timeline, "Previous")  # back to the first, for the steps below
 
     def three_steps():  # IAEA 1957 -> NEA 1958 -> standards 1958 -> OSART 1982
         for _ in range(3):
