@@ -731,9 +731,7 @@ def responses_map(outlines: dict, responses: pd.DataFrame, *, latest: bool = Fal
     ]
     as_map(ax, (-160, 150), (-40, 72))  # room in the Pacific for a legend of up to seven kinds
     ax.legend(handles=swatches, loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
-    counts = [
-        f"{category} ({(pick == category).sum()})" for category in RESPONSE_CATEGORIES if (pick == category).any()
-    ]
+    counts = [swatch.get_label() for swatch in swatches]  # "category (countries)", as the legend says
     # The table begins in March 2011, but not every country's first row is of 2011: say which, with its year.
     years = responses.sort_values(["year", "date"], na_position="last").groupby("country")["year"].first()
     later = [f"{the(country)}'s of {year}" for country, year in years.items() if year > 2011 and not latest]
